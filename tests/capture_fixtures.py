@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Capture real ``ip addr`` outputs from the local Docker engine as test fixtures.
+
+Each scenario starts labelled containers from the offline busybox image, records
+
+* ``host.txt`` / ``host.json``: the host's ``ip addr`` / ``ip -j addr`` (iproute2);
+* ``containers/<name>.busybox.txt``: ``ip addr`` run by busybox inside the container
+  (what alpine prints);
+* ``containers/<name>.iproute2.txt`` / ``.iproute2.json``: the host's iproute2 run in
+  the container's network namespace (``nsenter -n``);
+* ``truth.json``: the kernel's own numbers, ``/sys/class/net/*/ifindex`` and
+  ``iflink``, on the host and inside every container;
+
+then removes its containers and networks.  Only containers and networks carrying the
+label ``vethlab.fixture`` are ever created or removed.
+
+Usage: python3 tests/capture_fixtures.py [SCENARIO ...]   (needs root and dockerd)
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lab_engine import BUSYBOX_IMAGE, build_busybox_image, docker
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "captured"
+LABEL = "vethlab.fixture=1"
+SYSFS_READER = "for d in /sys/class/net/*; do echo ${d##*/} $(cat $d/ifindex) $(cat $d/iflink); done"
+
+
+def run(*argv: str) -> str:
+    return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+
+
+def sysfs_truth(container: str | None) -> dict[str, dict[str, int]]:
+    """ifindex and iflink of every interface, read by the kernel's sysfs."""
+    if container is None:
+        out = run("sh", "-c", SYSFS_READER)
+    else:
+        out = docker("exec", container, "sh", "-c", SYSFS_READER)
+    truth = {}
+    for line in out.splitlines():
+        name, ifindex, iflink = line.split()
+        truth[name] = {"ifindex": int(ifindex), "iflink": int(iflink)}
+    return truth
+
+
+def start(name: str, *network_args: str) -> None:
+    docker("run", "-d", "--name", name, "--label", LABEL, *network_args, BUSYBOX_IMAGE, "sleep", "3600")
+
+
+def cleanup() -> None:
+    ids = docker("ps", "-aq", "--filter", "label=" + LABEL).split()
+    if ids:
+        docker("rm", "-f", *ids)
+    nets = docker("network", "ls", "-q", "--filter", "label=" + LABEL).split()
+    if nets:
+        docker("network", "rm", *nets)
+
+
+def record(scenario: str, containers: list[str]) -> None:
+    target = FIXTURES / scenario
+    (target / "containers").mkdir(parents=True, exist_ok=True)
+    (target / "host.txt").write_text(run("ip", "addr"))
+    (target / "host.json").write_text(json.dumps(json.loads(run("ip", "-j", "addr")), indent=1) + "\n")
+    truth = {"host": sysfs_truth(None), "containers": {}}
+    for name in containers:
+        pid = docker("inspect", "-f", "{{.State.Pid}}", name).strip()
+        base = target / "containers" / name
+        base.with_suffix(".busybox.txt").write_text(docker("exec", name, "ip", "addr"))
+        base.with_suffix(".iproute2.txt").write_text(run("nsenter", "-t", pid, "-n", "ip", "addr"))
+        iproute2_json = json.loads(run("nsenter", "-t", pid, "-n", "ip", "-j", "addr"))
+        base.with_suffix(".iproute2.json").write_text(json.dumps(iproute2_json, indent=1) + "\n")
+        truth["containers"][name] = sysfs_truth(name)
+    (target / "truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n")
+    print("captured %s: %d containers" % (scenario, len(containers)))
+
+
+def two_containers() -> list[str]:
+    start("alpine01")
+    start("alpine02")
+    return ["alpine01", "alpine02"]
+
+
+def multi_network() -> list[str]:
+    docker("network", "create", "--label", LABEL, "vethlab-fixture-net")
+    start("alpine01")
+    docker("network", "connect", "vethlab-fixture-net", "alpine01")
+    start("alpine02", "--network", "vethlab-fixture-net")
+    start("isolated", "--network", "none")
+    return ["alpine01", "alpine02", "isolated"]
+
+
+def fifty() -> list[str]:
+    names = ["alpine%02d" % number for number in range(1, 51)]
+    for name in names:
+        start(name)
+    return names
+
+
+SCENARIOS = {"two-containers": two_containers, "multi-network": multi_network, "fifty": fifty}
+
+
+def main(argv: list[str]) -> int:
+    build_busybox_image()
+    for scenario in argv or list(SCENARIOS):
+        cleanup()
+        try:
+            record(scenario, SCENARIOS[scenario]())
+        finally:
+            cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,64 @@
+"""Shared test set-up: import paths and fixture loaders."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+for folder in (ROOT / "module_utils", Path(__file__).resolve().parent):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+CAPTURED = sorted(path.name for path in (FIXTURES / "captured").iterdir() if path.is_dir())
+
+
+def read_fixture(*parts: str) -> str:
+    return FIXTURES.joinpath(*parts).read_text(encoding="utf-8")
+
+
+def load_captured(scenario: str, host_format: str, container_format: str) -> tuple[str, dict[str, str], dict]:
+    """Host output, container outputs and sysfs truth of one captured scenario.
+
+    host_format is ``txt`` or ``json``; container_format ``busybox.txt``,
+    ``iproute2.txt`` or ``iproute2.json``.
+    """
+    base = FIXTURES / "captured" / scenario
+    truth = json.loads((base / "truth.json").read_text())
+    host = (base / ("host." + host_format)).read_text()
+    containers = {name: (base / "containers" / ("%s.%s" % (name, container_format))).read_text() for name in truth["containers"]}
+    return host, containers, truth
+
+
+def pairs_from_truth(truth: dict) -> set[tuple]:
+    """The veth pairs as the kernel states them in sysfs: both iflinks cross over."""
+    host = truth["host"]
+    by_index = {values["ifindex"]: name for name, values in host.items()}
+    expected = set()
+    for container, interfaces in truth["containers"].items():
+        for name, values in interfaces.items():
+            if values["iflink"] == values["ifindex"]:
+                continue  # lo and other interfaces that are their own link
+            peer = by_index.get(values["iflink"])
+            if peer is not None and host[peer]["iflink"] == values["ifindex"]:
+                expected.add((container, name, values["ifindex"], peer, host[peer]["ifindex"]))
+    return expected
+
+
+def pair_tuples(result: dict) -> set[tuple]:
+    """veth_pairs' pairs in the shape of pairs_from_truth."""
+    fields = ("container", "container_interface", "container_ifindex", "host_interface", "host_ifindex")
+    return {tuple(pair[field] for field in fields) for pair in result["pairs"]}
+
+
+@pytest.fixture
+def lesson():
+    return {
+        "host": read_fixture("lesson", "host.txt"),
+        "alpine01": read_fixture("lesson", "alpine01.txt"),
+        "alpine01_exec": read_fixture("lesson", "alpine01-exec.txt"),
+    }

@@ -1,0 +1,82 @@
+"""veth_pairs on a live Docker engine: a real playbook run compared with the kernel's sysfs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, pair_tuples, pairs_from_truth
+from lab_engine import build_busybox_image, docker, engine_available
+
+LABEL = "vethlab.test=live-pairing"
+NAMES = ["vethlab-live-a", "vethlab-live-b", "vethlab-live-c"]
+NETWORK = "vethlab-live-net"
+SYSFS_READER = "for d in /sys/class/net/*; do echo ${d##*/} $(cat $d/ifindex) $(cat $d/iflink); done"
+
+
+def remove_test_objects():
+    ids = docker("ps", "-aq", "--filter", "label=" + LABEL).split()
+    if ids:
+        docker("rm", "-f", *ids)
+    if docker("network", "ls", "-q", "--filter", "label=" + LABEL).split():
+        docker("network", "rm", NETWORK)
+
+
+@pytest.fixture(scope="module")
+def live_containers():
+    assert engine_available(), "the Docker engine does not answer: run 'make engine' (the test command does)"
+    image = build_busybox_image()
+    remove_test_objects()
+    docker("network", "create", "--label", LABEL, NETWORK)
+    for name in NAMES:
+        docker("run", "-d", "--name", name, "--label", LABEL, image, "sleep", "600")
+    docker("network", "connect", NETWORK, NAMES[2])
+    yield NAMES
+    remove_test_objects()
+
+
+def sysfs(reader_argv):
+    out = subprocess.run(reader_argv, capture_output=True, text=True, check=True).stdout
+    return {name: {"ifindex": int(i), "iflink": int(link)} for name, i, link in (line.split() for line in out.splitlines())}
+
+
+def test_playbook_pairs_live_containers_as_the_kernel_does(live_containers):
+    env = {**os.environ, "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
+    completed = subprocess.run(
+        [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i",
+            "inventory/local.yml",
+            "tests/live/live_pairing_playbook.yml",
+            "-e",
+            json.dumps({"vethlab_test_containers": live_containers}),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr
+    report = json.loads(completed.stdout)
+    (task,) = [t for t in report["plays"][0]["tasks"] if t["task"]["name"] == "Pair the live outputs"]
+    result = task["hosts"]["localhost"]
+
+    truth = {
+        "host": sysfs(["sh", "-c", SYSFS_READER]),
+        "containers": {name: sysfs(["docker", "exec", name, "sh", "-c", SYSFS_READER]) for name in live_containers},
+    }
+    expected = pairs_from_truth(truth)
+    assert len(expected) == 4  # three eth0 and the third container's eth1
+    assert pair_tuples(result) == expected
+    bridges = {(p["container"], p["container_interface"]): p["bridge"] for p in result["pairs"]}
+    assert bridges[(NAMES[0], "eth0")] == "docker0"
+    assert bridges[(NAMES[2], "eth1")].startswith("br-")
+    inspected = json.loads(docker("inspect", *live_containers))
+    addresses = {c["Name"].lstrip("/"): c["NetworkSettings"]["Networks"]["bridge"]["IPAddress"] for c in inspected}
+    for pair in result["pairs"]:
+        if pair["container_interface"] == "eth0":
+            assert pair["ipv4"][0].split("/")[0] == addresses[pair["container"]]

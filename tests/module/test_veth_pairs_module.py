@@ -1,0 +1,143 @@
+"""The veth_pairs Ansible module: its interface, its documentation, and a real playbook run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import yaml
+from ansible.module_utils.testing import patch_module_args
+
+import vethlab_ip
+from conftest import FIXTURES, ROOT
+
+ANSIBLE_BIN = os.path.join(os.path.dirname(sys.executable), "")
+
+
+def load_module():
+    # Ansible ships module_utils/vethlab_ip.py to the target as ansible.module_utils.vethlab_ip.
+    sys.modules.setdefault("ansible.module_utils.vethlab_ip", vethlab_ip)
+    spec = importlib.util.spec_from_file_location("veth_pairs", ROOT / "library" / "veth_pairs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_module(args, capsys):
+    module = load_module()
+    with patch_module_args(args), pytest.raises(SystemExit) as exited:
+        module.main()
+    return exited.value.code, json.loads(capsys.readouterr().out)
+
+
+def test_module_pairs_the_lesson(lesson, capsys):
+    code, result = run_module({"host_output": lesson["host"], "container_outputs": {"alpine01": lesson["alpine01"]}}, capsys)
+    assert code == 0 and result["changed"] is False
+    (pair,) = result["pairs"]
+    assert (pair["container_interface"], pair["container_ifindex"], pair["host_interface"], pair["host_ifindex"]) == (
+        "eth0",
+        12,
+        "veth398a65c",
+        13,
+    )
+
+
+def test_module_supports_check_mode_with_the_same_result(lesson, capsys):
+    args = {"host_output": lesson["host"], "container_outputs": {"alpine01": lesson["alpine01"]}}
+    _, normal = run_module(args, capsys)
+    code, checked = run_module({**args, "_ansible_check_mode": True}, capsys)
+    assert code == 0 and checked["pairs"] == normal["pairs"] and checked["changed"] is False
+
+
+def test_module_fails_cleanly_naming_the_container_and_line(lesson, capsys):
+    bad = lesson["alpine01"].replace("inet 172.17.0.2/16", "inet 172.17.0/16")
+    code, result = run_module({"host_output": lesson["host"], "container_outputs": {"alpine01": bad}}, capsys)
+    assert code == 1 and result["failed"] is True
+    assert result["msg"].startswith("container 'alpine01' output, line 7: '172.17.0/16' is not an IPv4 address")
+    assert result["source"] == "alpine01" and result["line_number"] == 7
+
+
+def test_module_requires_both_options(capsys):
+    code, result = run_module({"host_output": "x"}, capsys)
+    assert code == 1 and "container_outputs" in result["msg"]
+
+
+def test_documented_options_match_the_argument_spec():
+    module = load_module()
+    documented = yaml.safe_load(module.DOCUMENTATION)["options"]
+    assert set(documented) == set(module.ARGUMENT_SPEC)
+    for name, spec in module.ARGUMENT_SPEC.items():
+        assert documented[name]["type"] == spec["type"], name
+        assert documented[name].get("required", False) == spec.get("required", False), name
+    yaml.safe_load(module.EXAMPLES)
+    returned = yaml.safe_load(module.RETURN)
+    pair_fields = set(returned["pairs"]["contains"])
+    lesson_pair = vethlab_ip.pair_veths(
+        (FIXTURES / "lesson" / "host.txt").read_text(), {"alpine01": (FIXTURES / "lesson" / "alpine01.txt").read_text()}
+    )["pairs"][0]
+    assert pair_fields == set(lesson_pair), "RETURN documents other pair fields than the module returns"
+    assert set(returned["unpaired"]["contains"]) == {"side", "container", "interface", "ifindex", "peer_ifindex", "reason"}
+
+
+def test_ansible_doc_renders_the_module():
+    out = subprocess.run(
+        [ANSIBLE_BIN + "ansible-doc", "-M", "library", "veth_pairs"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    for text in ("host_output", "container_outputs", "EXAMPLES", "RETURN VALUES", "host_peer_ifindex", "unpaired"):
+        assert text in out, text
+
+
+def run_playbook(playbook, *extra):
+    env = {**os.environ, "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
+    env.pop("ANSIBLE_CALLBACK_RESULT_FORMAT", None)
+    completed = subprocess.run(
+        [ANSIBLE_BIN + "ansible-playbook", "-i", "inventory/local.yml", str(playbook), *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return completed.returncode, json.loads(completed.stdout), completed.stderr
+
+
+PLAYBOOK = FIXTURES.parent / "module" / "veth_pairs_playbook.yml"
+
+
+def task_results(report, name):
+    for play in report["plays"]:
+        for task in play["tasks"]:
+            if task["task"]["name"] == name:
+                return task["hosts"]["localhost"]
+    raise AssertionError("no task %r in the run" % name)
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_a_real_playbook_run_pairs_the_captured_outputs(check):
+    code, report, stderr = run_playbook(PLAYBOOK, *(["--check"] if check else []))
+    assert code == 0, stderr
+    result = task_results(report, "Pair the captured multi-network outputs")
+    assert result["changed"] is False
+    assert {(p["container"], p["container_interface"]) for p in result["pairs"]} == {
+        ("alpine01", "eth0"),
+        ("alpine01", "eth1"),
+        ("alpine02", "eth0"),
+    }
+    assert [u["container"] for u in result["unpaired"]] == ["isolated"]
+    lesson = task_results(report, "Pair the lesson's outputs, pasted from the tutorial")
+    assert [(p["container_interface"], p["host_interface"]) for p in lesson["pairs"]] == [("eth0", "veth398a65c")]
+    assert "host output: skipped 4 line(s)" in json.dumps(lesson["warnings"])
+
+
+def test_a_real_playbook_run_fails_without_a_traceback():
+    code, report, _ = run_playbook(PLAYBOOK, "-e", "vethlab_test_break_container=true")
+    assert code == 2
+    result = task_results(report, "Pair the captured multi-network outputs")
+    assert result["failed"] is True
+    assert result["msg"].startswith("container 'alpine02' output, line 1: expected an interface line")
+    # ansible-core 2.19 puts "(traceback unavailable)" in every failure that raised nothing.
+    assert "Traceback (most recent call last)" not in json.dumps(result)
+    assert result.get("exception", "(traceback unavailable)") == "(traceback unavailable)"
