@@ -200,6 +200,23 @@ unpaired:
     reason:
       description: Why it has no peer, in words for a student.
       type: str
+containers:
+  description:
+    - Container name to its interfaces other than C(lo), paired or not, as C(ip addr) shows them.
+  returned: success
+  type: dict
+  sample:
+    alpine01:
+      - name: eth0
+        header: eth0@if13
+        ifindex: 12
+        peer_ifindex: 13
+        ipv4: [172.17.0.2/16]
+        ipv6: []
+        mac: "02:42:ac:11:00:02"
+        mtu: 1500
+        state: UP
+        flags: [BROADCAST, MULTICAST, UP, LOWER_UP, M-DOWN]
 """
 
 from ansible.module_utils.basic import AnsibleModule

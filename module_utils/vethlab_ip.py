@@ -482,7 +482,13 @@ def pair_veths(host_output, container_outputs):
 
     order = {name: position for position, (name, _) in enumerate(containers)}
     pairs.sort(key=lambda pair: (order[pair["container"]], pair["container_ifindex"]))
-    return {"pairs": pairs, "bridges": _bridges(host), "unpaired": unpaired, "warnings": warnings}
+    return {
+        "pairs": pairs,
+        "bridges": _bridges(host),
+        "unpaired": unpaired,
+        "containers": {name: [_summary(iface) for iface in interfaces if not iface.is_loopback] for name, interfaces in containers},
+        "warnings": warnings,
+    }
 
 
 def _parse_containers(container_outputs, warnings):
@@ -529,6 +535,22 @@ def _pair(container, iface, veth):
         "container_state": iface.state,
         "host_state": veth.state,
         "host_link_netnsid": veth.link_netnsid,
+    }
+
+
+def _summary(iface):
+    """A container interface as the reports show it, paired or not."""
+    return {
+        "name": iface.name,
+        "header": iface.header,
+        "ifindex": iface.ifindex,
+        "peer_ifindex": iface.link_ifindex,
+        "ipv4": list(iface.ipv4),
+        "ipv6": list(iface.ipv6),
+        "mac": iface.mac,
+        "mtu": iface.mtu,
+        "state": iface.state,
+        "flags": list(iface.flags),
     }
 
 

@@ -23,6 +23,7 @@ def test_the_lesson_pairs_alpine01_eth0_with_veth398a65c(lesson):
     assert result["bridges"]["docker0"]["ipv4"] == ["172.17.0.1/16"]
     assert result["bridges"]["docker0"]["members"] == ["veth398a65c"]
     assert result["unpaired"] == []
+    assert [iface["header"] for iface in result["containers"]["alpine01"]] == ["eth0@if13"]
 
 
 def test_the_lesson_exec_output_with_elisions_pairs_the_same(lesson):
@@ -68,6 +69,8 @@ def test_a_container_with_network_none_is_unpaired_with_its_reason():
     (isolated,) = [u for u in result["unpaired"] if u["container"] == "isolated"]
     assert isolated["side"] == "container" and isolated["interface"] is None
     assert "--network none" in isolated["reason"]
+    assert result["containers"]["isolated"] == []
+    assert [iface["name"] for iface in result["containers"]["alpine01"]] == ["eth0", "eth1"]
 
 
 def test_fifty_containers_each_have_exactly_one_veth_on_docker0():

@@ -28,7 +28,7 @@ def check_clean(host, containers):
         assert error.source in {"host", "container_outputs", *map(str, containers), *map(repr, containers)}
         assert str(error)
         return None
-    assert set(result) == {"pairs", "bridges", "unpaired", "warnings"}
+    assert set(result) == {"pairs", "bridges", "unpaired", "containers", "warnings"}
     for pair in result["pairs"]:
         assert pair["container"] in containers
         assert pair["container_peer_ifindex"] == pair["host_ifindex"]
