@@ -33,6 +33,7 @@ __all__ = [
     "Interface",
     "parse_ip_addr",
     "pair_veths",
+    "host_addresses",
 ]
 
 # "12: eth0@if13: <BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN> mtu 1500 ..."
@@ -415,6 +416,29 @@ def _interface_from_json(item, position, source):
             raise fail("%r is not an %s address" % (local, family))
         (iface.ipv4 if family == "inet" else iface.ipv6).append(str(parsed))
     return iface
+
+
+def default_route_interface(route_output):
+    """The interface of the IPv4 default route in ``ip -4 route show default`` output, or None."""
+    for line in (route_output or "").splitlines():
+        words = line.split()
+        if words[:1] == ["default"] and "dev" in words[:-1]:
+            return words[words.index("dev") + 1]
+    return None
+
+
+def host_addresses(interfaces, route_output):
+    """(primary IPv4 address or None, every IPv4 address) of a host.
+
+    The primary address is the first IPv4 address of the default route's interface:
+    what the lesson calls "outside" when it pings the host's own LAN address.
+    """
+    every = [cidr.split("/", 1)[0] for iface in interfaces for cidr in iface.ipv4]
+    device = default_route_interface(route_output)
+    for iface in interfaces:
+        if iface.name == device and iface.ipv4:
+            return iface.ipv4[0].split("/", 1)[0], every
+    return None, every
 
 
 # --------------------------------------------------------------------------- pairing
