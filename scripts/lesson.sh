@@ -14,7 +14,7 @@ old=$(docker ps -aq --filter "label=$label=true")
 
 # docker run -it --name alpine01 alpine (detached, as Ansible runs it)
 for name in $names; do
-  docker run -dit --name "$name" --label "$label=true" "$image" >/dev/null
+  docker run -dit --pull never --name "$name" --label "$label=true" "$image" >/dev/null
 done
 
 # ip addr on the host and in each container
@@ -25,7 +25,8 @@ done
 
 # the addresses the lesson pings
 bridge=$(ip -4 -o addr show docker0 | awk '{print $4}' | cut -d/ -f1)
-outside=$(ip -4 route get 1.1.1.1 2>/dev/null | awk '{for (i = 1; i < NF; i++) if ($i == "src") print $(i + 1)}')
+device=$(ip -4 route show default | awk '{for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit }}')
+outside=$(ip -4 -o addr show dev "$device" | awk '{print $4; exit}' | cut -d/ -f1)
 for name in $names; do
   address=$(docker inspect -f '{{.NetworkSettings.IPAddress}}' "$name")
   ping -c 1 -W 2 "$address" >/dev/null                          # host -> container
