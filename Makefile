@@ -1,15 +1,21 @@
-# vethlab: `make test` sets up .venv/, the Docker engine and runs lint and tests.
+# vethlab. On a fresh machine, as root:
+#   make lab    sets up .venv/ and runs the lab on this machine (ansible-playbook lab.yml)
+#   make test   sets up .venv/ and the Docker engine, then lint and every test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
+# Extra ansible-playbook arguments for `make lab`, e.g. LAB_ARGS="-e lab_fresh=true".
+LAB_ARGS ?=
 
-.PHONY: help venv engine lint unit test fixtures clean
+.PHONY: help venv lab engine lint unit test bench fixtures clean
 
 help:
+	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
 	@echo "make test      set up .venv/ and the Docker engine, then lint and run every test"
 	@echo "make lint      yamllint, ansible-lint (production profile), ruff"
 	@echo "make unit      the tests that need no Docker engine"
+	@echo "make bench     lab.yml against the lesson as a shell script (warm machine)"
 	@echo "make fixtures  capture tests/fixtures/captured/ again from the local engine"
 
 venv: $(VENV)/.installed
@@ -20,8 +26,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-engine:
-	scripts/docker-engine.sh
+lab: venv
+	ansible-playbook lab.yml $(LAB_ARGS)
+
+# The lab's own first step: install and start Docker (and ip, ping, busybox) on this machine.
+engine: venv
+	ansible-playbook playbooks/docker_engine.yml
 
 lint: venv
 	yamllint --strict .
@@ -35,8 +45,11 @@ unit: venv
 test: venv engine lint
 	pytest
 
+bench: venv engine
+	python scripts/bench_lab.py
+
 fixtures: venv engine
 	python tests/capture_fixtures.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .ansible

@@ -13,7 +13,7 @@ description:
     (C(sh), C(ip), C(ping), ...), and imports it with C(docker import). No registry is contacted.
   - alpine's C(ip) and C(ping) are busybox, so the containers print what the lesson shows.
   - Idempotent. The image carries the label C(vethlab.busybox.sha256), the busybox binary's
-    digest; an image with that digest is left alone.
+    digest; an image with that digest and the labels asked for is left alone.
 version_added: "0.1.0"
 author:
   - vethlab contributors
@@ -110,11 +110,12 @@ def main():
     digest = file_digest(busybox)
     result = {"changed": False, "image": name, "busybox_path": busybox, "busybox_sha256": digest, "image_id": None}
 
+    wanted = dict(((key, str(value)) for key, value in module.params["labels"].items()), **{DIGEST_LABEL: digest})
     rc, out, _ = module.run_command([docker, "image", "inspect", name])
     if rc == 0:
         image = json.loads(out)[0]
         labels = (image.get("Config") or {}).get("Labels") or {}
-        if labels.get(DIGEST_LABEL) == digest and not module.params["force"]:
+        if all(labels.get(key) == value for key, value in wanted.items()) and not module.params["force"]:
             result["image_id"] = image["Id"]
             module.exit_json(**result)
 
@@ -126,9 +127,8 @@ def main():
     if rc != 0:
         module.fail_json(msg="lab_busybox_image: '%s --list' failed: %s" % (busybox, err.strip()), **result)
     applets = out.split()
-    labels = dict(module.params["labels"], **{DIGEST_LABEL: digest})
     archive = rootfs_tar(busybox, applets)
-    rc, out, err = module.run_command([docker, "import", *import_changes(labels), "-", name], data=archive, binary_data=True)
+    rc, out, err = module.run_command([docker, "import", *import_changes(wanted), "-", name], data=archive, binary_data=True)
     if rc != 0:
         module.fail_json(msg="lab_busybox_image: docker import failed: %s" % err.strip(), **result)
     result["image_id"] = out.strip()

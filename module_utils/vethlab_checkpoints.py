@@ -70,6 +70,10 @@ def _in_subnet(cidr, network):
         return False
 
 
+def _cell_line(cell):
+    return "%s \u2192 %s (%s): %s" % (cell["source"], cell["target"], cell["address"], cell.get("detail", ""))
+
+
 def evaluate(veths, containers, running, cells, bridge="docker0"):
     """Checkpoints C1-C8 and whether all passed."""
     bridges = veths.get("bridges") or {}
@@ -124,12 +128,8 @@ def evaluate(veths, containers, running, cells, bridge="docker0"):
     for cid in REACHABILITY:
         mine = [cell for cell in cells if cell.get("checkpoint") == cid]
         failed = [cell for cell in mine if not cell.get("as_expected", cell.get("reachable") == cell.get("expected", True))]
-        if not mine:
-            detail = "no cell was measured"
-        elif failed:
-            detail = "; ".join("%s \u2192 %s (%s): %s" % (c["source"], c["target"], c["address"], c.get("detail", "")) for c in failed)
-        else:
-            detail = "%d of %d cells as expected" % (len(mine), len(mine))
+        shown = failed or mine
+        detail = "; ".join(_cell_line(cell) for cell in shown) if shown else "no cell was measured"
         results.append(_checkpoint(cid, bool(mine) and not failed, detail))
 
     return {"checkpoints": results, "passed": all(checkpoint["passed"] for checkpoint in results)}
@@ -156,4 +156,5 @@ def matrix(containers, addresses, bridge_address, primary_address):
                 cells.append({"checkpoint": "C8", "source": name, "target": other, "address": addresses[other]})
     for cell in cells:
         cell.setdefault("expected", True)
-    return cells
+    order = {cid: position for position, cid in enumerate(REACHABILITY)}
+    return sorted(cells, key=lambda cell: order[cell["checkpoint"]])

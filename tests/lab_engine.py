@@ -1,24 +1,35 @@
-"""Helpers for tests that use the real Docker engine on this machine.
+"""Helpers for tests that use the real Docker engine and run Ansible on this machine.
 
 No registry is reachable here, so the containers' image is built offline from the
-host's static busybox (Debian's ``busybox-static``): the same busybox that alpine
-ships, hence the same ``ip addr`` output (``eth0@if13``, ``M-DOWN``, no ``group``).
+host's static busybox (Debian's ``busybox-static``) with the same code the lab's
+``lab_busybox_image`` module uses: alpine's ``ip`` and ``ping`` are busybox, so the
+output is alpine's (``eth0@if13``, ``M-DOWN``, no ``group``).
 """
 
 from __future__ import annotations
 
-import io
+import json
+import os
 import shutil
 import subprocess
-import tarfile
+import sys
 from pathlib import Path
 
+from vethlab_busybox import find_static_busybox, import_changes, rootfs_tar
+
+ROOT = Path(__file__).resolve().parent.parent
 BUSYBOX_IMAGE = "vethlab/busybox:test"
-BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
+BIN = Path(sys.executable).parent
 
 
 def docker(*argv: str) -> str:
-    """Run the docker CLI with an argument list; return stdout, raise on failure."""
+    """Run the docker CLI with an argument list; return stdout, raise on failure.
+
+    `docker run` and `docker create` never pull: a missing image is an error, not a
+    request to a registry.
+    """
+    if argv and argv[0] in ("run", "create") and "--pull" not in argv:
+        argv = (argv[0], "--pull", "never", *argv[1:])
     result = subprocess.run(("docker", *argv), capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError("docker %s failed (%d): %s" % (" ".join(argv), result.returncode, result.stderr.strip()))
@@ -29,40 +40,48 @@ def engine_available() -> bool:
     return shutil.which("docker") is not None and subprocess.run(("docker", "info"), capture_output=True).returncode == 0
 
 
-def _static_busybox() -> Path:
-    """The host's busybox, if it is statically linked (it must run in an empty image)."""
-    for candidate in BUSYBOX_CANDIDATES:
-        path = Path(candidate)
-        if path.is_file() and b"ld-linux" not in path.read_bytes()[:1_000_000]:
-            return path
-    raise RuntimeError("no static busybox in %s: install Debian's busybox-static" % (BUSYBOX_CANDIDATES,))
-
-
 def build_busybox_image(tag: str = BUSYBOX_IMAGE) -> str:
-    """Import a busybox-only image (``/bin/busybox`` plus one symlink per applet) unless present."""
+    """Import a busybox-only image unless present (the test suite's own tag)."""
     if docker("images", "-q", tag).strip():
         return tag
-    busybox = _static_busybox()
-    applets = subprocess.run((str(busybox), "--list"), capture_output=True, text=True, check=True).stdout.split()
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for folder in ("bin", "tmp", "proc", "sys", "dev", "etc"):
-            info = tarfile.TarInfo(folder)
-            info.type = tarfile.DIRTYPE
-            info.mode = 0o1777 if folder == "tmp" else 0o755
-            tar.addfile(info)
-        tar.add(str(busybox), arcname="bin/busybox")
-        for applet in applets:
-            if applet == "busybox":
-                continue
-            link = tarfile.TarInfo("bin/" + applet)
-            link.type = tarfile.SYMTYPE
-            link.linkname = "busybox"
-            tar.addfile(link)
+    busybox = find_static_busybox()
+    applets = subprocess.run((busybox, "--list"), capture_output=True, text=True, check=True).stdout.split()
     subprocess.run(
-        ("docker", "import", "--change", "ENV PATH=/bin", "--change", 'CMD ["sh"]', "-", tag),
-        input=buffer.getvalue(),
+        ("docker", "import", *import_changes({"vethlab.test": "true"}), "-", tag),
+        input=rootfs_tar(busybox, applets),
         capture_output=True,
         check=True,
     )
     return tag
+
+
+def ansible_playbook(*argv: str, env: dict | None = None) -> tuple[int, dict | None, str]:
+    """Run ansible-playbook from the project root with the JSON callback.
+
+    Returns (exit code, the parsed JSON report or None, stderr + stdout tail).
+    """
+    environment = {
+        **os.environ,
+        "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "PATH": "%s:%s" % (BIN, os.environ.get("PATH", "")),
+        **(env or {}),
+    }
+    completed = subprocess.run([str(BIN / "ansible-playbook"), *argv], cwd=ROOT, capture_output=True, text=True, env=environment)
+    try:
+        report = json.loads(completed.stdout)
+    except ValueError:
+        report = None
+    return completed.returncode, report, completed.stderr + completed.stdout[-4000:]
+
+
+def task_result(report: dict, name: str, host: str = "localhost") -> dict:
+    """The result of the last task named ``name`` (ignoring the role prefix) for ``host``."""
+    found = None
+    for play in report["plays"]:
+        for task in play["tasks"]:
+            if task["task"]["name"].split(" : ")[-1] == name and host in task["hosts"]:
+                found = task["hosts"][host]
+    if found is None:
+        raise AssertionError("no task %r ran on %s" % (name, host))
+    return found

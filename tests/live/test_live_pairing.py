@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT, pair_tuples, pairs_from_truth
-from lab_engine import build_busybox_image, docker, engine_available
+from conftest import pair_tuples, pairs_from_truth
+from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, task_result
 
 LABEL = "vethlab.test=live-pairing"
 NAMES = ["vethlab-live-a", "vethlab-live-b", "vethlab-live-c"]
@@ -45,25 +43,11 @@ def sysfs(reader_argv):
 
 
 def test_playbook_pairs_live_containers_as_the_kernel_does(live_containers):
-    env = {**os.environ, "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
-    completed = subprocess.run(
-        [
-            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-i",
-            "inventory/local.yml",
-            "tests/live/live_pairing_playbook.yml",
-            "-e",
-            json.dumps({"vethlab_test_containers": live_containers}),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
+    code, report, output = ansible_playbook(
+        "-i", "inventory/local.yml", "tests/live/live_pairing_playbook.yml", "-e", json.dumps({"vethlab_test_containers": live_containers})
     )
-    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr
-    report = json.loads(completed.stdout)
-    (task,) = [t for t in report["plays"][0]["tasks"] if t["task"]["name"] == "Pair the live outputs"]
-    result = task["hosts"]["localhost"]
+    assert code == 0, output
+    result = task_result(report, "Pair the live outputs")
 
     truth = {
         "host": sysfs(["sh", "-c", SYSFS_READER]),

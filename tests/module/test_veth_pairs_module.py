@@ -1,11 +1,9 @@
-"""The veth_pairs Ansible module: its interface, its documentation, and a real playbook run."""
+"""The veth_pairs Ansible module: in-process runs, its RETURN, and real playbook runs."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
 import sys
 
 import pytest
@@ -14,8 +12,9 @@ from ansible.module_utils.testing import patch_module_args
 
 import vethlab_ip
 from conftest import FIXTURES, ROOT
+from lab_engine import ansible_playbook, task_result
 
-ANSIBLE_BIN = os.path.join(os.path.dirname(sys.executable), "")
+PLAYBOOK = "tests/module/veth_pairs_playbook.yml"
 
 
 def load_module():
@@ -66,62 +65,22 @@ def test_module_requires_both_options(capsys):
     assert code == 1 and "container_outputs" in result["msg"]
 
 
-def test_documented_options_match_the_argument_spec():
-    module = load_module()
-    documented = yaml.safe_load(module.DOCUMENTATION)["options"]
-    assert set(documented) == set(module.ARGUMENT_SPEC)
-    for name, spec in module.ARGUMENT_SPEC.items():
-        assert documented[name]["type"] == spec["type"], name
-        assert documented[name].get("required", False) == spec.get("required", False), name
-    yaml.safe_load(module.EXAMPLES)
-    returned = yaml.safe_load(module.RETURN)
-    pair_fields = set(returned["pairs"]["contains"])
+def test_documented_return_matches_what_it_returns():
+    returned = yaml.safe_load(load_module().RETURN)
     lesson = vethlab_ip.pair_veths(
         (FIXTURES / "lesson" / "host.txt").read_text(), {"alpine01": (FIXTURES / "lesson" / "alpine01.txt").read_text()}
     )
     assert set(returned) == set(lesson) - {"warnings"}, "RETURN documents other keys than the module returns"
-    assert pair_fields == set(lesson["pairs"][0]), "RETURN documents other pair fields than the module returns"
+    assert set(returned["pairs"]["contains"]) == set(lesson["pairs"][0]), "RETURN documents other pair fields"
     assert set(returned["containers"]["sample"]["alpine01"][0]) == set(lesson["containers"]["alpine01"][0])
     assert set(returned["unpaired"]["contains"]) == {"side", "container", "interface", "ifindex", "peer_ifindex", "reason"}
 
 
-def test_ansible_doc_renders_the_module():
-    out = subprocess.run(
-        [ANSIBLE_BIN + "ansible-doc", "-M", "library", "veth_pairs"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
-    for text in ("host_output", "container_outputs", "EXAMPLES", "RETURN VALUES", "host_peer_ifindex", "unpaired"):
-        assert text in out, text
-
-
-def run_playbook(playbook, *extra):
-    env = {**os.environ, "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
-    env.pop("ANSIBLE_CALLBACK_RESULT_FORMAT", None)
-    completed = subprocess.run(
-        [ANSIBLE_BIN + "ansible-playbook", "-i", "inventory/local.yml", str(playbook), *extra],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    return completed.returncode, json.loads(completed.stdout), completed.stderr
-
-
-PLAYBOOK = FIXTURES.parent / "module" / "veth_pairs_playbook.yml"
-
-
-def task_results(report, name):
-    for play in report["plays"]:
-        for task in play["tasks"]:
-            if task["task"]["name"] == name:
-                return task["hosts"]["localhost"]
-    raise AssertionError("no task %r in the run" % name)
-
-
 @pytest.mark.parametrize("check", [False, True])
 def test_a_real_playbook_run_pairs_the_captured_outputs(check):
-    code, report, stderr = run_playbook(PLAYBOOK, *(["--check"] if check else []))
+    code, report, stderr = ansible_playbook("-i", "inventory/local.yml", PLAYBOOK, *(["--check"] if check else []))
     assert code == 0, stderr
-    result = task_results(report, "Pair the captured multi-network outputs")
+    result = task_result(report, "Pair the captured multi-network outputs")
     assert result["changed"] is False
     assert {(p["container"], p["container_interface"]) for p in result["pairs"]} == {
         ("alpine01", "eth0"),
@@ -129,15 +88,15 @@ def test_a_real_playbook_run_pairs_the_captured_outputs(check):
         ("alpine02", "eth0"),
     }
     assert [u["container"] for u in result["unpaired"]] == ["isolated"]
-    lesson = task_results(report, "Pair the lesson's outputs, pasted from the tutorial")
+    lesson = task_result(report, "Pair the lesson's outputs, pasted from the tutorial")
     assert [(p["container_interface"], p["host_interface"]) for p in lesson["pairs"]] == [("eth0", "veth398a65c")]
     assert "host output: skipped 4 line(s)" in json.dumps(lesson["warnings"])
 
 
 def test_a_real_playbook_run_fails_without_a_traceback():
-    code, report, _ = run_playbook(PLAYBOOK, "-e", "vethlab_test_break_container=true")
+    code, report, _ = ansible_playbook("-i", "inventory/local.yml", PLAYBOOK, "-e", "vethlab_test_break_container=true")
     assert code == 2
-    result = task_results(report, "Pair the captured multi-network outputs")
+    result = task_result(report, "Pair the captured multi-network outputs")
     assert result["failed"] is True
     assert result["msg"].startswith("container 'alpine02' output, line 1: expected an interface line")
     # ansible-core 2.19 puts "(traceback unavailable)" in every failure that raised nothing.

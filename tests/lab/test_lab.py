@@ -1,0 +1,122 @@
+"""lab.yml on this machine, for real: the whole lesson, twice, against the kernel's own numbers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from conftest import pair_tuples, pairs_from_truth
+from lab_engine import ansible_playbook, docker, engine_available, task_result
+
+SYSFS_READER = "for d in /sys/class/net/*; do echo ${d##*/} $(cat $d/ifindex) $(cat $d/iflink); done"
+
+
+def sysfs(argv):
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    return {name: {"ifindex": int(i), "iflink": int(link)} for name, i, link in (line.split() for line in out.splitlines())}
+
+
+def lab(report_dir, *extra):
+    return ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", "-e", "lab_report_dir=%s" % report_dir, *extra)
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    assert engine_available(), "the Docker engine does not answer: run 'make engine' (the test command does)"
+    reports = tmp_path_factory.mktemp("reports")
+    code, report, output = lab(reports)
+    assert code == 0, output
+    return reports, report
+
+
+def test_every_checkpoint_passes_with_this_hosts_values(first_run):
+    reports, _ = first_run
+    data = json.loads((reports / "localhost" / "lab.json").read_text())
+    assert set(data) >= {"host", "bridge", "pairs", "reachability", "checkpoints", "passed"}
+    assert data["host"] == "localhost" and data["passed"] is True
+    assert [c["id"] for c in data["checkpoints"]] == ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8"]
+    assert all(c["passed"] for c in data["checkpoints"])
+    assert data["bridge"]["name"] == "docker0" and data["bridge"]["ipv4"]
+    assert len(data["reachability"]) == 8 and all(cell["reachable"] for cell in data["reachability"])
+    assert {cell["address"] for cell in data["reachability"] if cell["checkpoint"] == "C7"} == {data["outside_address"]}
+
+
+def test_the_pairs_are_the_kernels(first_run):
+    reports, _ = first_run
+    data = json.loads((reports / "localhost" / "lab.json").read_text())
+    truth = {
+        "host": sysfs(["sh", "-c", SYSFS_READER]),
+        "containers": {name: sysfs(["docker", "exec", name, "sh", "-c", SYSFS_READER]) for name in ("alpine01", "alpine02")},
+    }
+    assert pair_tuples(data) == pairs_from_truth(truth)
+    assert {pair["container"] for pair in data["pairs"]} == {"alpine01", "alpine02"}
+
+
+def test_the_students_page_shows_the_pairs_crossing_over(first_run):
+    reports, _ = first_run
+    data = json.loads((reports / "localhost" / "lab.json").read_text())
+    page = (reports / "localhost" / "lab.md").read_text()
+    for pair in data["pairs"]:
+        assert (
+            "%s@if%d` | \u21c4 | `%d: %s@if%d"
+            % (pair["container_interface"], pair["host_ifindex"], pair["host_ifindex"], pair["host_interface"], pair["container_ifindex"])
+            in page
+        )
+    assert page.count("| passed |") == 8
+    assert "| C5 | host | alpine01 |" in page
+
+
+def test_a_second_run_changes_nothing_and_rewrites_no_report(first_run):
+    reports, _ = first_run
+    before = {path.name: path.read_bytes() for path in (reports / "localhost").iterdir()}
+    code, report, output = lab(reports)
+    assert code == 0, output
+    assert report["stats"]["localhost"]["changed"] == 0, output
+    after = {path.name: path.read_bytes() for path in (reports / "localhost").iterdir()}
+    assert after == before
+
+
+def test_check_mode_on_the_running_lab_changes_nothing(first_run):
+    reports, _ = first_run
+    code, report, output = lab(reports, "--check")
+    assert code == 0, output
+    assert report["stats"]["localhost"]["changed"] == 0, output
+
+
+def test_a_stopped_container_is_started_again(first_run):
+    reports, _ = first_run
+    docker("stop", "-t", "0", "alpine02")
+    code, report, output = lab(reports)
+    assert code == 0, output
+    start = task_result(report, "Start the lab's containers on the default bridge")
+    assert [item["item"] for item in start["results"]] == ["alpine02"]
+    assert json.loads((reports / "localhost" / "lab.json").read_text())["passed"] is True
+
+
+def test_lab_fresh_recreates_the_containers_with_new_veths(first_run):
+    reports, _ = first_run
+    before = {pair["container"]: pair["host_interface"] for pair in json.loads((reports / "localhost" / "lab.json").read_text())["pairs"]}
+    code, _, output = lab(reports, "-e", "lab_fresh=true")
+    assert code == 0, output
+    after = {pair["container"]: pair["host_interface"] for pair in json.loads((reports / "localhost" / "lab.json").read_text())["pairs"]}
+    assert set(after) == set(before) and all(after[name] != before[name] for name in before)
+
+
+def test_a_user_container_with_a_lab_name_is_never_touched(first_run, tmp_path):
+    reports, _ = first_run
+    docker("rm", "-f", "alpine02")
+    docker("run", "-dit", "--name", "alpine02", "--label", "owner=student", "vethlab/busybox:latest")
+    keep = docker("inspect", "-f", "{{.Id}}", "alpine02").strip()
+    try:
+        code, report, output = lab(reports)
+        assert code == 2, output
+        result = task_result(report, "Refuse to touch containers the lab did not create")
+        assert '"alpine02" exists on this host but was not created by the lab' in result["msg"]
+        assert "lab_reset_scope=all" in result["msg"] and "docker rename" in result["msg"]
+        assert docker("inspect", "-f", "{{.Id}} {{.State.Running}}", "alpine02").split() == [keep, "true"]
+    finally:
+        docker("rm", "-f", "alpine02")
+    code, _, output = lab(reports)
+    assert code == 0, output

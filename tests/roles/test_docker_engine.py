@@ -1,0 +1,133 @@
+"""docker_engine: what it installs per distribution, and the repository key's fingerprint check.
+
+The Fedora and RHEL paths cannot run here (no Fedora or RHEL packages can be reached), so what
+can be checked is checked: the packages, repository path, key fingerprint and start method the
+role chooses for each distribution. The Debian path runs for real in the lab tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from lab_engine import ansible_playbook, task_result
+
+DEB_KEY = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88"
+RPM_KEY = "060A61C51B558A7F742B77AAC52FEB6B621E9F35"
+
+
+def resolve(distribution, family, version, source="distro", service_mgr="systemd"):
+    facts = {
+        "ansible_distribution": distribution,
+        "ansible_os_family": family,
+        "ansible_distribution_major_version": version,
+        "ansible_service_mgr": service_mgr,
+        "docker_engine_source": source,
+    }
+    code, report, output = ansible_playbook("-i", "inventory/local.yml", "tests/roles/resolve_playbook.yml", "-e", json.dumps(facts))
+    assert code == 0, output
+    return task_result(report, "Report the resolution")["msg"]
+
+
+@pytest.mark.parametrize(
+    ("distribution", "family", "version", "source", "expected"),
+    [
+        (
+            "Fedora",
+            "RedHat",
+            "41",
+            "distro",
+            {"source": "distro", "packages": ["moby-engine"], "repo_distribution": "fedora", "fingerprint": RPM_KEY},
+        ),
+        (
+            "Fedora",
+            "RedHat",
+            "41",
+            "docker-ce",
+            {"source": "docker-ce", "packages": ["docker-ce", "docker-ce-cli", "containerd.io"], "repo_distribution": "fedora"},
+        ),
+        (
+            "Rocky",
+            "RedHat",
+            "9",
+            "distro",
+            {"source": "docker-ce", "packages": ["docker-ce", "docker-ce-cli", "containerd.io"], "repo_distribution": "centos"},
+        ),
+        ("Debian", "Debian", "12", "distro", {"source": "distro", "packages": ["docker.io"], "fingerprint": DEB_KEY}),
+        ("Ubuntu", "Debian", "24", "docker-ce", {"source": "docker-ce", "repo_distribution": "ubuntu", "fingerprint": DEB_KEY}),
+    ],
+)
+def test_packages_repository_and_key_per_distribution(distribution, family, version, source, expected):
+    resolved = resolve(distribution, family, version, source)
+    for key, value in expected.items():
+        assert resolved[key] == value, (key, resolved)
+
+
+def test_switching_to_docker_ce_on_fedora_removes_moby_and_podman_docker_only():
+    resolved = resolve("Fedora", "RedHat", "41", "docker-ce")
+    assert {"moby-engine", "podman-docker"} <= set(resolved["remove_when_switching"])
+    assert not set(resolved["packages"]) & set(resolved["remove_when_switching"])
+    staying = resolve("Fedora", "RedHat", "41", "distro")
+    assert "moby-engine" not in staying["remove_when_switching"]
+
+
+def test_start_method_follows_the_service_manager():
+    assert resolve("Debian", "Debian", "12", service_mgr="systemd")["start"] == "systemd"
+    assert resolve("Debian", "Debian", "12", service_mgr="sysvinit")["start"] == "direct"
+
+
+def test_host_tools_include_ping_and_a_static_busybox():
+    assert {"iputils-ping", "busybox-static", "iproute2"} <= set(resolve("Debian", "Debian", "12")["host_packages"])
+    assert {"iputils", "busybox", "iproute"} <= set(resolve("Fedora", "RedHat", "41")["host_packages"])
+
+
+@pytest.fixture(scope="module")
+def test_key(tmp_path_factory):
+    """An armored public key made for the test, and its fingerprint."""
+    home = tmp_path_factory.mktemp("gnupg")
+    os.chmod(home, 0o700)
+    env = dict(os.environ, GNUPGHOME=str(home))
+    subprocess.run(
+        ["gpg", "--batch", "--passphrase", "", "--quick-gen-key", "vethlab test <test@vethlab.invalid>", "ed25519", "sign", "never"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    armored = subprocess.run(["gpg", "--armor", "--export"], env=env, check=True, capture_output=True).stdout
+    listing = subprocess.run(["gpg", "--with-colons", "--fingerprint"], env=env, check=True, capture_output=True, text=True).stdout
+    fingerprint = next(line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:"))
+    key = home / "key.asc"
+    key.write_bytes(armored)
+    return key, fingerprint
+
+
+def run_key_check(key, fingerprint, keyring):
+    variables = {
+        "docker_engine_repo_key_url": "file://%s" % key,
+        "docker_engine_repo_key_fingerprint": fingerprint,
+        "docker_engine_apt_keyring": str(keyring),
+    }
+    return ansible_playbook("-i", "inventory/local.yml", "tests/roles/repo_key_playbook.yml", "-e", json.dumps(variables))
+
+
+def test_a_key_with_the_expected_fingerprint_is_installed(test_key, tmp_path):
+    key, fingerprint = test_key
+    keyring = tmp_path / "docker.asc"
+    code, _, output = run_key_check(key, fingerprint.lower(), keyring)
+    assert code == 0, output
+    assert keyring.read_bytes() == key.read_bytes()
+    assert not (tmp_path / "docker.asc.download").exists()
+
+
+def test_a_key_with_another_fingerprint_is_refused_and_not_installed(test_key, tmp_path):
+    key, _ = test_key
+    keyring = tmp_path / "docker.asc"
+    code, report, output = run_key_check(key, DEB_KEY, keyring)
+    assert code == 2, output
+    result = task_result(report, "Refuse a key whose fingerprint is not the expected one")
+    assert "not %s" % DEB_KEY in result["msg"] and "no repository was added" in result["msg"]
+    assert not keyring.exists()
+    assert not (tmp_path / "docker.asc.download").exists()
