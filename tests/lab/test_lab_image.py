@@ -1,0 +1,56 @@
+"""lab_image's sources on the live engine: an archive from the controller, and a missing one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, task_result
+
+ARCHIVED = "vethlab/archived:test"
+
+
+@pytest.fixture
+def archive(tmp_path):
+    assert engine_available(), "the Docker engine does not answer: run 'make engine' (the test command does)"
+    docker("tag", build_busybox_image(), ARCHIVED)
+    path = tmp_path / "alpine.tar"
+    subprocess.run(["docker", "save", "-o", str(path), ARCHIVED], check=True)
+    docker("rmi", ARCHIVED)
+    yield path
+    subprocess.run(["docker", "rmi", "-f", ARCHIVED], capture_output=True)
+
+
+def image_step(**variables):
+    return ansible_playbook("playbooks/lab_image.yml", "-e", json.dumps(variables))
+
+
+def test_an_archive_on_the_controller_is_loaded_once(archive):
+    code, report, output = image_step(lab_image_source="archive", lab_image_archive=str(archive), lab_image_name=ARCHIVED)
+    assert code == 0, output
+    assert task_result(report, "Load the archive (docker load)")["changed"] is True
+    assert docker("images", "-q", ARCHIVED).strip()
+    assert "(source: archive)" in task_result(report, "Say which image the containers use")["msg"]
+    code, report, output = image_step(lab_image_source="archive", lab_image_archive=str(archive), lab_image_name=ARCHIVED)
+    assert code == 0, output
+    assert report["stats"]["localhost"]["changed"] == 0
+    assert task_result(report, "Load the archive (docker load)").get("skipped") is True
+
+
+def test_an_archive_without_the_named_image_is_refused(archive):
+    code, report, output = image_step(lab_image_source="archive", lab_image_archive=str(archive), lab_image_name="alpine:3.99")
+    assert code == 2, output
+    message = task_result(report, "Refuse an archive without the image").get("msg", "")
+    assert "holds vethlab/archived:test, not alpine:3.99" in message
+
+
+def test_a_missing_archive_names_the_source_and_the_others(tmp_path):
+    before = docker("images", "-q").split()
+    code, report, output = image_step(lab_image_source="archive", lab_image_archive=str(tmp_path / "nowhere.tar"))
+    assert code == 2, output
+    message = task_result(report, "Refuse a missing archive")["msg"]
+    assert "lab_image_source=archive" in message and "nowhere.tar" in message and "is not a file" in message
+    assert "lab_image_source=pull" in message and "lab_image_source=busybox" in message
+    assert docker("images", "-q").split() == before
