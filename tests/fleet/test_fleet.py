@@ -1,0 +1,80 @@
+"""The Molecule scenario `fleet`: a simulated classroom of three student machines over SSH.
+
+create, converge, idempotence and verify run as Molecule steps; then one machine is broken
+(stopped, so SSH times out) and the class is run again: the others pass, and index.html,
+class.csv and junit.xml say why the broken one failed. destroy removes the nodes and volumes.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from chromium import rendered_dom, visible_text
+
+from lab_engine import BIN, ROOT, docker
+
+STUDENTS = ["student01", "student02", "student03"]
+
+
+def molecule(step: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), NO_COLOR="1", ANSIBLE_FORCE_COLOR="0")
+    done = subprocess.run(
+        [str(BIN / "molecule"), step, "--scenario-name", "fleet"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200
+    )
+    if check:
+        assert done.returncode == 0, "molecule %s failed:\n%s" % (step, (done.stdout + done.stderr)[-8000:])
+    return done
+
+
+def reports_dir() -> Path:
+    found = sorted(glob.glob(os.path.expanduser("~/.ansible/tmp/molecule.*.fleet/reports")), key=os.path.getmtime)
+    assert found, "the fleet scenario wrote no reports"
+    return Path(found[-1])
+
+
+@pytest.fixture(scope="module")
+def fleet():
+    molecule("destroy")
+    try:
+        for step in ("syntax", "create", "converge", "idempotence", "verify"):
+            molecule(step)
+        yield reports_dir()
+    finally:
+        molecule("destroy")
+        assert not [name for name in STUDENTS if docker("ps", "-aq", "--filter", "name=^%s$" % name).strip()]
+        assert not [name for name in STUDENTS if docker("volume", "ls", "-q", "--filter", "name=vethlab-%s-docker" % name).strip()]
+
+
+def test_the_class_passes(fleet):
+    rows = list(csv.DictReader(io.StringIO((fleet / "class.csv").read_text())))
+    assert [(r["machine"], r["passed"], r["failed"]) for r in rows] == [(name, "8", "0") for name in STUDENTS]
+    text = visible_text(rendered_dom((fleet / "index.html").as_uri()))
+    assert "3 of 3 machines passed every checkpoint." in text
+
+
+def test_a_broken_machine_does_not_stop_the_class(fleet):
+    docker("stop", "-t", "0", "student03")
+    done = molecule("converge", check=False)
+    assert done.returncode != 0  # the run says a machine failed
+    rows = {r["machine"]: r for r in csv.DictReader(io.StringIO((fleet / "class.csv").read_text()))}
+    assert rows["student01"]["passed"] == rows["student02"]["passed"] == "8"
+    assert rows["student03"]["passed"] == "0"
+    assert rows["student03"]["problems"].startswith("unreachable:") and "student03" not in rows["student01"]["problems"]
+    assert "port 22" in rows["student03"]["problems"]
+    suites = {s.get("name"): s for s in ET.fromstring((fleet / "junit.xml").read_text())}
+    assert set(suites) == set(STUDENTS)
+    failure = suites["student03"].find("testcase/failure")
+    assert failure is not None and failure.get("type") == "unreachable" and "port 22" in failure.get("message")
+    assert suites["student01"].get("failures") == "0"
+    index = visible_text(rendered_dom((fleet / "index.html").as_uri()))
+    assert "2 of 3 machines passed every checkpoint." in index
+    assert "student03 unreachable unreachable:" in index
+    page = visible_text(rendered_dom((fleet / "machines" / "student01.html").as_uri()))
+    assert "student01: passed" in page and "veth pair" in page and "docker0" in page

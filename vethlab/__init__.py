@@ -1,0 +1,1 @@
+"""vethlab's controller-side Python: the class report and the `vethlab` command."""
