@@ -184,7 +184,7 @@ def _write(path: Path, content: str, written: list[str]) -> None:
 
 
 def render_class_report(report_dir: Path, hosts: list[str], outcomes: dict, dry_run: bool = False) -> dict:
-    """Write index.html, machines/<host>.html, class.csv and junit.xml; return a summary."""
+    """Write index.html, machines/<host>.html, class.csv, junit.xml and summary.json; return the summary."""
     report_dir = Path(report_dir)
     machines = load_machines(report_dir, hosts, outcomes)
     environment = _environment()
@@ -197,13 +197,16 @@ def render_class_report(report_dir: Path, hosts: list[str], outcomes: dict, dry_
     for machine in machines:
         svg = topology_svg(machine["lab"]) if machine["lab"] else None
         files[report_dir / "machines" / machine["page"]] = page.render(machine=machine, svg=svg, checkpoint_ids=CHECKPOINT_IDS)
-    written: list[str] = []
-    if not dry_run:
-        for path, content in files.items():
-            _write(path, content, written)
-    return {
-        "written": written,
+    summary = {
+        "hosts": hosts,
+        "outcomes": outcomes,
         "machines": [{key: m[key] for key in ("host", "status", "reason", "passed_count", "failed_count", "page")} for m in machines],
         "passed": all(m["status"] == "passed" for m in machines) and bool(machines),
         "index": str(report_dir / "index.html"),
     }
+    files[report_dir / "summary.json"] = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    written: list[str] = []
+    if not dry_run:
+        for path, content in files.items():
+            _write(path, content, written)
+    return dict(summary, written=written)

@@ -78,3 +78,16 @@ def test_a_broken_machine_does_not_stop_the_class(fleet):
     assert "student03 unreachable unreachable:" in index
     page = visible_text(rendered_dom((fleet / "machines" / "student01.html").as_uri()))
     assert "student01: passed" in page and "veth pair" in page and "docker0" in page
+
+
+def test_the_vethlab_command_reports_the_broken_machine(fleet):
+    # Runs after the test above, which stopped student03.
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")))
+    done = subprocess.run(
+        [str(BIN / "vethlab"), "check", "-i", str(fleet.parent / "inventory")], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "2 of 3 machines passed." in done.stdout
+    assert "student03: unreachable" in done.stdout
+    for name in ("student01", "student02", "student03"):
+        assert name in done.stderr  # one row each in the live table
