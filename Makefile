@@ -8,7 +8,7 @@ export PATH := $(BIN):$(PATH)
 # Extra ansible-playbook arguments for `make lab`, e.g. LAB_ARGS="-e lab_fresh=true".
 LAB_ARGS ?=
 
-.PHONY: help venv lab engine lint unit test bench fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test bench bench-fleet fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint      yamllint, ansible-lint (production profile), ruff"
 	@echo "make unit      the tests that need no Docker engine"
 	@echo "make bench     lab.yml against the lesson as a shell script (warm machine)"
+	@echo "make bench-fleet  converge time of a simulated class of 1 and of 4 machines"
 	@echo "make fixtures  capture tests/fixtures/captured/ again from the local engine"
 
 venv: $(VENV)/.installed
@@ -34,6 +35,14 @@ lab: venv
 engine: venv
 	ansible-playbook playbooks/docker_engine.yml
 
+# What the tests need on the controller besides Docker: Graphviz (topology SVG), Chromium (looking at
+# the pages), debootstrap (the simulated student machines' image).
+test-deps:
+	@missing=""; for pkg in graphviz chromium debootstrap openssh-client; do \
+	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+
 lint: venv
 	yamllint --strict .
 	ansible-lint
@@ -43,7 +52,7 @@ lint: venv
 unit: venv
 	pytest tests/unit tests/module
 
-test: venv engine lint
+test: venv engine test-deps lint
 	pytest
 
 bench: venv engine
@@ -54,3 +63,6 @@ fixtures: venv engine
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .ansible
+
+bench-fleet: venv engine test-deps
+	python scripts/bench_fleet.py

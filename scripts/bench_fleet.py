@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""make bench-fleet: converge time of a simulated class of 1 node and of 4 nodes.
+
+Starts N student machines with the fleet scenario's image and recipe (systemd, sshd, no Docker),
+times `ansible-playbook lab.yml` against them (Docker installed through systemd on each, then the
+whole lesson), removes them, RUNS times for each size; prints each run, the medians and, last,
+`ratio 4 nodes/1 node: X.XX` (target: 2.0 or less). Needs the node image: `molecule create -s fleet`
+builds it once (the script does that when it is missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+ENV = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), NO_COLOR="1")
+
+
+def sh(*argv: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, check=check, capture_output=True, text=True, env=ENV, **kwargs)
+
+
+def node_image() -> str:
+    images = sh("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", "vethlab/student-node").stdout.split()
+    if not images:
+        sh(str(BIN / "molecule"), "create", "--scenario-name", "fleet", cwd=ROOT)
+        sh(str(BIN / "molecule"), "destroy", "--scenario-name", "fleet", cwd=ROOT)
+        images = sh("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", "vethlab/student-node").stdout.split()
+    return images[0]
+
+
+def start(names: list[str], image: str, key: Path) -> dict[str, str]:
+    addresses = {}
+    for name in names:
+        sh("docker", "rm", "-f", name, check=False)
+        sh("docker", "volume", "rm", "-f", "vethlab-bench-%s" % name, check=False)
+        sh(
+            "docker", "run", "--detach", "--pull=never", "--name=" + name, "--hostname=" + name, "--label=vethlab.fleet=true",
+            "--cap-add=ALL", "--cap-drop=SYS_RESOURCE", "--security-opt=seccomp=unconfined", "--security-opt=apparmor=unconfined",
+            "--security-opt=systempaths=unconfined", "--device-cgroup-rule=a *:* rwm", "--cgroupns=host",
+            "--volume=/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs=/run", "--tmpfs=/run/lock", "--tmpfs=/tmp",
+            "--volume=vethlab-bench-%s:/var/lib/docker" % name, image, "/sbin/init",
+        )  # fmt: skip
+        public = (key.parent / (key.name + ".pub")).read_text()
+        keys = "/home/teacher/.ssh/authorized_keys"
+        authorize = "cat > %s && chown teacher: %s && chmod 600 %s" % (keys, keys, keys)
+        sh("docker", "exec", "-i", name, "sh", "-c", authorize, input=public)
+        addresses[name] = sh("docker", "inspect", "-f", "{{.NetworkSettings.IPAddress}}", name).stdout.strip()
+    for address in addresses.values():
+        for _ in range(120):
+            if sh("sh", "-c", 'exec 3<>/dev/tcp/"$1"/22', "sh", address, check=False).returncode == 0:
+                break
+            time.sleep(0.5)
+    return addresses
+
+
+def stop(names: list[str]) -> None:
+    for name in names:
+        sh("docker", "rm", "-f", name, check=False)
+        sh("docker", "volume", "rm", "-f", "vethlab-bench-%s" % name, check=False)
+
+
+def converge(addresses: dict[str, str], key: Path, workdir: Path) -> float:
+    inventory = {
+        "students": {
+            "hosts": {name: {"ansible_host": address} for name, address in addresses.items()},
+            "vars": {
+                "ansible_user": "teacher",
+                "ansible_become": True,
+                "ansible_ssh_private_key_file": str(key),
+                "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
+                "lab_image_source": "controller",
+                "lab_image_controller_source": "busybox",
+                "lab_report_dir": str(workdir / "reports"),
+            },
+        }
+    }
+    path = workdir / "inventory.json"
+    path.write_text(json.dumps(inventory))
+    started = time.perf_counter()
+    done = sh(str(BIN / "ansible-playbook"), "-i", str(path), "lab.yml", cwd=ROOT, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit("bench-fleet: lab.yml failed:\n%s" % done.stdout[-4000:])
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs for each size (default 3)")
+    args = parser.parse_args()
+    image = node_image()
+    times: dict[int, list[float]] = {1: [], 4: []}
+    with tempfile.TemporaryDirectory(prefix="vethlab-bench-fleet-") as work:
+        workdir = Path(work)
+        key = workdir / "id_ed25519"
+        sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key))
+        for run in range(1, args.runs + 1):
+            for size in (1, 4):
+                names = ["bench%02d" % number for number in range(1, size + 1)]
+                try:
+                    addresses = start(names, image, key)
+                    times[size].append(converge(addresses, key, workdir))
+                finally:
+                    stop(names)
+                print("run %d: %d node(s) converged in %.1f s" % (run, size, times[size][-1]), flush=True)
+    medians = {size: statistics.median(values) for size, values in times.items()}
+    print("median converge, 1 node: %.1f s (per machine: %.1f s)" % (medians[1], medians[1]))
+    print("median converge, 4 nodes: %.1f s (per machine: %.1f s)" % (medians[4], medians[4] / 4))
+    print("ratio 4 nodes/1 node: %.2f" % (medians[4] / medians[1]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
