@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -56,10 +57,13 @@ def start(names: list[str], image: str, key: Path) -> dict[str, str]:
         sh("docker", "exec", "-i", name, "sh", "-c", authorize, input=public)
         addresses[name] = sh("docker", "inspect", "-f", "{{.NetworkSettings.IPAddress}}", name).stdout.strip()
     for address in addresses.values():
-        for _ in range(120):
-            if sh("sh", "-c", 'exec 3<>/dev/tcp/"$1"/22', "sh", address, check=False).returncode == 0:
-                break
-            time.sleep(0.5)
+        for _ in range(240):
+            try:
+                with socket.create_connection((address, 22), timeout=1) as connection:
+                    if connection.recv(64).startswith(b"SSH-"):
+                        break
+            except OSError:
+                time.sleep(0.5)
     return addresses
 
 
