@@ -1,0 +1,44 @@
+"""Bad settings stop lab.yml before anything on the host changes, with a message naming them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lab_engine import ansible_playbook, docker, task_result
+
+
+def host_state():
+    return docker("ps", "-a", "--format", "{{.ID}} {{.Names}} {{.State}}"), docker("images", "-q", "--no-trunc")
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"lab_containers": ["alpine 01"]}, 'lab_containers: "alpine 01" is not a container name'),
+        ({"lab_containers": ["a;rm -rf /"]}, 'lab_containers: "a;rm -rf /" is not a container name'),
+        ({"lab_containers": ["$(reboot)"]}, 'lab_containers: "$(reboot)" is not a container name'),
+        ({"lab_containers": []}, "lab_containers must be a list of 1 to 20 container names, got []"),
+        ({"lab_containers": ["c%02d" % n for n in range(21)]}, "lab_containers must be a list of 1 to 20 container names"),
+        ({"lab_containers": "alpine01"}, 'lab_containers must be a list of 1 to 20 container names, got "alpine01"'),
+        ({"lab_containers": ["a1", "a1"]}, "lab_containers names a container twice"),
+        ({"lab_reset_scope": "everything"}, 'lab_reset_scope must be "lab" or "all", got "everything"'),
+        ({"lab_image_source": "ftp"}, 'lab_image_source must be one of auto, pull, archive, busybox, controller, got "ftp"'),
+        (
+            {"lab_image_source": "archive", "lab_image_archive": "/nowhere/alpine.tar"},
+            'must name a file on the controller, got "/nowhere/alpine.tar"',
+        ),
+        ({"lab_image_source": "archive", "lab_image_archive": "/etc"}, 'must name a file on the controller, got "/etc"'),
+    ],
+)
+def test_bad_settings_change_nothing(settings, expected):
+    before = host_state()
+    code, report, output = ansible_playbook("lab.yml", "-e", json.dumps(settings))
+    assert code == 2, output
+    message = task_result(report, "Refuse bad settings before anything changes")["msg"]
+    assert message.startswith("Bad lab settings; nothing was changed:")
+    assert expected in message
+    ran = [task["task"]["name"] for play in report["plays"] for task in play["tasks"]]
+    assert not any(name.startswith("docker_engine") for name in ran), ran
+    assert host_state() == before
