@@ -1,0 +1,71 @@
+"""Faults a classroom throws at the lab, on the live engine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, task_result
+
+
+def lab(*extra):
+    return ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", *extra)
+
+
+def test_a_stopped_engine_is_started_and_the_lab_passes(tmp_path):
+    assert engine_available()
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    # Stop the engine the way a reboot or an admin would (no systemd here: the daemon itself).
+    subprocess.run(["pkill", "-x", "dockerd"], check=True)
+    for _ in range(120):
+        if not engine_available():
+            break
+        time.sleep(0.5)
+    assert not engine_available()  # the run starts while dockerd may still be shutting down
+    code, report, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    assert task_result(report, "Start dockerd directly, logging to /var/log/dockerd.log")["changed"] is True
+    assert json.loads((tmp_path / "localhost" / "lab.json").read_text())["passed"] is True
+
+
+def test_reset_scope_all_in_check_mode_lists_everything_and_removes_nothing(tmp_path):
+    user = "vethlab-fault-user-container"
+    docker("rm", "-f", user)
+    docker("run", "-dit", "--name", user, build_busybox_image())
+    try:
+        before = docker("ps", "-aq"), docker("images", "-q")
+        code, report, output = ansible_playbook("playbooks/lab_reset.yml", "--check", "-e", "lab_reset_scope=all")
+        assert code == 0, output
+        message = task_result(report, "Say what the reset removes")["msg"]
+        assert message.startswith("Would remove (scope all): containers ")
+        for name in docker("ps", "-a", "--format", "{{.Names}}").split():
+            assert name in message
+        assert "volumes never" in message
+        assert (docker("ps", "-aq"), docker("images", "-q")) == before
+    finally:
+        docker("rm", "-f", user)
+
+
+def test_teardown_removes_only_what_the_lab_created(tmp_path):
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    user = "vethlab-fault-keep"
+    docker("rm", "-f", user)
+    docker("run", "-dit", "--name", user, "--label", "owner=student", "vethlab/busybox:latest")
+    volume = "vethlab-fault-volume"
+    docker("volume", "create", volume)
+    try:
+        code, _, output = ansible_playbook("playbooks/lab_teardown.yml")
+        assert code == 0, output
+        assert not docker("ps", "-aq", "--filter", "label=vethlab.lab=true").strip()
+        assert docker("inspect", "-f", "{{.State.Running}}", user).strip() == "true"
+        assert docker("volume", "ls", "-q", "--filter", "name=" + volume).strip() == volume
+        # The image the lab built loses its name (docker keeps the layers while the user's container uses them).
+        assert not docker("images", "-q", "vethlab/busybox:latest").strip()
+    finally:
+        docker("rm", "-f", user)
+        docker("volume", "rm", volume)
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
