@@ -69,3 +69,21 @@ def test_teardown_removes_only_what_the_lab_created(tmp_path):
         docker("volume", "rm", volume)
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
+
+
+def test_reset_of_the_labs_images_keeps_a_users_container_from_them(tmp_path):
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    user = "vethlab-fault-user-of-lab-image"
+    docker("rm", "-f", user)
+    docker("run", "-dit", "--name", user, "vethlab/busybox:latest")
+    try:
+        code, report, output = ansible_playbook("playbooks/lab_reset.yml", "-e", "lab_reset_images=true")
+        assert code == 0, output
+        assert "vethlab/busybox:latest" in task_result(report, "Say what the reset removes")["msg"]
+        assert not docker("images", "-q", "vethlab/busybox:latest").strip()
+        assert docker("inspect", "-f", "{{.State.Running}}", user).strip() == "true"
+    finally:
+        docker("rm", "-f", user)
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output

@@ -85,6 +85,13 @@ def test_check_mode_on_the_running_lab_changes_nothing(first_run):
     assert report["stats"]["localhost"]["changed"] == 0, output
 
 
+def test_lab_fresh_false_on_the_command_line_keeps_the_containers(first_run):
+    reports, _ = first_run
+    code, report, output = lab(reports, "-e", "lab_fresh=false")
+    assert code == 0, output
+    assert report["stats"]["localhost"]["changed"] == 0, output
+
+
 def test_a_stopped_container_is_started_again(first_run):
     reports, _ = first_run
     docker("stop", "-t", "0", "alpine02")
