@@ -27,28 +27,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "module_utils"))
 
-from lab_engine import BUSYBOX_IMAGE, build_busybox_image, docker
+from lab_engine import BUSYBOX_IMAGE, build_busybox_image, docker, sysfs_links
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "captured"
 LABEL = "vethlab.fixture=1"
-SYSFS_READER = "for d in /sys/class/net/*; do echo ${d##*/} $(cat $d/ifindex) $(cat $d/iflink); done"
 
 
 def run(*argv: str) -> str:
     return subprocess.run(argv, check=True, capture_output=True, text=True).stdout
-
-
-def sysfs_truth(container: str | None) -> dict[str, dict[str, int]]:
-    """ifindex and iflink of every interface, read by the kernel's sysfs."""
-    if container is None:
-        out = run("sh", "-c", SYSFS_READER)
-    else:
-        out = docker("exec", container, "sh", "-c", SYSFS_READER)
-    truth = {}
-    for line in out.splitlines():
-        name, ifindex, iflink = line.split()
-        truth[name] = {"ifindex": int(ifindex), "iflink": int(iflink)}
-    return truth
 
 
 def start(name: str, *network_args: str) -> None:
@@ -69,7 +55,7 @@ def record(scenario: str, containers: list[str]) -> None:
     (target / "containers").mkdir(parents=True, exist_ok=True)
     (target / "host.txt").write_text(run("ip", "addr"))
     (target / "host.json").write_text(json.dumps(json.loads(run("ip", "-j", "addr")), indent=1) + "\n")
-    truth = {"host": sysfs_truth(None), "containers": {}}
+    truth = {"host": sysfs_links(None), "containers": {}}
     for name in containers:
         pid = docker("inspect", "-f", "{{.State.Pid}}", name).strip()
         base = target / "containers" / name
@@ -77,7 +63,7 @@ def record(scenario: str, containers: list[str]) -> None:
         base.with_suffix(".iproute2.txt").write_text(run("nsenter", "-t", pid, "-n", "ip", "addr"))
         iproute2_json = json.loads(run("nsenter", "-t", pid, "-n", "ip", "-j", "addr"))
         base.with_suffix(".iproute2.json").write_text(json.dumps(iproute2_json, indent=1) + "\n")
-        truth["containers"][name] = sysfs_truth(name)
+        truth["containers"][name] = sysfs_links(name)
     (target / "truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n")
     print("captured %s: %d containers" % (scenario, len(containers)))
 

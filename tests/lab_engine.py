@@ -36,6 +36,17 @@ def docker(*argv: str) -> str:
     return result.stdout
 
 
+# The kernel's own numbers for every interface: name, ifindex, iflink (sysfs).
+SYSFS_READER = "for d in /sys/class/net/*; do echo ${d##*/} $(cat $d/ifindex) $(cat $d/iflink); done"
+
+
+def sysfs_links(container: str | None = None) -> dict[str, dict[str, int]]:
+    """ifindex and iflink of every interface, on the host or inside a container, as sysfs states them."""
+    argv = ["sh", "-c", SYSFS_READER] if container is None else ["docker", "exec", container, "sh", "-c", SYSFS_READER]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    return {name: {"ifindex": int(index), "iflink": int(link)} for name, index, link in (line.split() for line in out.splitlines())}
+
+
 def engine_available() -> bool:
     return shutil.which("docker") is not None and subprocess.run(("docker", "info"), capture_output=True).returncode == 0
 

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
 from conftest import pair_tuples, pairs_from_truth
-from lab_engine import ansible_playbook, docker, engine_available, task_result
-
-SYSFS_READER = "for d in /sys/class/net/*; do echo ${d##*/} $(cat $d/ifindex) $(cat $d/iflink); done"
-
-
-def sysfs(argv):
-    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
-    return {name: {"ifindex": int(i), "iflink": int(link)} for name, i, link in (line.split() for line in out.splitlines())}
+from lab_engine import ansible_playbook, docker, engine_available, sysfs_links, task_result
 
 
 def lab(report_dir, *extra):
@@ -47,8 +39,8 @@ def test_the_pairs_are_the_kernels(first_run):
     reports, _ = first_run
     data = json.loads((reports / "localhost" / "lab.json").read_text())
     truth = {
-        "host": sysfs(["sh", "-c", SYSFS_READER]),
-        "containers": {name: sysfs(["docker", "exec", name, "sh", "-c", SYSFS_READER]) for name in ("alpine01", "alpine02")},
+        "host": sysfs_links(),
+        "containers": {name: sysfs_links(name) for name in ("alpine01", "alpine02")},
     }
     assert pair_tuples(data) == pairs_from_truth(truth)
     assert {pair["container"] for pair in data["pairs"]} == {"alpine01", "alpine02"}

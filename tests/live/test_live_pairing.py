@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
 from conftest import pair_tuples, pairs_from_truth
-from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, task_result
+from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, sysfs_links, task_result
 
 LABEL = "vethlab.test=live-pairing"
 NAMES = ["vethlab-live-a", "vethlab-live-b", "vethlab-live-c"]
 NETWORK = "vethlab-live-net"
-SYSFS_READER = "for d in /sys/class/net/*; do echo ${d##*/} $(cat $d/ifindex) $(cat $d/iflink); done"
 
 
 def remove_test_objects():
@@ -37,11 +35,6 @@ def live_containers():
     remove_test_objects()
 
 
-def sysfs(reader_argv):
-    out = subprocess.run(reader_argv, capture_output=True, text=True, check=True).stdout
-    return {name: {"ifindex": int(i), "iflink": int(link)} for name, i, link in (line.split() for line in out.splitlines())}
-
-
 def test_playbook_pairs_live_containers_as_the_kernel_does(live_containers):
     code, report, output = ansible_playbook(
         "-i", "inventory/local.yml", "tests/live/live_pairing_playbook.yml", "-e", json.dumps({"vethlab_test_containers": live_containers})
@@ -50,8 +43,8 @@ def test_playbook_pairs_live_containers_as_the_kernel_does(live_containers):
     result = task_result(report, "Pair the live outputs")
 
     truth = {
-        "host": sysfs(["sh", "-c", SYSFS_READER]),
-        "containers": {name: sysfs(["docker", "exec", name, "sh", "-c", SYSFS_READER]) for name in live_containers},
+        "host": sysfs_links(),
+        "containers": {name: sysfs_links(name) for name in live_containers},
     }
     expected = pairs_from_truth(truth)
     assert len(expected) == 4  # three eth0 and the third container's eth1
