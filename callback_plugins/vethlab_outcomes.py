@@ -46,10 +46,16 @@ class CallbackModule(CallbackBase):
 
     def _record(self, result, status):
         host = result._host.get_name()
-        if self._outcomes.get(host, {}).get("status") in ("failed", "unreachable"):
-            return  # the first failure is the reason
-        message = result._result.get("msg") or result._result.get("stderr") or result._result.get("reason") or ""
-        self._outcomes[host] = {"status": status, "step": self._play, "task": result._task.get_name(), "message": str(message)[:2000]}
+        if self._outcomes.get(host, {}).get("status") == "unreachable":
+            return  # a host that could not be reached has no later reason
+        # A failure inside a block is followed by its rescue's own, which says why (the engine
+        # stopped answering, or what the step said): the last failure is the reason.
+        message = str(result._result.get("msg") or result._result.get("stderr") or result._result.get("reason") or "")[:2000]
+        earlier = self._outcomes.get(host, {})
+        if status == "failed" and earlier.get("status") == "failed" and earlier.get("step") == self._play:
+            earlier["message"] = message  # the rescue's explanation of the task that failed first
+        else:
+            self._outcomes[host] = {"status": status, "step": self._play, "task": result._task.get_name(), "message": message}
         self._write()
 
     def v2_playbook_on_play_start(self, play):
@@ -63,4 +69,9 @@ class CallbackModule(CallbackBase):
         self._record(result, "unreachable")
 
     def v2_playbook_on_stats(self, stats):
+        # A failure that a rescue recovered from is not the host's outcome.
+        for host in list(self._outcomes):
+            summary = stats.summarize(host)
+            if self._outcomes[host]["status"] == "failed" and not summary.get("failures"):
+                del self._outcomes[host]
         self._write()

@@ -129,7 +129,7 @@ passed:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.vethlab_checkpoints import evaluate, matrix
-from ansible.module_utils.vethlab_reach import CellError, run_matrix
+from ansible.module_utils.vethlab_reach import CellError, EngineLost, run_matrix
 
 ARGUMENT_SPEC = {
     "veths": {"type": "dict", "required": True},
@@ -194,6 +194,8 @@ def main():
         )
     except CellError as error:
         module.fail_json(msg="lab_checks: %s" % error)
+    except EngineLost as error:
+        module.fail_json(msg="lab_checks: %s. No checkpoint was judged and no report written." % error)
     judged = evaluate(veths, params["containers"], params["running"], measured, params["bridge"])
     module.exit_json(
         changed=False,

@@ -16,6 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 CONTAINER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 
 
+# What the docker CLI prints when the engine does not answer (also in vethlab_reach).
+ENGINE_LOST = re.compile(r"Cannot connect to the Docker daemon|Is the docker daemon running|error during connect", re.IGNORECASE)
+
 # The host's default route, for its primary address (the lesson's "outside").
 ROUTE_COMMAND = ("ip", "-4", "route", "show", "default")
 
@@ -37,7 +40,7 @@ def container_states(containers, runner, docker="docker"):
     states = {name: "missing" for name in containers}
     if not containers:
         return states
-    rc, out, _ = runner([docker, "inspect", "--type", "container", *containers])
+    rc, out, err = runner([docker, "inspect", "--type", "container", *containers])
     # docker inspect prints the containers it found even when some are missing (exit 1).
     try:
         found = json.loads(out) if out.strip() else []
@@ -47,8 +50,12 @@ def container_states(containers, runner, docker="docker"):
         name = (item.get("Name") or "").lstrip("/")
         if name in states:
             states[name] = (item.get("State") or {}).get("Status") or "unknown"
+    # Without an engine docker inspect also prints [] and exits 1, as for missing containers.
+    detail = (err or "").strip() or "no message"
+    if rc != 0 and ENGINE_LOST.search(detail):
+        raise CollectError("the Docker engine does not answer: %s" % detail)
     if rc not in (0, 1):
-        raise CollectError("docker inspect failed with exit code %d" % rc)
+        raise CollectError("docker inspect failed (exit %d): %s" % (rc, detail))
     return states
 
 

@@ -21,8 +21,16 @@ CONTAINER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 _SUMMARY = re.compile(r"(\d+) packets transmitted, (\d+) (?:packets )?received")
 
 
+# What the docker CLI prints when the engine does not answer (also in vethlab_collect).
+ENGINE_LOST = re.compile(r"Cannot connect to the Docker daemon|Is the docker daemon running|error during connect", re.IGNORECASE)
+
+
 class CellError(ValueError):
     """A cell of the matrix that cannot be pinged as given."""
+
+
+class EngineLost(RuntimeError):
+    """``docker exec`` found no engine: the cell says nothing about the network, so nothing is judged."""
 
 
 def validate_cell(cell, position):
@@ -79,6 +87,11 @@ def ping_cell(cell, runner, count=1, timeout=2, attempts=2, host_ping=("ping",))
     for _ in range(max(1, attempts)):
         rc, out, err = runner(ping_argv(cell["source"], cell["address"], count, timeout, host_ping))
         counts = received(out)
+        if cell["source"] != HOST and counts is None and ENGINE_LOST.search("%s\n%s" % (err or "", out or "")):
+            raise EngineLost(
+                "the Docker engine stopped answering: %s -> %s could not run ping (%s)"
+                % (cell["source"], cell["address"], _why(rc, out, err, counts))
+            )
         reachable = rc == 0 and counts is not None and counts[1] > 0
         result.update(reachable=reachable, detail=_why(rc, out, err, counts))
         if reachable:

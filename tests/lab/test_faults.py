@@ -6,11 +6,13 @@ import json
 import subprocess
 import time
 
-from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, task_result
+import pytest
+
+from lab_engine import ROOT, ansible_playbook, build_busybox_image, docker, engine_available, task_result
 
 
-def lab(*extra):
-    return ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", *extra)
+def lab(*extra, env=None):
+    return ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", *extra, env=env)
 
 
 def test_a_stopped_engine_is_started_and_the_lab_passes(tmp_path):
@@ -87,3 +89,35 @@ def test_reset_of_the_labs_images_keeps_a_users_container_from_them(tmp_path):
         docker("rm", "-f", user)
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
+
+
+# (step as the lesson names it, the task before which the engine dies)
+KILL_POINTS = [
+    ("start the containers", "Look at the lab's containers"),
+    ("inspect the interfaces", "Read ip addr on the host and in each running lab container"),
+    ("verify reachability", "Ping the matrix and judge the checkpoints"),
+]
+
+
+@pytest.mark.parametrize("step, task", KILL_POINTS, ids=[step.split()[0] for step, _ in KILL_POINTS])
+def test_an_engine_killed_during_a_run_is_named_and_the_next_run_converges(tmp_path, step, task):
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    before = (tmp_path / "localhost" / "lab.json").read_bytes()
+    fault = {
+        "ANSIBLE_CALLBACK_PLUGINS": "%s:%s" % (ROOT / "tests" / "fault_plugins", ROOT / "callback_plugins"),
+        "ANSIBLE_CALLBACKS_ENABLED": "vethlab_kill_engine",
+        "VETHLAB_KILL_ENGINE_AT": task,
+    }
+    code, report, output = lab("-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_fresh=true", env=fault)
+    assert not engine_available(), "the fault was not injected"
+    assert code == 2, output
+    message = task_result(report, "Stop, saying why the step failed")["msg"]
+    assert message.startswith('The Docker engine on localhost stopped answering during the step "%s", at the task "' % step), message
+    assert "Run the lab again" in message
+    # The run stopped at the fault: no report was judged from a dead engine.
+    assert (tmp_path / "localhost" / "lab.json").read_bytes() == before
+    code, report, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    assert task_result(report, "Start dockerd directly, logging to /var/log/dockerd.log")["changed"] is True
+    assert json.loads((tmp_path / "localhost" / "lab.json").read_text())["passed"] is True
