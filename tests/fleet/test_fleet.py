@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from chromium import rendered_dom, visible_text
 
-from lab_engine import BIN, ROOT, docker
+from lab_engine import BIN, ROOT, ansible_playbook, docker, task_result
 
 STUDENTS = ["student01", "student02", "student03"]
 
@@ -57,6 +57,36 @@ def test_the_class_passes(fleet):
     assert [(r["machine"], r["passed"], r["failed"]) for r in rows] == [(name, "8", "0") for name in STUDENTS]
     text = visible_text(rendered_dom((fleet / "index.html").as_uri()))
     assert "3 of 3 machines passed every checkpoint." in text
+
+
+def test_reset_scope_all_wipes_a_machine_as_the_lesson_does_and_keeps_volumes(fleet):
+    """The lesson's wipe, on a student machine's own engine: every container and image goes,
+    a volume and the file in it stay, and the other machines are untouched. The next test's
+    converge brings the lab back on it."""
+    node = "student01"
+
+    def inner(*argv: str) -> str:
+        return docker("exec", node, "docker", *argv)
+
+    image = inner("images", "--format", "{{.Repository}}:{{.Tag}}").split()[0]
+    inner("volume", "create", "homework")
+    inner("run", "-d", "--pull", "never", "--name", "notes", "-v", "homework:/data", image,
+          "sh", "-c", "echo homework > /data/notes.txt && exec sleep 3600")  # fmt: skip
+    inner("tag", image, "student/work:1")
+    notes = "/var/lib/docker/volumes/homework/_data/notes.txt"
+    docker("exec", node, "sh", "-c", "for i in $(seq 50); do test -s %s && exit 0; sleep 0.1; done; exit 1" % notes)
+    assert set(inner("ps", "-a", "--format", "{{.Names}}").split()) == {"alpine01", "alpine02", "notes"}
+    elsewhere = docker("exec", "student02", "docker", "ps", "-q", "--no-trunc")
+    code, report, output = ansible_playbook(
+        "-i", str(fleet.parent / "inventory"), "playbooks/lab_reset.yml", "--limit", node, "-e", "lab_reset_scope=all"
+    )
+    assert code == 0, output
+    said = task_result(report, "Say what the reset removes", host=node)["msg"]
+    assert all(name in said for name in ("alpine01", "alpine02", "notes")), said
+    assert not inner("ps", "-aq").strip() and not inner("images", "-aq").strip()
+    assert "homework" in inner("volume", "ls", "-q").split()
+    assert docker("exec", node, "cat", notes) == "homework\n"
+    assert docker("exec", "student02", "docker", "ps", "-q", "--no-trunc") == elsewhere
 
 
 def test_a_broken_machine_does_not_stop_the_class(fleet):

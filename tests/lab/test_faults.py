@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -68,6 +69,7 @@ def test_teardown_removes_only_what_the_lab_created(tmp_path):
         assert not docker("images", "-q", "vethlab/busybox:latest").strip()
     finally:
         docker("rm", "-f", user)
+        docker("image", "prune", "--force", "--filter", "label=vethlab.lab.image=true")  # the layers it kept
         docker("volume", "rm", volume)
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
@@ -87,6 +89,7 @@ def test_reset_of_the_labs_images_keeps_a_users_container_from_them(tmp_path):
         assert docker("inspect", "-f", "{{.State.Running}}", user).strip() == "true"
     finally:
         docker("rm", "-f", user)
+        docker("image", "prune", "--force", "--filter", "label=vethlab.lab.image=true")  # the layers it kept
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
 
@@ -99,7 +102,7 @@ KILL_POINTS = [
 ]
 
 
-@pytest.mark.parametrize("step, task", KILL_POINTS, ids=[step.split()[0] for step, _ in KILL_POINTS])
+@pytest.mark.parametrize(("step", "task"), KILL_POINTS, ids=[step.split()[0] for step, _ in KILL_POINTS])
 def test_an_engine_killed_during_a_run_is_named_and_the_next_run_converges(tmp_path, step, task):
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
@@ -121,3 +124,84 @@ def test_an_engine_killed_during_a_run_is_named_and_the_next_run_converges(tmp_p
     assert code == 0, output
     assert task_result(report, "Start dockerd directly, logging to /var/log/dockerd.log")["changed"] is True
     assert json.loads((tmp_path / "localhost" / "lab.json").read_text())["passed"] is True
+
+
+def test_what_the_user_owns_survives_every_run_with_its_data(tmp_path):
+    """Default scope: the user's running and stopped containers, image, network and volume (and
+    the file in it) are untouched by the lab, a fresh lab, a reset of the lab's images and teardown."""
+    image = build_busybox_image()
+    running, stopped, network, volume, own_image = (
+        "vethlab-user-running",
+        "vethlab-user-stopped",
+        "vethlab-user-net",
+        "vethlab-user-data",
+        "student/work:1",
+    )
+    for name in (running, stopped):
+        subprocess.run(["docker", "rm", "-f", name], capture_output=True)
+    subprocess.run(["docker", "network", "rm", network], capture_output=True)
+    subprocess.run(["docker", "volume", "rm", volume], capture_output=True)
+    try:
+        docker("volume", "create", volume)
+        docker("network", "create", network)
+        docker("run", "-d", "--name", running, "--network", network, "-v", volume + ":/data", image,
+               "sh", "-c", "echo homework > /data/notes.txt && exec sleep 3600")  # fmt: skip
+        docker("run", "--name", stopped, image, "true")  # ran, exited: a stopped container
+        docker("tag", image, own_image)
+        data = Path(docker("volume", "inspect", "-f", "{{.Mountpoint}}", volume).strip()) / "notes.txt"
+        for _ in range(50):
+            if data.exists():
+                break
+            time.sleep(0.1)
+
+        def owned():
+            return {
+                "containers": docker("inspect", "-f", "{{.Id}} {{.State.Status}}", running, stopped).split("\n"),
+                "network": docker("network", "inspect", "-f", "{{.Id}} {{len .Containers}}", network).strip(),
+                "volume": docker("volume", "inspect", "-f", "{{.Name}}", volume).strip(),
+                "data": data.read_text(),
+                "image": docker("images", "-q", "--no-trunc", own_image).strip(),
+            }
+
+        before = owned()
+        assert before["data"] == "homework\n" and before["image"] and before["containers"][1].endswith(" exited")
+        runs = [
+            ("lab.yml",),
+            ("lab.yml", "-e", "lab_fresh=true"),
+            ("playbooks/lab_reset.yml", "-e", "lab_reset_images=true"),
+            ("playbooks/lab_teardown.yml",),
+            ("lab.yml",),
+        ]
+        for run in runs:
+            code, _, output = ansible_playbook(*run, "-e", "lab_image_source=busybox", "-e", "lab_report_dir=%s" % tmp_path)
+            assert code == 0, output
+            assert owned() == before, "after %s" % " ".join(run)
+    finally:
+        for name in (running, stopped):
+            subprocess.run(["docker", "rm", "-f", name], capture_output=True)
+        subprocess.run(["docker", "network", "rm", network], capture_output=True)
+        subprocess.run(["docker", "volume", "rm", volume], capture_output=True)
+        subprocess.run(["docker", "rmi", own_image], capture_output=True)
+
+
+def test_a_cut_cable_is_reported_cell_by_cell_and_the_run_fails(tmp_path):
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    # `ip link set eth0 down` inside alpine02's namespace (the container itself lacks NET_ADMIN).
+    pid = docker("inspect", "-f", "{{.State.Pid}}", "alpine02").strip()
+    subprocess.run(["nsenter", "-t", pid, "-n", "ip", "link", "set", "eth0", "down"], check=True)
+    code, report, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 2, output
+    data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
+    assert data["passed"] is False
+    failed = {(c["source"], c["target"]) for c in data["reachability"] if not c["as_expected"]}
+    involving = {(c["source"], c["target"]) for c in data["reachability"] if "alpine02" in (c["source"], c["target"])}
+    assert failed == involving and len(failed) == 5  # host->02, 02->docker0, 02->outside, 01->02, 02->01
+    assert all(c["detail"] for c in data["reachability"] if not c["as_expected"])
+    assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C5", "C6", "C7", "C8"]
+    page = (tmp_path / "localhost" / "lab.md").read_text()
+    assert page.count("**not as expected**") == 5 and page.count("| **FAILED** |") == 4
+    message = task_result(report, "Fail the host when a checkpoint failed")["msg"]
+    assert message.startswith("localhost failed C5, C6, C7, C8:") and "lab.md" in message
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_fresh=true")
+    assert code == 0, output

@@ -94,6 +94,17 @@ def test_a_stopped_container_is_started_again(first_run):
     assert json.loads((reports / "localhost" / "lab.json").read_text())["passed"] is True
 
 
+def test_a_removed_container_is_created_again(first_run):
+    reports, _ = first_run
+    docker("rm", "-f", "alpine01")
+    code, report, output = lab(reports)
+    assert code == 0, output
+    start = task_result(report, "Start the lab's containers on the default bridge")
+    assert [item["item"] for item in start["results"] if item["changed"]] == ["alpine01"]
+    data = json.loads((reports / "localhost" / "lab.json").read_text())
+    assert data["passed"] is True and data["states"] == {"alpine01": "running", "alpine02": "running"}
+
+
 def test_lab_fresh_recreates_the_containers_with_new_veths(first_run):
     reports, _ = first_run
     before = {pair["container"]: pair["host_interface"] for pair in json.loads((reports / "localhost" / "lab.json").read_text())["pairs"]}

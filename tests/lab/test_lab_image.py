@@ -54,3 +54,18 @@ def test_a_missing_archive_names_the_source_and_the_others(tmp_path):
     assert "lab_image_source=archive" in message and "nowhere.tar" in message and "is not a file" in message
     assert "lab_image_source=pull" in message and "lab_image_source=busybox" in message
     assert docker("images", "-q").split() == before
+
+
+def test_a_failed_pull_names_the_source_and_the_others():
+    # No registry may be contacted: this one is on this machine's own loopback, where nothing listens.
+    unreachable = "127.0.0.1:9/vethlab/no-registry:latest"
+    before = docker("ps", "-aq", "--no-trunc"), docker("images", "-aq", "--no-trunc")
+    code, report, output = image_step(lab_image_source="pull", lab_image_name=unreachable)
+    assert code == 2, output
+    message = task_result(report, "Explain the failed pull")["msg"]
+    assert message.startswith("lab_image_source=pull could not pull %s: " % unreachable), message
+    assert "127.0.0.1:9" in message.split(": ", 1)[1]  # the engine's own reason, naming the registry it tried
+    assert "lab_image_source=archive" in message and "lab_image_source=busybox" in message
+    assert "Nothing else was changed." in message
+    assert task_result(report, "Stop, saying why the step failed")["msg"] == message  # the engine answered: the step's reason
+    assert (docker("ps", "-aq", "--no-trunc"), docker("images", "-aq", "--no-trunc")) == before

@@ -32,7 +32,8 @@ def test_a_hostile_host_name_and_detail_show_as_text(tmp_path):
     fixture = tmp_path / "lab.json"
     fixture.write_text(json.dumps(data))
     inventory = tmp_path / "hosts.yml"
-    inventory.write_text(yaml.safe_dump({"all": {"hosts": {EVIL: {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
+    host = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {EVIL: host}}}))
     reports = tmp_path / "reports"
     variables = {"vethlab_test_fixture": str(fixture), "lab_report_dir": str(reports)}
     code, _, output = ansible_playbook("-i", str(inventory), "tests/roles/lab_report_playbook.yml", "-e", json.dumps(variables))
