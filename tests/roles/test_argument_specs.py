@@ -1,0 +1,61 @@
+"""Every role declares its variables in meta/argument_specs.yml, and a bad one stops the role
+before its first task, naming the variable (run for real, step by step, without lab.yml's
+own settings check in front)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from lab_engine import ansible_playbook, docker
+
+ROLES = sorted(path.name for path in (ROOT / "roles").iterdir() if (path / "tasks").is_dir() or (path / "meta").is_dir())
+
+
+def options_of(role: str) -> dict:
+    specs = yaml.safe_load((ROOT / "roles" / role / "meta" / "argument_specs.yml").read_text())["argument_specs"]
+    return {name: option for entry in specs.values() for name, option in (entry.get("options") or {}).items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_default_is_declared_with_a_type_and_a_description(role):
+    defaults_file = ROOT / "roles" / role / "defaults" / "main.yml"
+    defaults = yaml.safe_load(defaults_file.read_text()) if defaults_file.exists() else {}
+    options = options_of(role)
+    assert set(defaults or {}) <= set(options), "undeclared: %s" % sorted(set(defaults or {}) - set(options))
+    for name, option in options.items():
+        assert option.get("type") and option.get("description"), name
+
+
+def test_all_roles_are_covered():
+    assert {"docker_engine", "lab", "lab_reset", "lab_image", "lab_containers", "lab_inspect", "lab_verify", "lab_report"} <= set(ROLES)
+
+
+@pytest.mark.parametrize(
+    ("playbook", "variables", "named"),
+    [
+        ("playbooks/lab_verify.yml", {"lab_verify_ping_count": "many"}, "lab_verify_ping_count"),
+        ("playbooks/lab_reset.yml", {"lab_reset_images": "perhaps"}, "lab_reset_images"),
+        ("playbooks/lab_reset.yml", {"lab_reset_scope": "everything"}, "lab_reset_scope"),
+        ("playbooks/lab_image.yml", {"lab_image_source": "ftp"}, "lab_image_source"),
+        ("playbooks/docker_engine.yml", {"docker_engine_start": "sometimes"}, "docker_engine_start"),
+    ],
+)
+def test_a_bad_variable_stops_the_role_before_its_first_task(playbook, variables, named):
+    before = docker("ps", "-a", "--format", "{{.ID}} {{.State}}"), docker("images", "-q", "--no-trunc")
+    code, report, output = ansible_playbook(playbook, "-e", json.dumps(variables))
+    assert code == 2, output
+    failed = [
+        (task["task"]["name"], result)
+        for play in report["plays"]
+        for task in play["tasks"]
+        for result in task["hosts"].values()
+        if result.get("failed")
+    ]
+    name, result = failed[0]
+    assert "Validating arguments against arg spec" in name, name
+    assert named in json.dumps(result.get("argument_errors") or result.get("msg")), result
+    assert (docker("ps", "-a", "--format", "{{.ID}} {{.State}}"), docker("images", "-q", "--no-trunc")) == before
