@@ -47,6 +47,23 @@ def sysfs_links(container: str | None = None) -> dict[str, dict[str, int]]:
     return {name: {"ifindex": int(index), "iflink": int(link)} for name, index, link in (line.split() for line in out.splitlines())}
 
 
+def engine_state() -> tuple[str, str]:
+    """Every container (id, name, state) and every image id: equal before and after means nothing changed."""
+    return docker("ps", "--all", "--format", "{{.ID}} {{.Names}} {{.State}}"), docker("images", "--all", "--quiet", "--no-trunc")
+
+
+def run(argv: list[str], env: dict | None = None, timeout: int = 30) -> tuple[int, str, str]:
+    """Run a command for real, as the modules' ``runner(argv) -> (rc, out, err)`` does."""
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+    return done.returncode, done.stdout, done.stderr
+
+
+def cut_cable(container: str) -> None:
+    """`ip link set eth0 down` inside the container's network namespace (the container itself lacks NET_ADMIN)."""
+    pid = docker("inspect", "-f", "{{.State.Pid}}", container).strip()
+    subprocess.run(["nsenter", "-t", pid, "-n", "ip", "link", "set", "eth0", "down"], check=True)
+
+
 def engine_available() -> bool:
     return shutil.which("docker") is not None and subprocess.run(("docker", "info"), capture_output=True).returncode == 0
 

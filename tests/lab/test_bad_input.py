@@ -6,11 +6,7 @@ import json
 
 import pytest
 
-from lab_engine import ansible_playbook, docker, task_result
-
-
-def host_state():
-    return docker("ps", "-a", "--format", "{{.ID}} {{.Names}} {{.State}}"), docker("images", "-q", "--no-trunc")
+from lab_engine import ansible_playbook, engine_state, task_result
 
 
 @pytest.mark.parametrize(
@@ -33,7 +29,7 @@ def host_state():
     ],
 )
 def test_bad_settings_change_nothing(settings, expected):
-    before = host_state()
+    before = engine_state()
     code, report, output = ansible_playbook("lab.yml", "-e", json.dumps(settings))
     assert code == 2, output
     message = task_result(report, "Refuse bad settings before anything changes")["msg"]
@@ -41,4 +37,4 @@ def test_bad_settings_change_nothing(settings, expected):
     assert expected in message
     ran = [task["task"]["name"] for play in report["plays"] for task in play["tasks"]]
     assert not any(name.startswith("docker_engine") for name in ran), ran
-    assert host_state() == before
+    assert engine_state() == before

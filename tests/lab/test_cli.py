@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from lab_engine import BIN, ROOT, build_busybox_image, docker
+from lab_engine import BIN, ROOT, build_busybox_image, cut_cable, docker
 
 VETHLAB = str(BIN / "vethlab")
 
@@ -49,9 +49,7 @@ def test_a_failed_checkpoint_exits_1_and_says_which(tmp_path):
     inventory = str(ROOT / "inventory" / "local.yml")
     done = vethlab("up", "-i", inventory, "-e", "lab_image_source=busybox", "-e", "lab_report_dir=%s" % tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    # Cut alpine02's cable from inside its namespace (the container itself may not: no NET_ADMIN).
-    pid = docker("inspect", "-f", "{{.State.Pid}}", "alpine02").strip()
-    subprocess.run(["nsenter", "-t", pid, "-n", "ip", "link", "set", "eth0", "down"], check=True)
+    cut_cable("alpine02")
     done = vethlab("check", "-i", inventory)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "0 of 1 machines passed." in done.stdout and "localhost: failed C5" in done.stdout

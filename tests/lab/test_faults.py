@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_engine import ROOT, ansible_playbook, build_busybox_image, docker, engine_available, task_result
+from lab_engine import ROOT, ansible_playbook, build_busybox_image, cut_cable, docker, engine_available, engine_state, task_result
 
 
 def lab(*extra, env=None):
@@ -38,7 +38,7 @@ def test_reset_scope_all_in_check_mode_lists_everything_and_removes_nothing(tmp_
     docker("rm", "-f", user)
     docker("run", "-dit", "--name", user, build_busybox_image())
     try:
-        before = docker("ps", "-aq"), docker("images", "-q")
+        before = engine_state()
         code, report, output = ansible_playbook("playbooks/lab_reset.yml", "--check", "-e", "lab_reset_scope=all")
         assert code == 0, output
         message = task_result(report, "Say what the reset removes")["msg"]
@@ -46,7 +46,7 @@ def test_reset_scope_all_in_check_mode_lists_everything_and_removes_nothing(tmp_
         for name in docker("ps", "-a", "--format", "{{.Names}}").split():
             assert name in message
         assert "volumes never" in message
-        assert (docker("ps", "-aq"), docker("images", "-q")) == before
+        assert engine_state() == before
     finally:
         docker("rm", "-f", user)
 
@@ -137,10 +137,12 @@ def test_what_the_user_owns_survives_every_run_with_its_data(tmp_path):
         "vethlab-user-data",
         "student/work:1",
     )
-    for name in (running, stopped):
-        subprocess.run(["docker", "rm", "-f", name], capture_output=True)
-    subprocess.run(["docker", "network", "rm", network], capture_output=True)
-    subprocess.run(["docker", "volume", "rm", volume], capture_output=True)
+
+    def remove_what_the_user_owns():
+        for argv in (["rm", "-f", running, stopped], ["network", "rm", network], ["volume", "rm", volume], ["rmi", own_image]):
+            subprocess.run(["docker", *argv], capture_output=True)
+
+    remove_what_the_user_owns()  # left over by an interrupted run
     try:
         docker("volume", "create", volume)
         docker("network", "create", network)
@@ -177,19 +179,13 @@ def test_what_the_user_owns_survives_every_run_with_its_data(tmp_path):
             assert code == 0, output
             assert owned() == before, "after %s" % " ".join(run)
     finally:
-        for name in (running, stopped):
-            subprocess.run(["docker", "rm", "-f", name], capture_output=True)
-        subprocess.run(["docker", "network", "rm", network], capture_output=True)
-        subprocess.run(["docker", "volume", "rm", volume], capture_output=True)
-        subprocess.run(["docker", "rmi", own_image], capture_output=True)
+        remove_what_the_user_owns()
 
 
 def test_a_cut_cable_is_reported_cell_by_cell_and_the_run_fails(tmp_path):
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
-    # `ip link set eth0 down` inside alpine02's namespace (the container itself lacks NET_ADMIN).
-    pid = docker("inspect", "-f", "{{.State.Pid}}", "alpine02").strip()
-    subprocess.run(["nsenter", "-t", pid, "-n", "ip", "link", "set", "eth0", "down"], check=True)
+    cut_cable("alpine02")
     code, report, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 2, output
     data = json.loads((tmp_path / "localhost" / "lab.json").read_text())

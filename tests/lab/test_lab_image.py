@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, task_result
+from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, engine_state, task_result
 
 ARCHIVED = "vethlab/archived:test"
 
@@ -59,7 +59,7 @@ def test_a_missing_archive_names_the_source_and_the_others(tmp_path):
 def test_a_failed_pull_names_the_source_and_the_others():
     # No registry may be contacted: this one is on this machine's own loopback, where nothing listens.
     unreachable = "127.0.0.1:9/vethlab/no-registry:latest"
-    before = docker("ps", "-aq", "--no-trunc"), docker("images", "-aq", "--no-trunc")
+    before = engine_state()
     code, report, output = image_step(lab_image_source="pull", lab_image_name=unreachable)
     assert code == 2, output
     message = task_result(report, "Explain the failed pull")["msg"]
@@ -68,4 +68,4 @@ def test_a_failed_pull_names_the_source_and_the_others():
     assert "lab_image_source=archive" in message and "lab_image_source=busybox" in message
     assert "Nothing else was changed." in message
     assert task_result(report, "Stop, saying why the step failed")["msg"] == message  # the engine answered: the step's reason
-    assert (docker("ps", "-aq", "--no-trunc"), docker("images", "-aq", "--no-trunc")) == before
+    assert engine_state() == before

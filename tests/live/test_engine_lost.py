@@ -7,21 +7,17 @@ meets when dockerd is killed during a run. No traffic leaves this machine.
 from __future__ import annotations
 
 import os
-import subprocess
 
 import pytest
 from vethlab_collect import CollectError, collect
 from vethlab_reach import EngineLost, run_matrix
 
+from lab_engine import run
+
 
 def runner_without_engine(tmp_path):
     env = dict(os.environ, DOCKER_HOST="unix://%s" % (tmp_path / "no-engine.sock"))
-
-    def runner(argv):
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=env)
-        return done.returncode, done.stdout, done.stderr
-
-    return runner
+    return lambda argv: run(argv, env)
 
 
 def test_collecting_without_an_engine_is_an_error_not_missing_containers(tmp_path):
@@ -36,9 +32,5 @@ def test_pinging_from_a_container_without_an_engine_judges_nothing(tmp_path):
 
 
 def test_a_missing_container_is_still_only_missing(tmp_path):
-    def runner(argv):
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-        return done.returncode, done.stdout, done.stderr
-
-    result = collect(["vethlab-no-such-container"], runner)
+    result = collect(["vethlab-no-such-container"], run)
     assert result["states"] == {"vethlab-no-such-container": "missing"} and result["running"] == []

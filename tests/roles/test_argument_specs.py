@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from lab_engine import ansible_playbook, docker
+from lab_engine import ansible_playbook, engine_state
 
 ROLES = sorted(path.name for path in (ROOT / "roles").iterdir() if (path / "tasks").is_dir() or (path / "meta").is_dir())
 
@@ -45,7 +45,7 @@ def test_all_roles_are_covered():
     ],
 )
 def test_a_bad_variable_stops_the_role_before_its_first_task(playbook, variables, named):
-    before = docker("ps", "-a", "--format", "{{.ID}} {{.State}}"), docker("images", "-q", "--no-trunc")
+    before = engine_state()
     code, report, output = ansible_playbook(playbook, "-e", json.dumps(variables))
     assert code == 2, output
     failed = [
@@ -58,4 +58,4 @@ def test_a_bad_variable_stops_the_role_before_its_first_task(playbook, variables
     name, result = failed[0]
     assert "Validating arguments against arg spec" in name, name
     assert named in json.dumps(result.get("argument_errors") or result.get("msg")), result
-    assert (docker("ps", "-a", "--format", "{{.ID}} {{.State}}"), docker("images", "-q", "--no-trunc")) == before
+    assert engine_state() == before

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
+import vethlab_collect
+import vethlab_reach
 from vethlab_reach import CellError, ping_argv, received, run_matrix, validate_cell
+
+from lab_engine import run
 
 # Recorded on this kind of machine: iputils on the host, busybox in a container.
 IPUTILS_OK = """PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.
@@ -121,9 +123,12 @@ def test_a_ping_that_did_not_run_says_why():
 
 def test_real_pings_to_this_machine():
     # The only address pinged here is this machine's own loopback.
-    def runner(argv):
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=10)
-        return done.returncode, done.stdout, done.stderr
-
-    (cell,) = run_matrix([{"source": "host", "address": "127.0.0.1"}], runner)
+    (cell,) = run_matrix([{"source": "host", "address": "127.0.0.1"}], lambda argv: run(argv, timeout=10))
     assert cell["reachable"] is True and cell["detail"] == "1 of 1 echo requests answered"
+
+
+def test_the_twins_in_module_utils_agree():
+    # module_utils files import no siblings (each reaches the host alone), so two patterns stand twice.
+    for name in ("CONTAINER_NAME", "ENGINE_LOST"):
+        ours, theirs = getattr(vethlab_reach, name), getattr(vethlab_collect, name)
+        assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags), name
