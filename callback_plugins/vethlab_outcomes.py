@@ -22,7 +22,22 @@ import json
 import os
 import tempfile
 
+from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
+
+
+def goes_to_rescue(task):
+    """Whether a failure of ``task`` is handed to a rescue section, as Ansible's play iterator does:
+    some enclosing block has a rescue, and the task stands in that block's main section (directly,
+    or through an imported role's or a nested block). A task of a rescue or always section does not."""
+    walked = set()
+    node, parent = task, getattr(task, "_parent", None)
+    while parent is not None:
+        walked.add(getattr(node, "_uuid", None))
+        if isinstance(parent, Block) and parent.rescue and any(getattr(item, "_uuid", None) in walked for item in parent.block):
+            return True
+        node, parent = parent, getattr(parent, "_parent", None)
+    return False
 
 
 class CallbackModule(CallbackBase):
@@ -46,32 +61,23 @@ class CallbackModule(CallbackBase):
 
     def _record(self, result, status):
         host = result._host.get_name()
-        if self._outcomes.get(host, {}).get("status") == "unreachable":
-            return  # a host that could not be reached has no later reason
-        # A failure inside a block is followed by its rescue's own, which says why (the engine
-        # stopped answering, or what the step said): the last failure is the reason.
-        message = str(result._result.get("msg") or result._result.get("stderr") or result._result.get("reason") or "")[:2000]
-        earlier = self._outcomes.get(host, {})
-        if status == "failed" and earlier.get("status") == "failed" and earlier.get("step") == self._play:
-            earlier["message"] = message  # the rescue's explanation of the task that failed first
-        else:
-            self._outcomes[host] = {"status": status, "step": self._play, "task": result._task.get_name(), "message": message}
+        if self._outcomes.get(host, {}).get("status") in ("failed", "unreachable"):
+            return  # the first failure is the reason
+        message = result._result.get("msg") or result._result.get("stderr") or result._result.get("reason") or ""
+        self._outcomes[host] = {"status": status, "step": self._play, "task": result._task.get_name(), "message": str(message)[:2000]}
         self._write()
 
     def v2_playbook_on_play_start(self, play):
         self._play = play.get_name()
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        if not ignore_errors:
+        # A failure that a block's rescue handles is not the host's outcome: the rescue recovers
+        # (lab_image's auto source builds busybox when the pull fails), or fails itself and says why.
+        if not ignore_errors and not goes_to_rescue(result._task):
             self._record(result, "failed")
 
     def v2_runner_on_unreachable(self, result):
         self._record(result, "unreachable")
 
     def v2_playbook_on_stats(self, stats):
-        # A failure that a rescue recovered from is not the host's outcome.
-        for host in list(self._outcomes):
-            summary = stats.summarize(host)
-            if self._outcomes[host]["status"] == "failed" and not summary.get("failures"):
-                del self._outcomes[host]
         self._write()

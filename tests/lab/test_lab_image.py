@@ -69,3 +69,27 @@ def test_a_failed_pull_names_the_source_and_the_others():
     assert "Nothing else was changed." in message
     assert task_result(report, "Stop, saying why the step failed")["msg"] == message  # the engine answered: the step's reason
     assert engine_state() == before
+
+
+def test_auto_falls_back_to_busybox_and_the_class_report_says_passed(tmp_path):
+    # auto: neither image present, the pull fails (a closed port on this machine), busybox is built.
+    # The rescued pull is not the machine's outcome: the class report and summary say it passed.
+    fallback = "vethlab/busybox-auto:test"
+    subprocess.run(["docker", "rmi", "-f", fallback], capture_output=True)
+    variables = {
+        "lab_image_source": "auto",
+        "lab_image_name": "127.0.0.1:9/vethlab/no-registry:latest",
+        "lab_image_busybox_name": fallback,
+        "lab_report_dir": str(tmp_path),
+    }
+    try:
+        code, report, output = ansible_playbook("lab.yml", "-e", json.dumps(variables))
+        assert code == 0, output
+        assert report["stats"]["localhost"]["rescued"] == 1
+        summary = json.loads((tmp_path / "summary.json").read_text())
+        assert summary["passed"] is True and summary["outcomes"] == {}, summary
+        assert summary["machines"][0]["status"] == "passed"
+    finally:
+        code, _, output = ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", "-e", "lab_report_dir=%s" % tmp_path)
+        subprocess.run(["docker", "rmi", "-f", fallback], capture_output=True)
+    assert code == 0, output
