@@ -1,10 +1,10 @@
 # Copyright: vethlab contributors
 # SPDX-License-Identifier: MIT
-"""Record each host's outcome (ok, failed with the step and message, unreachable) for the class report.
+"""The one place where a machine's outcome for a run is decided, and the class report written.
 
-Ansible keeps a failed or unreachable host's reason only in its output; the class report needs it
-as data. This callback writes {host: {status, step, task, message}} to a JSON file whose path it puts
-in the environment as VETHLAB_RUN_OUTCOMES, where the lab_class_report action (a child process) reads it.
+Every other place that says passed or failed reads what this callback decides: the class report
+(index.html, the machine pages, class.csv, junit.xml, summary.json), the closing summary printed
+after the play recap, and the `vethlab` command's table, summary and exit code.
 """
 
 from __future__ import annotations
@@ -12,18 +12,37 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: vethlab_outcomes
 type: aggregate
-short_description: Records each host's outcome for vethlab's class report
+short_description: Decides each machine's outcome of a vethlab run and writes the class report
 description:
-  - Writes each host's status (ok, failed, unreachable), the step and task where it failed and the
-    message, to a JSON file named by the environment variable VETHLAB_RUN_OUTCOMES.
+  - For each machine of the run, one outcome. C(passed) when nothing failed and the lab's report,
+    written in this run, says every checkpoint passed. C(failed), with the step, the task and the
+    reason, when a task failed that no block's rescue handled (Ansible's own count of failures) or
+    when the report says a checkpoint failed. C(unreachable), with the SSH error. A failure that
+    a rescue handles (the C(auto) image source's failed pull, then busybox) is never an outcome.
+  - The machines of the class outside this run (C(--limit)) are C(not in this run), shown with
+    the time of their last result and never counted as this run's.
+  - When the run ends, whatever happened on each machine, it writes the class report under the
+    lab's report folder and prints the class summary (on standard error, after the play recap).
+  - It learns the class and the report folder from the C(lab_run) fact that the lab's settings
+    step sets, the verdict from the C(lab_checks) task, and the report from the
+    C(lab_report_files) task. A run without the settings step (teardown, one step alone) has no
+    verdict, so its machines are C(done), C(failed) or C(unreachable) and no class report is written.
+  - When the environment variable VETHLAB_OUTCOMES_FILE names a file, it writes there, as JSON,
+    the outcomes and the class summary (the C(vethlab) command reads it).
 """
 
 import json
 import os
-import tempfile
+import sys
+from pathlib import Path
 
+from ansible import context
 from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from vethlab.report import DONE, FAILED, PASSED, UNREACHABLE, now, previous_summary, render_class_report, summary_lines
 
 
 def goes_to_rescue(task):
@@ -40,6 +59,10 @@ def goes_to_rescue(task):
     return False
 
 
+def _action(result):
+    return (result._task.action or "").rsplit(".", 1)[-1]
+
+
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "aggregate"
@@ -48,36 +71,95 @@ class CallbackModule(CallbackBase):
 
     def __init__(self):
         super().__init__()
-        self._outcomes = {}
         self._play = ""
-        handle, self._path = tempfile.mkstemp(prefix="vethlab-outcomes-", suffix=".json")
-        os.close(handle)
-        os.environ["VETHLAB_RUN_OUTCOMES"] = self._path
-        self._write()
+        self._hosts = {}  # every host of the run, in the order first seen
+        self._failures = {}  # host: the first failure no rescue handles {step, task, message}
+        self._unreachable = {}  # host: the connection error
+        self._verdicts = {}  # host: {passed, failed: [checkpoint ids]} from lab_checks
+        self._reports = {}  # host: the lab.json written (or confirmed unchanged) in this run
+        self._run = None  # the lab_run fact: {report_dir, class_hosts}
 
-    def _write(self):
-        with open(self._path, "w", encoding="utf-8") as handle:
-            json.dump(self._outcomes, handle)
+    # ----------------------------------------------------------------- events
 
-    def _record(self, result, status):
+    def _seen(self, result):
         host = result._host.get_name()
-        if self._outcomes.get(host, {}).get("status") in ("failed", "unreachable"):
-            return  # the first failure is the reason
-        message = result._result.get("msg") or result._result.get("stderr") or result._result.get("reason") or ""
-        self._outcomes[host] = {"status": status, "step": self._play, "task": result._task.get_name(), "message": str(message)[:2000]}
-        self._write()
+        self._hosts.setdefault(host, True)
+        return host
 
     def v2_playbook_on_play_start(self, play):
         self._play = play.get_name()
 
+    def v2_runner_on_ok(self, result):
+        host = self._seen(result)
+        data = result._result
+        run = (data.get("ansible_facts") or {}).get("lab_run")
+        if isinstance(run, dict) and self._run is None:
+            self._run = run
+        action = _action(result)
+        if action == "lab_checks" and "passed" in data:
+            failed = [c["id"] for c in data.get("checkpoints") or [] if not c.get("passed")]
+            self._verdicts[host] = {"passed": bool(data["passed"]), "failed": failed}
+        elif action == "lab_report_files":
+            paths = [path for path in (data.get("written") or []) + (data.get("unchanged") or []) if path.endswith("/lab.json")]
+            if paths:
+                self._reports[host] = paths[0]
+
+    def v2_runner_on_skipped(self, result):
+        self._seen(result)
+
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        # A failure that a block's rescue handles is not the host's outcome: the rescue recovers
+        host = self._seen(result)
+        # A failure that a block's rescue handles is not the machine's outcome: the rescue recovers
         # (lab_image's auto source builds busybox when the pull fails), or fails itself and says why.
-        if not ignore_errors and not goes_to_rescue(result._task):
-            self._record(result, "failed")
+        if ignore_errors or goes_to_rescue(result._task) or host in self._failures:
+            return
+        data = result._result
+        message = data.get("msg") or data.get("stderr") or data.get("reason") or ""
+        self._failures[host] = {"step": self._play, "task": result._task.get_name(), "message": str(message).strip()[:2000]}
 
     def v2_runner_on_unreachable(self, result):
-        self._record(result, "unreachable")
+        host = self._seen(result)
+        if host not in self._unreachable:
+            self._unreachable[host] = str(result._result.get("msg") or "").strip()[:2000]
+
+    # ----------------------------------------------------------------- the outcome
+
+    def outcome(self, host, stats):
+        """passed, failed or unreachable, with the reason a teacher reads. Ansible's own stats say
+        whether a failure stood (a rescued one does not count); this callback's records say why."""
+        report = self._reports.get(host)
+        verdict = self._verdicts.get(host)
+        record = {"status": PASSED, "reason": "", "report": report, "step": "", "task": "", "message": ""}
+        if host in self._unreachable or stats.dark.get(host):
+            message = self._unreachable.get(host, "")
+            return dict(record, status=UNREACHABLE, reason="unreachable: %s" % message, message=message)
+        if report and verdict and not verdict["passed"]:
+            return dict(record, status=FAILED, reason="checkpoints failed: %s" % ", ".join(verdict["failed"]))
+        if stats.failures.get(host):
+            failure = self._failures.get(host) or {"step": self._play, "task": "", "message": "a task failed"}
+            reason = "failed at %s / %s: %s" % (failure["step"], failure["task"], failure["message"])
+            return dict(record, status=FAILED, reason=reason, **failure)
+        if self._run is None:
+            return dict(record, status=DONE)  # not a lab run (teardown, a single step): no verdict
+        if not (report and verdict):
+            return dict(record, status=FAILED, reason="no report was written for this machine in this run")
+        return record
 
     def v2_playbook_on_stats(self, stats):
-        self._write()
+        hosts = list(self._hosts) + [host for host in stats.processed if host not in self._hosts]
+        outcomes = {host: self.outcome(host, stats) for host in hosts}
+        summary = None
+        if self._run is not None:
+            run = {
+                "at": now(),
+                "mode": "check" if context.CLIARGS.get("check") else "run",
+                "limit": context.CLIARGS.get("subset") or None,
+                "playbook": " ".join(os.path.basename(path) for path in context.CLIARGS.get("args") or ()) or "lab.yml",
+            }
+            report_dir = Path(self._run["report_dir"])
+            summary = render_class_report(report_dir, self._run.get("class_hosts") or hosts, outcomes, run, previous_summary(report_dir))
+            self._display.display("\n".join(["", "Class summary:", *summary_lines(summary)]), stderr=True)
+        path = os.environ.get("VETHLAB_OUTCOMES_FILE")
+        if path:
+            with open(path, "w", encoding="utf-8") as handle:
+                json.dump({"outcomes": outcomes, "summary": summary}, handle, indent=2)

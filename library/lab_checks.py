@@ -14,8 +14,10 @@ description:
     primary address, the lesson's "outside" (C7); each container pings each other container (C8).
   - Every cell is pinged for real, in parallel, with a bounded count and timeout, and recorded
     (source, target, address, expected, reachable) whatever its result.
-  - Judges the checkpoints C1-C8 from the cells and from the output of M(veth_pairs), and returns
-    each with a title, this host's values, and a text for the student.
+  - Judges the checkpoints C1-C8 from the cells and from the observation of M(lab_observe), and
+    returns each with a title, this host's values, and a text for the student. A cell that is not
+    as expected gets a C(why) that says where to look - the container's own network (which a rerun
+    of the lab repairs), the host's bridge, or the host's firewall.
   - Commands are argument lists (C(docker exec NAME ping ...)), never shell strings; an address
     must be a literal IP address.
   - Changes nothing. It does not fail when a checkpoint fails; the caller decides, after the
@@ -24,20 +26,15 @@ version_added: "0.1.0"
 author:
   - vethlab contributors
 options:
-  veths:
+  observed:
     description:
-      - The result of M(veth_pairs) for this host and the lab containers (C(pairs), C(bridges), C(containers)).
+      - The result of M(lab_observe) for this host and the lab containers (C(veths), C(running),
+        C(health), C(bridge_problems)). Containers that are not running are reported, not pinged.
     type: dict
     required: true
   containers:
     description:
       - The lab's container names, in the lesson's order.
-    type: list
-    elements: str
-    required: true
-  running:
-    description:
-      - The lab containers that are running. The others are reported, not pinged.
     type: list
     elements: str
     required: true
@@ -85,10 +82,9 @@ notes:
 EXAMPLES = r"""
 - name: Ping the matrix and judge the checkpoints
   lab_checks:
-    veths: "{{ lab_inspect_veths }}"
+    observed: "{{ lab_observed }}"
     containers: [alpine01, alpine02]
-    running: [alpine01, alpine02]
-    primary_address: "{{ ansible_facts.default_ipv4.address }}"
+    primary_address: "{{ lab_observed.host_primary_address }}"
   register: lab_verify_result
 """
 
@@ -116,6 +112,10 @@ reachability:
       reachable: true
       as_expected: true
       detail: 1 of 1 echo requests answered
+  contains:
+    why:
+      description: For a cell not as expected, its result and where to look.
+      type: str
 checkpoints:
   description: C1-C8 in order, each with C(id), C(title), C(passed), C(detail) (this host's values) and C(text) (for the student).
   returned: success
@@ -132,9 +132,8 @@ from ansible.module_utils.vethlab_checkpoints import evaluate, matrix
 from ansible.module_utils.vethlab_reach import CellError, EngineLost, run_matrix
 
 ARGUMENT_SPEC = {
-    "veths": {"type": "dict", "required": True},
+    "observed": {"type": "dict", "required": True},
     "containers": {"type": "list", "elements": "str", "required": True},
-    "running": {"type": "list", "elements": "str", "required": True},
     "primary_address": {"type": "str", "required": True},
     "bridge": {"type": "str", "default": "docker0"},
     "ping_count": {"type": "int", "default": 1},
@@ -173,11 +172,12 @@ def main():
     for name in ("ping_count", "ping_timeout", "ping_attempts", "workers"):
         if not 1 <= params[name] <= 32:
             module.fail_json(msg="%s must be between 1 and 32, got %d" % (name, params[name]))
-    veths = params["veths"]
+    observed = params["observed"]
+    veths, running = observed.get("veths") or {}, observed.get("running") or []
     bridge = (veths.get("bridges") or {}).get(params["bridge"]) or {}
     bridge_ipv4 = bridge.get("ipv4") or []
     bridge_address = (bridge_ipv4[0].split("/", 1)[0], params["bridge"]) if bridge_ipv4 else None
-    cells = matrix(params["containers"], eth0_addresses(veths, params["running"]), bridge_address, params["primary_address"])
+    cells = matrix(params["containers"], eth0_addresses(veths, running), bridge_address, params["primary_address"])
 
     def runner(argv):
         return module.run_command(argv)
@@ -196,7 +196,9 @@ def main():
         module.fail_json(msg="lab_checks: %s" % error)
     except EngineLost as error:
         module.fail_json(msg="lab_checks: %s. No checkpoint was judged and no report written." % error)
-    judged = evaluate(veths, params["containers"], params["running"], measured, params["bridge"])
+    judged = evaluate(
+        veths, params["containers"], running, measured, params["bridge"], observed.get("health"), observed.get("bridge_problems")
+    )
     module.exit_json(
         changed=False,
         bridge={"name": params["bridge"], "ipv4": bridge_ipv4},

@@ -99,6 +99,7 @@ pairs:
       mtu: 1500
       container_state: UP
       host_state: UP
+      host_flags: [BROADCAST, MULTICAST, UP, LOWER_UP]
       host_link_netnsid: 0
   contains:
     container:
@@ -148,6 +149,10 @@ pairs:
     host_state:
       description: The host veth's operational state.
       type: str
+    host_flags:
+      description: The host veth's flags; without C(UP) it is down.
+      type: list
+      elements: str
     host_link_netnsid:
       description: The host veth's C(link-netnsid), the host's id of the container's namespace, or null.
       type: int
@@ -164,6 +169,7 @@ bridges:
       ipv6: []
       mac: "02:42:b1:ad:28:e2"
       state: UP
+      flags: [BROADCAST, MULTICAST, UP, LOWER_UP]
       members: [veth398a65c]
 unpaired:
   description:

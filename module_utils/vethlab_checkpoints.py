@@ -15,9 +15,10 @@ import ipaddress
 # id: (title, what it shows when it passes, what to look at when it fails)
 CHECKPOINTS = {
     "C1": (
-        "The host has the docker0 bridge with an IPv4 address",
+        "The host has the docker0 bridge, up, with an IPv4 address",
         "Installing Docker created the docker0 bridge; it is the gateway of every container on the default network.",
-        "No docker0 with an IPv4 address: is the Docker engine running, with its default bridge enabled?",
+        "No docker0 that is up with an IPv4 address: is the Docker engine running, with its default bridge enabled,"
+        " and did someone take the bridge down (ip link set docker0 down)? The lab does not change the host's network.",
     ),
     "C2": (
         "Each container has an eth0@ifN with an address inside docker0's subnet",
@@ -71,18 +72,49 @@ def _in_subnet(cidr, network):
 
 
 def _cell_line(cell):
-    return "%s \u2192 %s (%s): %s" % (cell["source"], cell["target"], cell["address"], cell.get("detail", ""))
+    return "%s \u2192 %s (%s): %s" % (cell["source"], cell["target"], cell["address"], cell.get("why") or cell.get("detail", ""))
 
 
-def evaluate(veths, containers, running, cells, bridge="docker0"):
-    """Checkpoints C1-C8 and whether all passed."""
+def where_to_look(cell, health, bridge_problems):
+    """For a cell that is not as expected: where the student should look, in one sentence.
+
+    A container of the cell whose network is broken is the lab's (a rerun recreates it); a problem of
+    the host's bridge is the host's (reported, never changed by the lab); when both look whole, what
+    is left between them is the host's firewall."""
+    broken = [
+        "%s: %s" % (name, ", ".join(problem["is"] for problem in health.get(name) or []))
+        for name in (cell["source"], cell["target"])
+        if health.get(name)
+    ]
+    if broken:
+        return "%s; a run of the lab without --check recreates it" % "; ".join(broken)
+    if bridge_problems:
+        return "on the host, %s: the lab does not change the host's network; look at the host's bridge (ip link show)" % "; ".join(
+            problem["is"] for problem in bridge_problems
+        )
+    return (
+        "the interfaces and addresses look right: look for a firewall rule on the host dropping the bridge's traffic"
+        " (iptables -S, nft list ruleset)"
+    )
+
+
+def evaluate(veths, containers, running, cells, bridge="docker0", health=None, bridge_problems=None):
+    """Checkpoints C1-C8 and whether all passed. ``health`` and ``bridge_problems`` are what
+    ``vethlab_health`` found; they explain failed cells (each gets a ``why``)."""
+    health, bridge_problems = health or {}, bridge_problems or []
+    for cell in cells:
+        if not cell.get("as_expected", True):
+            cell["why"] = "%s; %s" % (cell.get("detail", ""), where_to_look(cell, health, bridge_problems))
     bridges = veths.get("bridges") or {}
     bridge_ipv4 = (bridges.get(bridge) or {}).get("ipv4") or []
     network = ipaddress.ip_interface(bridge_ipv4[0]).network if bridge_ipv4 else None
     interfaces = veths.get("containers") or {}
     pairs = veths.get("pairs") or []
 
-    results = [_checkpoint("C1", network is not None, "%s %s" % (bridge, ", ".join(bridge_ipv4) if bridge_ipv4 else "has no IPv4 address"))]
+    c1_detail = "%s %s" % (bridge, ", ".join(bridge_ipv4) if bridge_ipv4 else "has no IPv4 address")
+    if bridge_problems:
+        c1_detail = "on the host, %s (%s)" % ("; ".join(problem["is"] for problem in bridge_problems), c1_detail)
+    results = [_checkpoint("C1", network is not None and not bridge_problems, c1_detail)]
 
     c2_ok, c2_detail = bool(containers), []
     c3_ok, c3_detail = bool(containers), []

@@ -35,11 +35,23 @@ def validate(containers, command):
         raise CollectError("the command must be a non-empty list of words, such as [ip, addr]")
 
 
-def container_states(containers, runner, docker="docker"):
-    """Name to the container's state: running, exited, created, ... or missing."""
-    states = {name: "missing" for name in containers}
+def _docker_view(item):
+    """What the lab needs of ``docker inspect``: state, image, network mode, tty, labels."""
+    config = item.get("Config") or {}
+    return {
+        "state": (item.get("State") or {}).get("Status") or "unknown",
+        "image": item.get("Image") or "",
+        "network_mode": (item.get("HostConfig") or {}).get("NetworkMode") or "",
+        "tty": bool(config.get("Tty")),
+        "labels": config.get("Labels") or {},
+    }
+
+
+def inspect_containers(containers, runner, docker="docker"):
+    """Name to Docker's view of the container (``_docker_view``), or None when it is missing."""
+    found_by_name = {name: None for name in containers}
     if not containers:
-        return states
+        return found_by_name
     rc, out, err = runner([docker, "inspect", "--type", "container", *containers])
     # docker inspect prints the containers it found even when some are missing (exit 1).
     try:
@@ -48,21 +60,23 @@ def container_states(containers, runner, docker="docker"):
         found = []
     for item in found:
         name = (item.get("Name") or "").lstrip("/")
-        if name in states:
-            states[name] = (item.get("State") or {}).get("Status") or "unknown"
+        if name in found_by_name:
+            found_by_name[name] = _docker_view(item)
     # Without an engine docker inspect also prints [] and exits 1, as for missing containers.
     detail = (err or "").strip() or "no message"
     if rc != 0 and ENGINE_LOST.search(detail):
         raise CollectError("the Docker engine does not answer: %s" % detail)
     if rc not in (0, 1):
         raise CollectError("docker inspect failed (exit %d): %s" % (rc, detail))
-    return states
+    return found_by_name
 
 
 def collect(containers, runner, command=("ip", "addr"), docker="docker", workers=8):
-    """Host output and default route, each running container's output, every container's state."""
+    """Host output and default route, each running container's output, every container's state
+    and Docker's view of it (``inspected``: null for a missing one)."""
     validate(containers, command)
-    states = container_states(containers, runner, docker)
+    inspected = inspect_containers(containers, runner, docker)
+    states = {name: (view or {}).get("state", "missing") for name, view in inspected.items()}
     running = [name for name in containers if states[name] == "running"]
     argvs = [list(command), list(ROUTE_COMMAND)] + [[docker, "exec", name, *command] for name in running]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(argvs)))) as pool:
@@ -77,4 +91,5 @@ def collect(containers, runner, command=("ip", "addr"), docker="docker", workers
         "container_outputs": {name: result[1] for name, result in zip(running, results[2:])},
         "states": states,
         "running": running,
+        "inspected": inspected,
     }

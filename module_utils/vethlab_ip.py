@@ -558,6 +558,7 @@ def _pair(container, iface, veth):
         "mtu": iface.mtu,
         "container_state": iface.state,
         "host_state": veth.state,
+        "host_flags": list(veth.flags),
         "host_link_netnsid": veth.link_netnsid,
     }
 
@@ -601,6 +602,7 @@ def _bridges(host):
                 "ipv6": list(iface.ipv6),
                 "mac": iface.mac,
                 "state": iface.state,
+                "flags": list(iface.flags),
                 "members": sorted(member.name for member in host if member.master == iface.name),
             }
     return bridges

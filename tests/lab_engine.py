@@ -88,19 +88,29 @@ def ansible_playbook(*argv: str, env: dict | None = None) -> tuple[int, dict | N
 
     Returns (exit code, the parsed JSON report or None, stderr + stdout tail).
     """
-    environment = {
-        **os.environ,
-        "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
-        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-        "PATH": "%s:%s" % (BIN, os.environ.get("PATH", "")),
-        **(env or {}),
-    }
-    completed = subprocess.run([str(BIN / "ansible-playbook"), *argv], cwd=ROOT, capture_output=True, text=True, env=environment)
+    completed = _ansible_playbook(argv, {"ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json", **(env or {})})
     try:
         report = json.loads(completed.stdout)
     except ValueError:
         report = None
     return completed.returncode, report, completed.stderr + completed.stdout[-4000:]
+
+
+def on_screen(*argv: str) -> tuple[int, str]:
+    """Run ansible-playbook as a person does (the project's own output format, no colours);
+    return the exit code and what the screen shows (stdout, then stderr)."""
+    completed = _ansible_playbook(argv, {"ANSIBLE_NOCOLOR": "1"})
+    return completed.returncode, completed.stdout + completed.stderr
+
+
+def _ansible_playbook(argv, env: dict) -> subprocess.CompletedProcess:
+    environment = {
+        **os.environ,
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "PATH": "%s:%s" % (BIN, os.environ.get("PATH", "")),
+        **env,
+    }
+    return subprocess.run([str(BIN / "ansible-playbook"), *argv], cwd=ROOT, capture_output=True, text=True, env=environment)
 
 
 def task_result(report: dict, name: str, host: str = "localhost") -> dict:

@@ -1,33 +1,72 @@
-"""The `vethlab` command (ansible-runner) on this machine: up, check, report, down, exit codes."""
+"""The `vethlab` command (ansible-runner) on this machine: up, check, report, down, exit codes.
+
+Its verdict is the run's outcomes as the vethlab_outcomes callback decided them: the command's
+table, summary and exit code say what the class report says.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
 import os
+import re
 import subprocess
 
-from lab_engine import BIN, ROOT, build_busybox_image, cut_cable, docker
+from lab_engine import BIN, ROOT, build_busybox_image, cut_cable, docker, engine_state
 
 VETHLAB = str(BIN / "vethlab")
+INVENTORY = str(ROOT / "inventory" / "local.yml")
+# No registry may be contacted: this one is on this machine's own loopback, where nothing listens.
+NO_REGISTRY = "lab_image_name=127.0.0.1:9/vethlab/no-registry:latest"
 
 
-def vethlab(*argv: str) -> subprocess.CompletedProcess:
+def vethlab(*argv: str, merged: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")))
-    return subprocess.run([VETHLAB, *argv], cwd="/", env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [VETHLAB, *argv],
+        cwd="/",
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+        text=True,
+        timeout=600,
+    )
+
+
+def class_rows(report_dir) -> dict:
+    return {row["machine"]: row for row in csv.DictReader((report_dir / "class.csv").open())}
+
+
+def test_up_with_the_default_image_source_and_no_image_passes(tmp_path):
+    # auto tries the pull, which fails (nothing listens there), then builds busybox: a handled path,
+    # so the machine passed, in the command's summary, its exit code and every class report file.
+    docker("rm", "-f", "alpine01", "alpine02")
+    subprocess.run(["docker", "rmi", "-f", "vethlab/busybox:latest"], capture_output=True)
+    done = vethlab("up", "-i", INVENTORY, "-e", NO_REGISTRY, "-e", "lab_report_dir=%s" % tmp_path, merged=True)
+    assert done.returncode == 0, done.stdout
+    # The live table's last line ends before the summary starts.
+    assert re.search(r"┘\n+1 of 1 machines passed\.\n", done.stdout), done.stdout[-2000:]
+    assert "localhost: failed" not in done.stdout
+    assert class_rows(tmp_path)["localhost"]["status"] == "passed"
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["passed"] is True and summary["machines"][0]["status"] == "passed"
+    lab = json.loads((tmp_path / "localhost" / "lab.json").read_text())
+    assert lab["passed"] is True and lab["image"] == {"ref": "vethlab/busybox:latest", "source": "busybox"}
 
 
 def test_up_check_report_and_down(tmp_path):
-    inventory = str(ROOT / "inventory" / "local.yml")
     reports = "lab_report_dir=%s" % tmp_path
-    done = vethlab("up", "-i", inventory, "-e", "lab_image_source=busybox", "-e", reports)
+    done = vethlab("up", "-i", INVENTORY, "-e", "lab_image_source=busybox", "-e", reports)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 of 1 machines passed." in done.stdout
     assert "Report: %s/index.html" % tmp_path in done.stdout
     assert "localhost" in done.stderr and "passed" in done.stderr  # the live table
     assert (tmp_path / "index.html").is_file() and (tmp_path / "summary.json").is_file()
 
-    done = vethlab("check", "-i", inventory, "-e", reports)
+    done = vethlab("check", "-i", INVENTORY, "-e", reports)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 of 1 machines passed." in done.stdout
+    assert json.loads((tmp_path / "summary.json").read_text())["run"]["mode"] == "check"
 
     done = vethlab("report", "-d", str(tmp_path))
     assert done.returncode == 0 and "1 of 1 machines passed." in done.stdout
@@ -36,8 +75,9 @@ def test_up_check_report_and_down(tmp_path):
     docker("rm", "-f", keep)
     docker("run", "-dit", "--name", keep, build_busybox_image())
     try:
-        done = vethlab("down", "-i", inventory)
+        done = vethlab("down", "-i", INVENTORY)
         assert done.returncode == 0, done.stdout + done.stderr
+        assert "Removed the lab's containers on 1 of 1 machines." in done.stdout
         assert not docker("ps", "-aq", "--filter", "label=vethlab.lab=true").strip()
         assert docker("inspect", "-f", "{{.State.Running}}", keep).strip() == "true"
         assert docker("images", "-q", "vethlab/busybox:latest").strip(), "down removes containers only"
@@ -45,16 +85,21 @@ def test_up_check_report_and_down(tmp_path):
         docker("rm", "-f", keep)
 
 
-def test_a_failed_checkpoint_exits_1_and_says_which(tmp_path):
-    inventory = str(ROOT / "inventory" / "local.yml")
-    done = vethlab("up", "-i", inventory, "-e", "lab_image_source=busybox", "-e", "lab_report_dir=%s" % tmp_path)
+def test_check_on_a_cut_cable_fails_everywhere_and_changes_nothing_then_up_repairs(tmp_path):
+    reports = "lab_report_dir=%s" % tmp_path
+    done = vethlab("up", "-i", INVENTORY, "-e", "lab_image_source=busybox", "-e", reports)
     assert done.returncode == 0, done.stdout + done.stderr
     cut_cable("alpine02")
-    done = vethlab("check", "-i", inventory)
+    before = engine_state()
+    done = vethlab("check", "-i", INVENTORY, "-e", reports)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "0 of 1 machines passed." in done.stdout and "localhost: failed C5" in done.stdout
-    done = vethlab("up", "-i", inventory, "-e", "lab_image_source=busybox", "-e", "lab_fresh=true", "-e", "lab_report_dir=%s" % tmp_path)
+    assert "0 of 1 machines passed." in done.stdout and "localhost: checkpoints failed: C5, C6, C7, C8" in done.stdout
+    assert engine_state() == before  # check mode only looks: the broken container is still there
+    assert class_rows(tmp_path)["localhost"]["status"] == "failed"  # this run's, not the earlier pass
+    assert json.loads((tmp_path / "localhost" / "lab.json").read_text())["health"]["alpine02"][0]["code"] == "eth0_down"
+    done = vethlab("up", "-i", INVENTORY, "-e", "lab_image_source=busybox", "-e", reports)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert class_rows(tmp_path)["localhost"]["status"] == "passed"
 
 
 def test_usage_and_no_machine_matched_exit_2(tmp_path):
@@ -62,5 +107,5 @@ def test_usage_and_no_machine_matched_exit_2(tmp_path):
     assert vethlab("up").returncode == 2
     done = vethlab("up", "-i", str(tmp_path / "nowhere.yml"))
     assert done.returncode == 2 and "no inventory" in done.stderr
-    done = vethlab("check", "-i", str(ROOT / "inventory" / "local.yml"), "-l", "no-such-machine")
+    done = vethlab("check", "-i", INVENTORY, "-l", "no-such-machine")
     assert done.returncode == 2 and "no machine matched" in done.stderr

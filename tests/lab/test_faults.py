@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from lab_engine import ROOT, ansible_playbook, build_busybox_image, cut_cable, docker, engine_available, engine_state, task_result
+from lab_engine import (
+    ROOT,
+    ansible_playbook,
+    build_busybox_image,
+    cut_cable,
+    docker,
+    engine_available,
+    engine_state,
+    sysfs_links,
+    task_result,
+)
 
 
 def lab(*extra, env=None):
@@ -96,8 +106,8 @@ def test_reset_of_the_labs_images_keeps_a_users_container_from_them(tmp_path):
 
 # (step as the lesson names it, the task before which the engine dies)
 KILL_POINTS = [
-    ("start the containers", "Look at the lab's containers"),
-    ("inspect the interfaces", "Read ip addr on the host and in each running lab container"),
+    ("start the containers", "Look at the lab's containers and their network"),
+    ("inspect the interfaces", "Read ip addr on the host and in each running lab container, and pair the veths"),
     ("verify reachability", "Ping the matrix and judge the checkpoints"),
 ]
 
@@ -182,11 +192,11 @@ def test_what_the_user_owns_survives_every_run_with_its_data(tmp_path):
         remove_what_the_user_owns()
 
 
-def test_a_cut_cable_is_reported_cell_by_cell_and_the_run_fails(tmp_path):
+def test_a_cut_cable_is_reported_cell_by_cell_and_check_mode_fails(tmp_path):
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
     cut_cable("alpine02")
-    code, report, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    code, report, output = lab("-e", "lab_report_dir=%s" % tmp_path, "--check")
     assert code == 2, output
     data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
     assert data["passed"] is False
@@ -194,10 +204,91 @@ def test_a_cut_cable_is_reported_cell_by_cell_and_the_run_fails(tmp_path):
     involving = {(c["source"], c["target"]) for c in data["reachability"] if "alpine02" in (c["source"], c["target"])}
     assert failed == involving and len(failed) == 5  # host->02, 02->docker0, 02->outside, 01->02, 02->01
     assert all(c["detail"] for c in data["reachability"] if not c["as_expected"])
+    assert all(
+        "alpine02: eth0 is down; a run of the lab without --check recreates it" in c["why"]
+        for c in data["reachability"]
+        if not c["as_expected"]
+    )
     assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C5", "C6", "C7", "C8"]
     page = (tmp_path / "localhost" / "lab.md").read_text()
     assert page.count("**not as expected**") == 5 and page.count("| **FAILED** |") == 4
     message = task_result(report, "Fail the host when a checkpoint failed")["msg"]
     assert message.startswith("localhost failed C5, C6, C7, C8:") and "lab.md" in message
-    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_fresh=true")
+    assert "`alpine02`: eth0 is down; the lab recreates this container on its next run" in page
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
+
+
+def cut_address(container):
+    """`ip addr del` of eth0's IPv4 address, inside the container's network namespace."""
+    pid = docker("inspect", "-f", "{{.State.Pid}}", container).strip()
+    line = subprocess.run(["nsenter", "-t", pid, "-n", "ip", "-4", "-o", "addr", "show", "dev", "eth0"], capture_output=True, text=True)
+    address = line.stdout.split()[3]
+    subprocess.run(["nsenter", "-t", pid, "-n", "ip", "addr", "del", address, "dev", "eth0"], check=True)
+
+
+def host_veth(container):
+    """The host end of the container's eth0, found by the kernel's numbers (sysfs)."""
+    peer = sysfs_links(container)["eth0"]["iflink"]
+    return next(name for name, links in sysfs_links().items() if links["ifindex"] == peer)
+
+
+def down_host_veth(container):
+    subprocess.run(["ip", "link", "set", host_veth(container), "down"], check=True)
+
+
+# (what a student did, how it reads now, how the repair reports it)
+LAB_FAULTS = [
+    (cut_cable, "eth0_down", "alpine02: eth0 was down; created again"),
+    (cut_address, "eth0_no_address", "alpine02: eth0 had no address in "),
+    (down_host_veth, "veth_down", "alpine02: its host veth veth"),
+]
+
+
+@pytest.mark.parametrize(("fault", "code", "repaired"), LAB_FAULTS, ids=[code for _, code, _ in LAB_FAULTS])
+def test_a_fault_in_what_the_lab_owns_is_reported_by_check_and_repaired_by_a_rerun(tmp_path, fault, code, repaired):
+    reports = ("-e", "lab_report_dir=%s" % tmp_path)
+    assert lab(*reports)[0] == 0
+    fault("alpine02")
+    before = engine_state()
+    # Check mode only looks: the machine fails, the container is named, nothing changes.
+    result, _, output = lab(*reports, "--check")
+    assert result == 2, output
+    data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
+    assert data["passed"] is False and [p["code"] for p in data["health"]["alpine02"]] == [code] and data["health"]["alpine01"] == []
+    assert json.loads((tmp_path / "summary.json").read_text())["machines"][0]["status"] == "failed"
+    assert engine_state() == before
+    # A rerun repairs it, says which container and why, and reports the change.
+    result, report, output = lab(*reports)
+    assert result == 0, output
+    said = task_result(report, "Say which containers were created again, and why")["results"]
+    assert next(item["msg"] for item in said if "msg" in item).startswith(repaired), said
+    assert report["stats"]["localhost"]["changed"] > 0 and engine_state() != before
+    assert json.loads((tmp_path / "localhost" / "lab.json").read_text())["passed"] is True
+    # The next run finds a healthy lab and changes nothing.
+    result, report, output = lab(*reports)
+    assert result == 0 and report["stats"]["localhost"]["changed"] == 0, output
+
+
+def test_docker0_down_is_the_hosts_fault_reported_not_repaired(tmp_path):
+    reports = ("-e", "lab_report_dir=%s" % tmp_path)
+    assert lab(*reports)[0] == 0
+    before = engine_state()
+    subprocess.run(["ip", "link", "set", "docker0", "down"], check=True)
+    try:
+        result, report, output = lab(*reports)
+        assert result == 2, output
+        data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
+        checkpoints = {c["id"]: c for c in data["checkpoints"]}
+        assert not checkpoints["C1"]["passed"] and checkpoints["C1"]["detail"].startswith("on the host, docker0 is down")
+        assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C1", "C5", "C6", "C7", "C8"]
+        assert all("on the host, docker0 is down: the lab does not change the host's network" in c["why"] for c in data["reachability"])
+        assert data["health"] == {"alpine01": [], "alpine02": []}  # the containers are whole: none recreated
+        assert engine_state() == before
+        assert "docker0 is down" in (tmp_path / "localhost" / "lab.md").read_text()
+        assert "DOWN" in subprocess.run(["ip", "link", "show", "docker0"], capture_output=True, text=True).stdout  # left as it was
+    finally:
+        subprocess.run(["ip", "link", "set", "docker0", "up"], check=True)
+    result, report, output = lab(*reports)
+    assert result == 0 and report["stats"]["localhost"]["changed"] <= 1, output  # the report is written again; nothing else
+    assert engine_state() == before

@@ -13,11 +13,11 @@ from lab_engine import BIN, ROOT
 
 MODULES = sorted(path.stem for path in (ROOT / "library").glob("*.py"))
 # Modules whose work is done by an action plugin: they document options but have no argument_spec.
-ACTION_ONLY = {"lab_report_files", "lab_class_report"}
+ACTION_ONLY = {"lab_report_files"}
 
 
 def load(name):
-    for helper in ("vethlab_ip", "vethlab_reach", "vethlab_checkpoints", "vethlab_busybox", "vethlab_collect"):
+    for helper in ("vethlab_ip", "vethlab_reach", "vethlab_checkpoints", "vethlab_busybox", "vethlab_collect", "vethlab_health"):
         sys.modules.setdefault("ansible.module_utils." + helper, __import__(helper))
     spec = importlib.util.spec_from_file_location(name, ROOT / "library" / (name + ".py"))
     module = importlib.util.module_from_spec(spec)
@@ -26,7 +26,7 @@ def load(name):
 
 
 def test_every_module_is_checked():
-    assert {"veth_pairs", "lab_checks", "lab_ip_addr", "lab_busybox_image", "lab_report_files", "lab_class_report"} <= set(MODULES)
+    assert {"veth_pairs", "lab_checks", "lab_observe", "lab_busybox_image", "lab_report_files"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

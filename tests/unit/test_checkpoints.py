@@ -87,7 +87,25 @@ def test_an_unreachable_cell_fails_its_checkpoint_only(veths):
     checkpoints = by_id(result)
     assert result["passed"] is False
     assert [cid for cid, c in checkpoints.items() if not c["passed"]] == ["C8"]
-    assert checkpoints["C8"]["detail"] == "alpine01 \u2192 alpine02 (172.17.0.3): 0 of 1 echo requests answered"
+    assert checkpoints["C8"]["detail"] == (
+        "alpine01 \u2192 alpine02 (172.17.0.3): 0 of 1 echo requests answered; the interfaces and addresses look right:"
+        " look for a firewall rule on the host dropping the bridge's traffic (iptables -S, nft list ruleset)"
+    )
+
+
+def test_a_failed_cell_says_where_to_look_container_first_then_the_bridge(veths):
+    cells = all_cells(veths)
+    for cell in cells:
+        if "alpine02" in (cell["source"], cell["target"]):
+            cell.update(reachable=False, as_expected=False, detail="0 of 1 echo requests answered")
+    down = {"code": "eth0_down", "is": "eth0 is down", "was": "eth0 was down"}
+    judged = by_id(evaluate(veths, NAMES, NAMES, cells, health={"alpine02": [down], "alpine01": []}))
+    assert "alpine02: eth0 is down; a run of the lab without --check recreates it" in judged["C8"]["detail"]
+    assert judged["C1"]["passed"]
+    bridge_down = {"code": "bridge_down", "is": "docker0 is down", "was": "docker0 was down"}
+    judged = by_id(evaluate(veths, NAMES, NAMES, all_cells(veths, reachable=False), bridge_problems=[bridge_down]))
+    assert not judged["C1"]["passed"] and judged["C1"]["detail"] == "on the host, docker0 is down (docker0 172.17.0.1/16)"
+    assert "on the host, docker0 is down: the lab does not change the host's network" in judged["C5"]["detail"]
 
 
 def test_no_cell_measured_is_a_failure_not_a_pass(veths):

@@ -1,4 +1,4 @@
-"""The class report rendered from lab.json files and run outcomes, looked at in headless Chromium."""
+"""The class report rendered from the run's outcomes and lab.json files, looked at in headless Chromium."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ import pytest
 from chromium import rendered_dom, visible_text
 
 from conftest import FIXTURES
-from vethlab.report import render_class_report, report_folder, topology_dot
+from vethlab.report import render_class_report, summary_lines, topology_dot
 
 LAB = json.loads((FIXTURES / "reports" / "lab.json").read_text())
 EVIL = "<script>document.title='pwned'</script>"
+
+
+RUN = {"at": "2026-11-28T19:40:12Z", "mode": "run", "limit": None, "playbook": "lab.yml"}
+UNREACHABLE = "ssh: connect to host 172.17.0.6 port 22: Connection timed out"
 
 
 @pytest.fixture
@@ -28,35 +32,35 @@ def class_dir(tmp_path):
     failing["checkpoints"][7]["detail"] = "alpine01 \u2192 alpine02 (172.17.0.3): 0 of 1 echo requests answered"
     evil = dict(LAB, host=EVIL)
     evil["pairs"] = [dict(LAB["pairs"][0], container=EVIL)]
-    for host, data in (("student01", good), ("student02", failing), (EVIL, evil)):
-        (tmp_path / report_folder(host)).mkdir()
-        (tmp_path / report_folder(host) / "lab.json").write_text(json.dumps(data))
+    for folder, data in (("student01", good), ("student02", failing), ("evil", evil)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "lab.json").write_text(json.dumps(data))
     return tmp_path
 
 
-OUTCOMES = {
-    "student02": {"status": "failed", "step": "Write the report", "task": "Fail the host when a checkpoint failed", "message": "C8"},
-    "student03": {
-        "status": "unreachable",
-        "step": "Install and start the Docker engine",
-        "task": "Gathering Facts",
-        "message": "ssh: connect to host 172.17.0.6 port 22: Connection timed out",
-    },
-}
+def outcomes(class_dir):
+    """What the vethlab_outcomes callback decides, one record per machine of the run."""
+    return {
+        "student01": {"status": "passed", "reason": "", "report": str(class_dir / "student01" / "lab.json")},
+        "student02": {"status": "failed", "reason": "checkpoints failed: C8", "report": str(class_dir / "student02" / "lab.json")},
+        "student03": {"status": "unreachable", "reason": "unreachable: " + UNREACHABLE, "report": None},
+    }
 
 
 def test_every_machine_is_listed_with_its_result_and_reason(class_dir):
-    summary = render_class_report(class_dir, ["student01", "student02", "student03"], OUTCOMES)
+    summary = render_class_report(class_dir, ["student01", "student02", "student03"], outcomes(class_dir), RUN)
     statuses = {m["host"]: (m["status"], m["reason"]) for m in summary["machines"]}
     assert statuses["student01"] == ("passed", "")
     assert statuses["student02"] == ("failed", "checkpoints failed: C8")
-    assert statuses["student03"][0] == "unreachable" and "Connection timed out" in statuses["student03"][1]
-    assert summary["passed"] is False
+    assert statuses["student03"] == ("unreachable", "unreachable: " + UNREACHABLE)
+    assert summary["passed"] is False and summary["counts"] == {
+        "passed": 1, "failed": 1, "unreachable": 1, "not in this run": 0, "in_run": 3,
+    }  # fmt: skip
     rows = list(csv.DictReader(io.StringIO((class_dir / "class.csv").read_text())))
-    assert [(r["machine"], r["passed"], r["failed"], r["total"]) for r in rows] == [
-        ("student01", "8", "0", "8"),
-        ("student02", "7", "1", "8"),
-        ("student03", "0", "8", "8"),
+    assert [(r["machine"], r["status"], r["passed"], r["failed"], r["total"], r["at"]) for r in rows] == [
+        ("student01", "passed", "8", "0", "8", RUN["at"]),
+        ("student02", "failed", "7", "1", "8", RUN["at"]),
+        ("student03", "unreachable", "0", "8", "8", RUN["at"]),
     ]
     assert rows[2]["problems"].startswith("unreachable: ssh: connect to host")
     suites = ET.fromstring((class_dir / "junit.xml").read_text())
@@ -65,12 +69,52 @@ def test_every_machine_is_listed_with_its_result_and_reason(class_dir):
     assert by_host["student03"].find("testcase/failure").get("type") == "unreachable"
     assert by_host["student02"].get("failures") == "1" and by_host["student01"].get("failures") == "0"
     assert suites.get("failures") == "2"
+    assert summary_lines(summary) == [
+        "1 of 3 machines passed.",
+        "  student02: checkpoints failed: C8",
+        "  student03: unreachable: " + UNREACHABLE,
+        "Report: %s" % (class_dir / "index.html"),
+    ]
+
+
+def test_a_machine_outside_the_run_keeps_its_last_result_with_its_time_and_is_not_counted(class_dir):
+    first = render_class_report(class_dir, ["student01", "student02", "student03"], outcomes(class_dir), RUN)
+    later = dict(RUN, at="2026-11-28T20:05:00Z", limit="student02")
+    only = {"student02": dict(outcomes(class_dir)["student02"], status="passed", reason="")}
+    second = render_class_report(class_dir, ["student01", "student02", "student03"], only, later, first)
+    machines = {m["host"]: m for m in second["machines"]}
+    assert machines["student01"]["status"] == "not in this run"
+    assert machines["student01"]["reason"] == "not in this run; last result, at 2026-11-28 19:40 UTC: passed"
+    assert machines["student03"]["reason"] == "not in this run; last result, at 2026-11-28 19:40 UTC: unreachable"
+    assert machines["student01"]["passed_count"] is None and machines["student01"]["report"] is None
+    assert second["counts"]["in_run"] == 1 and second["counts"]["not in this run"] == 2 and second["passed"] is True
+    assert summary_lines(second)[0] == "1 of 1 machines passed. 2 not in this run (--limit): earlier results, not counted."
+    rows = {r["machine"]: r for r in csv.DictReader(io.StringIO((class_dir / "class.csv").read_text()))}
+    assert (rows["student01"]["status"], rows["student01"]["passed"], rows["student01"]["at"]) == ("not in this run", "", "")
+    skipped = ET.fromstring((class_dir / "junit.xml").read_text())
+    assert {s.get("name"): s.get("skipped") for s in skipped} == {"student01": "1", "student02": "0", "student03": "1"}
+    # A third run, outside again: the last result stays the one with a time, not "not in this run".
+    third = render_class_report(class_dir, ["student01", "student02", "student03"], only, dict(later, at="2026-11-28T21:00:00Z"), second)
+    assert {m["host"]: m["reason"] for m in third["machines"]}["student01"].endswith("19:40 UTC: passed")
+    text = visible_text(rendered_dom((class_dir / "index.html").as_uri()))
+    assert "1 of 1 machines passed every checkpoint. 2 not in this run (outside --limit)" in text
+    assert "student01 not in this run not in this run; last result, at 2026-11-28 19:40 UTC: passed" in text
 
 
 def test_rendering_twice_writes_nothing_the_second_time(class_dir):
-    first = render_class_report(class_dir, ["student01", "student02", "student03"], OUTCOMES)
-    second = render_class_report(class_dir, ["student01", "student02", "student03"], OUTCOMES)
+    first = render_class_report(class_dir, ["student01", "student02", "student03"], outcomes(class_dir), RUN)
+    second = render_class_report(class_dir, ["student01", "student02", "student03"], outcomes(class_dir), RUN)
     assert first["written"] and second["written"] == []
+
+
+def test_a_report_that_is_not_this_runs_is_never_shown(class_dir):
+    # student02 failed before its report step in this run: its lab.json on disk is an earlier run's.
+    earlier = dict(outcomes(class_dir)["student02"], reason="failed at Start the containers / x: y", report=None)
+    summary = render_class_report(class_dir, ["student02"], {"student02": earlier}, RUN)
+    (machine,) = summary["machines"]
+    assert machine["status"] == "failed" and machine["passed_count"] == 0 and machine["report"] is None
+    page = visible_text(rendered_dom((class_dir / "machines" / "student02.html").as_uri()))
+    assert "No report from this machine in this run." in page and "veth pair" not in page
 
 
 def test_the_topology_joins_each_veth_to_its_container():
@@ -82,7 +126,8 @@ def test_the_topology_joins_each_veth_to_its_container():
 
 
 def test_a_person_sees_the_class_in_chromium_and_no_script_runs(class_dir):
-    render_class_report(class_dir, ["student01", "student02", "student03", EVIL], OUTCOMES)
+    decided = dict(outcomes(class_dir), **{EVIL: {"status": "passed", "reason": "", "report": str(class_dir / "evil" / "lab.json")}})
+    render_class_report(class_dir, ["student01", "student02", "student03", EVIL], decided, RUN)
     dom = rendered_dom((class_dir / "index.html").as_uri())
     text = visible_text(dom)
     assert "2 of 4 machines passed every checkpoint." in text

@@ -1,4 +1,4 @@
-"""lab_ip_addr on the live engine: running, stopped and missing containers."""
+"""lab_observe on the live engine: running, stopped and missing containers; a broken network named."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import json
 import pytest
 from vethlab_collect import CollectError, validate
 
-from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, task_result
+from lab_engine import ansible_playbook, build_busybox_image, cut_cable, docker, engine_available, task_result
 from vethlab_ip import parse_ip_addr
 
-LABEL = "vethlab.test=lab-ip-addr"
+LABEL = "vethlab.test=lab-observe"
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +27,10 @@ def containers():
 
 def test_outputs_states_and_host_addresses(containers):
     code, report, output = ansible_playbook(
-        "-i", "inventory/local.yml", "tests/live/lab_ip_addr_playbook.yml", "-e", json.dumps({"vethlab_test_containers": containers})
+        "-i", "inventory/local.yml", "tests/live/lab_observe_playbook.yml", "-e", json.dumps({"vethlab_test_containers": containers})
     )
     assert code == 0, output
-    result = task_result(report, "Read ip addr")
+    result = task_result(report, "Observe")
     assert result["states"] == {"vethlab-ipaddr-up": "running", "vethlab-ipaddr-down": "created", "vethlab-ipaddr-missing": "missing"}
     assert result["running"] == ["vethlab-ipaddr-up"]
     assert list(result["container_outputs"]) == ["vethlab-ipaddr-up"]
@@ -42,6 +42,28 @@ def test_outputs_states_and_host_addresses(containers):
     assert result["host_primary_address"] not in [cidr.split("/")[0] for cidr in host["docker0"].ipv4]
     ipaddress.ip_address(result["host_primary_address"])
     assert result["changed"] is False
+    # Docker's view, the pairs and each running container's health, from the same observation.
+    assert result["inspected"]["vethlab-ipaddr-missing"] is None
+    assert (
+        result["inspected"]["vethlab-ipaddr-up"]["labels"] == {"vethlab.test": "lab-observe"}
+        and result["inspected"]["vethlab-ipaddr-up"]["tty"]
+    )
+    assert [p["container"] for p in result["veths"]["pairs"]] == ["vethlab-ipaddr-up"]
+    assert result["health"] == {"vethlab-ipaddr-up": []} and result["bridge_problems"] == []
+
+
+def test_a_cut_cable_is_named_on_its_container(containers):
+    cut_cable("vethlab-ipaddr-up")
+    try:
+        code, report, output = ansible_playbook(
+            "-i", "inventory/local.yml", "tests/live/lab_observe_playbook.yml", "-e", json.dumps({"vethlab_test_containers": containers})
+        )
+        assert code == 0, output
+        assert task_result(report, "Observe")["health"]["vethlab-ipaddr-up"] == [
+            {"code": "eth0_down", "is": "eth0 is down", "was": "eth0 was down"}
+        ]
+    finally:
+        docker("restart", "-t", "0", "vethlab-ipaddr-up")
 
 
 @pytest.mark.parametrize(("names", "command"), [(["bad name"], ["ip", "addr"]), (["--privileged"], ["ip", "addr"]), (["a"], [])])

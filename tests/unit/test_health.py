@@ -1,0 +1,71 @@
+"""A container's network as the lesson needs it (the lab's to repair) and the host's bridge (reported only)."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from vethlab_health import bridge_problems, container_problems, health
+
+from conftest import load_captured
+from vethlab_ip import pair_veths
+
+HOST, CONTAINERS, _ = load_captured("two-containers", "txt", "busybox.txt")
+
+
+@pytest.fixture
+def veths():
+    return pair_veths(HOST, CONTAINERS)
+
+
+def codes(problems):
+    return [problem["code"] for problem in problems]
+
+
+def eth0(veths, name):
+    return next(iface for iface in veths["containers"][name] if iface["name"] == "eth0")
+
+
+def test_the_captured_lab_is_healthy(veths):
+    containers, bridge = health(veths, ["alpine01", "alpine02"], "docker0")
+    assert containers == {"alpine01": [], "alpine02": []} and bridge == []
+
+
+def test_eth0_down_is_named_now_and_after_the_repair(veths):
+    eth0(veths, "alpine01")["flags"].remove("UP")
+    (problem,) = container_problems(veths, "alpine01", "docker0")
+    assert problem == {"code": "eth0_down", "is": "eth0 is down", "was": "eth0 was down"}
+    assert container_problems(veths, "alpine02", "docker0") == []
+
+
+def test_an_address_outside_the_bridges_subnet_or_none_is_a_problem(veths):
+    eth0(veths, "alpine01")["ipv4"] = ["10.9.0.2/24"]
+    eth0(veths, "alpine02")["ipv4"] = []
+    assert codes(container_problems(veths, "alpine01", "docker0")) == ["eth0_no_address"]
+    assert "172.17.0.0/16" in container_problems(veths, "alpine02", "docker0")[0]["is"]
+
+
+def test_the_host_veth_down_missing_or_on_another_bridge(veths):
+    down, gone, moved = (copy.deepcopy(veths) for _ in range(3))
+    down["pairs"][0]["host_flags"].remove("UP")
+    gone["pairs"] = gone["pairs"][1:]
+    moved["pairs"][0]["bridge"] = "br-1ec26c1f3dc8"
+    veth = veths["pairs"][0]["host_interface"]
+    assert container_problems(down, "alpine01", "docker0")[0]["was"] == "its host veth %s was down" % veth
+    assert codes(container_problems(gone, "alpine01", "docker0")) == ["veth_missing"]
+    assert codes(container_problems(moved, "alpine01", "docker0")) == ["veth_off_bridge"]
+
+
+def test_no_eth0_at_all(veths):
+    veths["containers"]["alpine01"] = []
+    assert codes(container_problems(veths, "alpine01", "docker0")) == ["no_eth0"]
+
+
+def test_the_bridge_down_missing_or_without_address_is_the_hosts(veths):
+    veths["bridges"]["docker0"]["flags"].remove("UP")
+    assert codes(bridge_problems(veths, "docker0")) == ["bridge_down"]
+    veths["bridges"]["docker0"]["ipv4"] = []
+    assert codes(bridge_problems(veths, "docker0")) == ["bridge_down", "bridge_no_address"]
+    assert codes(bridge_problems(veths, "br-nowhere")) == ["bridge_missing"]
+    # A bridge fault is not a container's: the containers stay healthy, nothing is recreated.
+    assert health(veths, ["alpine01"], "docker0")[0] == {"alpine01": []}
