@@ -7,14 +7,17 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 # Extra ansible-playbook arguments for `make lab`, e.g. LAB_ARGS="-e lab_fresh=true".
 LAB_ARGS ?=
+# The Molecule scenario `make molecule` runs: default (this machine) or fleet (a simulated class).
+SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test bench bench-fleet fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test molecule bench bench-fleet fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
 	@echo "make test      set up .venv/ and the Docker engine, then lint and run every test"
 	@echo "make lint      yamllint, ansible-lint (production profile), ruff"
 	@echo "make unit      the tests that need no Docker engine"
+	@echo "make molecule  one Molecule scenario end to end (SCENARIO=default or fleet), verified by testinfra"
 	@echo "make bench     lab.yml against the lesson as a shell script (warm machine)"
 	@echo "make bench-fleet  converge time of a simulated class of 1 and of 4 machines"
 	@echo "make fixtures  capture tests/fixtures/captured/ again from the local engine"
@@ -54,6 +57,10 @@ unit: venv
 
 test: venv engine test-deps lint
 	pytest
+
+# Molecule calls ansible-config and pytest from PATH: the venv's, exported above.
+molecule: venv engine test-deps
+	molecule test --scenario-name $(SCENARIO)
 
 bench: venv engine
 	python scripts/bench_lab.py

@@ -1,8 +1,10 @@
 """The Molecule scenario `fleet`: a simulated classroom of three student machines over SSH.
 
-create, converge, idempotence and verify run as Molecule steps; then one machine is broken
-(stopped, so SSH times out) and the class is run again: the others pass, and index.html,
-class.csv and junit.xml say why the broken one failed. destroy removes the nodes and volumes.
+create, converge, idempotence and verify (pytest-testinfra, over SSH on each machine) run as
+Molecule steps; `vethlab up --limit` runs one machine and marks the others not in this run; then
+one machine is broken (stopped, so SSH times out) and the class is run again: the others pass, and
+index.html, class.csv and junit.xml say why the broken one failed. destroy removes the nodes and
+volumes.
 """
 
 from __future__ import annotations
@@ -89,13 +91,37 @@ def test_reset_scope_all_wipes_a_machine_as_the_lesson_does_and_keeps_volumes(fl
     assert docker("exec", "student02", "docker", "ps", "-q", "--no-trunc") == elsewhere
 
 
+def vethlab(*argv: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")))
+    return subprocess.run([str(BIN / "vethlab"), *argv], env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_a_limited_run_marks_the_others_not_in_this_run(fleet):
+    # Runs after the test above, which wiped student01's lab: a teacher repairs that one machine.
+    before = {r["machine"]: r for r in csv.DictReader(io.StringIO((fleet / "class.csv").read_text()))}
+    done = vethlab("up", "-i", str(fleet.parent / "inventory"), "-l", "student01")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 of 1 machines passed. 2 not in this run (--limit): earlier results, not counted." in done.stdout
+    rows = {r["machine"]: r for r in csv.DictReader(io.StringIO((fleet / "class.csv").read_text()))}
+    assert (rows["student01"]["status"], rows["student01"]["passed"]) == ("passed", "8") and rows["student01"]["at"] > before["student01"][
+        "at"
+    ]
+    for name in ("student02", "student03"):
+        assert (rows[name]["status"], rows[name]["passed"], rows[name]["at"]) == ("not in this run", "", "")
+        assert rows[name]["problems"] == "not in this run; last result, at %s UTC: passed" % before[name]["at"].replace("T", " ")[:16]
+    suites = {s.get("name"): s for s in ET.fromstring((fleet / "junit.xml").read_text())}
+    assert [suites[name].get("skipped") for name in STUDENTS] == ["0", "1", "1"]
+    index = visible_text(rendered_dom((fleet / "index.html").as_uri()))
+    assert "1 of 1 machines passed every checkpoint. 2 not in this run (outside --limit)" in index
+
+
 def test_a_broken_machine_does_not_stop_the_class(fleet):
     docker("stop", "-t", "0", "student03")
     done = molecule("converge", check=False)
     assert done.returncode != 0  # the run says a machine failed
     rows = {r["machine"]: r for r in csv.DictReader(io.StringIO((fleet / "class.csv").read_text()))}
     assert rows["student01"]["passed"] == rows["student02"]["passed"] == "8"
-    assert rows["student03"]["passed"] == "0"
+    assert rows["student03"]["passed"] == "0" and rows["student03"]["status"] == "unreachable"
     assert rows["student03"]["problems"].startswith("unreachable:") and "student03" not in rows["student01"]["problems"]
     assert "port 22" in rows["student03"]["problems"]
     suites = {s.get("name"): s for s in ET.fromstring((fleet / "junit.xml").read_text())}
@@ -112,10 +138,7 @@ def test_a_broken_machine_does_not_stop_the_class(fleet):
 
 def test_the_vethlab_command_reports_the_broken_machine(fleet):
     # Runs after the test above, which stopped student03.
-    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")))
-    done = subprocess.run(
-        [str(BIN / "vethlab"), "check", "-i", str(fleet.parent / "inventory")], env=env, capture_output=True, text=True, timeout=600
-    )
+    done = vethlab("check", "-i", str(fleet.parent / "inventory"))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "2 of 3 machines passed." in done.stdout
     assert "student03: unreachable" in done.stdout

@@ -1,19 +1,46 @@
-"""The Molecule scenario `default`: create, converge, idempotence, verify, destroy on this machine."""
+"""The Molecule scenario `default` on this machine, verified by pytest-testinfra.
+
+`molecule test` runs destroy, syntax, create, converge, idempotence, verify and destroy; its
+verifier (molecule/default/tests/test_lab.py) recomputes the checkpoints from the machine on its
+own. A machine that contradicts its lab.json (a cable cut after the converge) fails the verifier.
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 
-from lab_engine import BIN, ROOT
+from lab_engine import BIN, ROOT, cut_cable
+
+
+def molecule(*argv: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), ANSIBLE_FORCE_COLOR="0", NO_COLOR="1")
+    return subprocess.run(
+        [str(BIN / "molecule"), *argv, "--scenario-name", "default"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 def test_molecule_default_scenario():
-    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), ANSIBLE_FORCE_COLOR="0", NO_COLOR="1")
-    completed = subprocess.run(
-        [str(BIN / "molecule"), "test", "--scenario-name", "default"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
-    )
+    completed = molecule("test")
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-6000:]
     for step in ("converge", "idempotence", "verify"):
         assert "%s: Executed: Successful" % step in output or "%s ➜" % step in output, step
+    assert "Executing Testinfra tests" in output and "9 passed" in output
+
+
+def test_the_verifier_fails_when_the_machine_contradicts_its_report():
+    try:
+        for step in ("destroy", "create", "converge"):
+            done = molecule(step)
+            assert done.returncode == 0, (done.stdout + done.stderr)[-6000:]
+        assert molecule("verify").returncode == 0
+        cut_cable("alpine02")  # after the converge: lab.json still says every cell answered
+        done = molecule("verify")
+        output = done.stdout + done.stderr
+        assert done.returncode != 0, output[-6000:]
+        for checkpoint in ("C5", "C6", "C7", "C8"):
+            assert "localhost %s: lab.json says passed, the machine shows failed" % checkpoint in output, checkpoint
+        assert "4 failed, 5 passed" in output
+    finally:
+        molecule("destroy")
