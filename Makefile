@@ -16,7 +16,7 @@ help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
 	@echo "make test      set up .venv/ and the Docker engine, then lint and run every test"
 	@echo "make lint      yamllint, ansible-lint (production profile), ruff"
-	@echo "make unit      the tests that need no Docker engine"
+	@echo "make unit      the tests that need neither Docker nor a browser (pytest markers engine, browser, fleet)"
 	@echo "make molecule  one Molecule scenario end to end (SCENARIO=default or fleet), verified by testinfra"
 	@echo "make bench     lab.yml against the lesson as a shell script (warm machine)"
 	@echo "make bench-fleet  converge time of a simulated class of 1 and of 4 machines"
@@ -52,8 +52,9 @@ lint: venv
 	ruff check .
 	ruff format --check .
 
+# Exactly the tests that need neither the Docker engine (nor its host tools) nor a browser.
 unit: venv
-	pytest tests/unit tests/module
+	pytest -m "not engine and not browser and not fleet"
 
 test: venv engine test-deps lint
 	pytest

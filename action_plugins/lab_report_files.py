@@ -3,18 +3,23 @@
 """Action plugin: write report files on the controller, in-process.
 
 The reports are rendered by the task (templates over structured data); this only writes
-them, each when its content changed, without starting a module on any host. Check mode
-reports what would change and writes nothing.
+them, each when its content changed (vethlab/files.py, the rule every report file follows),
+without starting a module on any host. Check mode reports what would change and writes nothing.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import sys
+from pathlib import Path
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.action import ActionBase
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from vethlab.files import write_if_changed
 
 
 class ActionModule(ActionBase):
@@ -36,28 +41,12 @@ class ActionModule(ActionBase):
             if not isinstance(name, str) or os.path.basename(name) != name or name in ("", ".", ".."):
                 raise AnsibleActionFail("lab_report_files: %r is not a plain file name" % (name,))
             path = os.path.join(dest, name)
-            data = to_bytes(content if isinstance(content, str) else str(content))
             try:
-                with open(path, "rb") as handle:
-                    same = handle.read() == data
-            except OSError:
-                same = False
-            if same:
-                unchanged.append(path)
-                continue
-            written.append(path)
-            if self._task.check_mode:
-                continue
-            os.makedirs(dest, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=dest, prefix="." + name + ".")
-            try:
-                with os.fdopen(handle, "wb") as output:
-                    output.write(data)
-                os.chmod(temporary, mode)
-                os.replace(temporary, path)
+                changed = write_if_changed(
+                    path, to_bytes(content if isinstance(content, str) else str(content)), mode, self._task.check_mode
+                )
             except OSError as error:
-                if os.path.exists(temporary):
-                    os.unlink(temporary)
                 raise AnsibleActionFail("lab_report_files: cannot write %s: %s" % (path, error)) from error
+            (written if changed else unchanged).append(path)
         result.update(changed=bool(written), written=written, unchanged=unchanged)
         return result

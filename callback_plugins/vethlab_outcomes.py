@@ -23,10 +23,11 @@ description:
     the time of their last result and never counted as this run's.
   - When the run ends, whatever happened on each machine, it writes the class report under the
     lab's report folder and prints the class summary (on standard error, after the play recap).
-  - It learns the class and the report folder from the C(lab_run) fact that the lab's settings
-    step sets, the verdict from the C(lab_checks) task, and the report from the
-    C(lab_report_files) task. A run without the settings step (teardown, one step alone) has no
-    verdict, so its machines are C(done), C(failed) or C(unreachable) and no class report is written.
+  - A lab run is a playbook with the report step (a play running the role C(lab_report)). It
+    learns the class and the report folder from the C(lab_run) fact of the lab's settings step,
+    the verdict from the C(lab_checks) task, and the report from the C(lab_report_files) task. Any
+    other run (teardown, one step alone) has no verdict, so its machines are C(done), C(failed)
+    or C(unreachable) and no class report is written.
   - When the environment variable VETHLAB_OUTCOMES_FILE names a file, it writes there, as JSON,
     the outcomes and the class summary (the C(vethlab) command reads it).
 """
@@ -41,6 +42,8 @@ from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from vethlab_texts import render
 
 from vethlab.report import DONE, FAILED, PASSED, UNREACHABLE, now, previous_summary, render_class_report, summary_lines
 
@@ -78,6 +81,7 @@ class CallbackModule(CallbackBase):
         self._verdicts = {}  # host: {passed, failed: [checkpoint ids]} from lab_checks
         self._reports = {}  # host: the lab.json written (or confirmed unchanged) in this run
         self._run = None  # the lab_run fact: {report_dir, class_hosts}
+        self._judges = False  # the playbook has the report step: a lab run, with a class report
 
     # ----------------------------------------------------------------- events
 
@@ -85,6 +89,10 @@ class CallbackModule(CallbackBase):
         host = result._host.get_name()
         self._hosts.setdefault(host, True)
         return host
+
+    def v2_playbook_on_start(self, playbook):
+        # Known before any play runs, so a run whose machines all fail early still gets its class report.
+        self._judges = any(role.get_name() == "lab_report" for play in playbook.get_plays() for role in play.get_roles())
 
     def v2_playbook_on_play_start(self, play):
         self._play = play.get_name()
@@ -124,32 +132,37 @@ class CallbackModule(CallbackBase):
 
     # ----------------------------------------------------------------- the outcome
 
+    def _judging(self):
+        """A lab run: its playbook has the report step, and its settings step said where the class report goes."""
+        return self._judges and self._run is not None
+
     def outcome(self, host, stats):
-        """passed, failed or unreachable, with the reason a teacher reads. Ansible's own stats say
-        whether a failure stood (a rescued one does not count); this callback's records say why."""
+        """passed, failed or unreachable, with the reason a teacher reads (in English, and as message
+        parts for the pages in other languages). Ansible's own stats say whether a failure stood (a
+        rescued one does not count); this callback's records say why."""
         report = self._reports.get(host)
         verdict = self._verdicts.get(host)
-        record = {"status": PASSED, "reason": "", "report": report, "step": "", "task": "", "message": ""}
+        record = {"status": PASSED, "reason_parts": [], "report": report, "step": "", "task": "", "message": ""}
         if host in self._unreachable or stats.dark.get(host):
             message = self._unreachable.get(host, "")
-            return dict(record, status=UNREACHABLE, reason="unreachable: %s" % message, message=message)
-        if report and verdict and not verdict["passed"]:
-            return dict(record, status=FAILED, reason="checkpoints failed: %s" % ", ".join(verdict["failed"]))
-        if stats.failures.get(host):
+            record.update(status=UNREACHABLE, reason_parts=[("reason.unreachable", {"message": message})], message=message)
+        elif report and verdict and not verdict["passed"]:
+            record.update(status=FAILED, reason_parts=[("reason.checkpoints", {"ids": ", ".join(verdict["failed"])})])
+        elif stats.failures.get(host):
             failure = self._failures.get(host) or {"step": self._play, "task": "", "message": "a task failed"}
-            reason = "failed at %s / %s: %s" % (failure["step"], failure["task"], failure["message"])
-            return dict(record, status=FAILED, reason=reason, **failure)
-        if self._run is None:
-            return dict(record, status=DONE)  # not a lab run (teardown, a single step): no verdict
-        if not (report and verdict):
-            return dict(record, status=FAILED, reason="no report was written for this machine in this run")
+            record.update(status=FAILED, reason_parts=[("reason.step", failure)], **failure)
+        elif not self._judging():
+            record.update(status=DONE)  # not a lab run (teardown, a single step): no verdict
+        elif not (report and verdict):
+            record.update(status=FAILED, reason_parts=[("reason.no_report", {})])
+        record["reason"] = render(record["reason_parts"])
         return record
 
     def v2_playbook_on_stats(self, stats):
         hosts = list(self._hosts) + [host for host in stats.processed if host not in self._hosts]
         outcomes = {host: self.outcome(host, stats) for host in hosts}
         summary = None
-        if self._run is not None:
+        if self._judging():
             run = {
                 "at": now(),
                 "mode": "check" if context.CLIARGS.get("check") else "run",
@@ -157,8 +170,11 @@ class CallbackModule(CallbackBase):
                 "playbook": " ".join(os.path.basename(path) for path in context.CLIARGS.get("args") or ()) or "lab.yml",
             }
             report_dir = Path(self._run["report_dir"])
-            summary = render_class_report(report_dir, self._run.get("class_hosts") or hosts, outcomes, run, previous_summary(report_dir))
-            self._display.display("\n".join(["", "Class summary:", *summary_lines(summary)]), stderr=True)
+            languages = self._run.get("languages") or ["en"]
+            summary = render_class_report(
+                report_dir, self._run.get("class_hosts") or hosts, outcomes, run, previous_summary(report_dir), languages
+            )
+            self._display.display("\n".join(["", "Class summary:", *summary_lines(summary, languages[0])]), stderr=True)
         path = os.environ.get("VETHLAB_OUTCOMES_FILE")
         if path:
             with open(path, "w", encoding="utf-8") as handle:

@@ -85,12 +85,9 @@ applets:
   type: int
 """
 
-import json
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_busybox import CANDIDATES, BusyboxError, file_digest, find_static_busybox, import_changes, rootfs_tar
+from ansible.module_utils.vethlab_busybox import BusyboxError, ensure_image
 
-DIGEST_LABEL = "vethlab.busybox.sha256"
 ARGUMENT_SPEC = {
     "name": {"type": "str", "default": "vethlab/busybox:latest"},
     "busybox_path": {"type": "path"},
@@ -101,38 +98,16 @@ ARGUMENT_SPEC = {
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    name = module.params["name"]
+    params = module.params
     docker = module.get_bin_path("docker", required=True)
+
+    def runner(argv, data=None):
+        return module.run_command(argv, data=data, binary_data=data is not None)
+
     try:
-        busybox = find_static_busybox((module.params["busybox_path"],) if module.params["busybox_path"] else CANDIDATES)
+        result = ensure_image(params["name"], runner, params["labels"], params["busybox_path"], params["force"], module.check_mode, docker)
     except BusyboxError as error:
         module.fail_json(msg="lab_busybox_image: %s" % error)
-    digest = file_digest(busybox)
-    result = {"changed": False, "image": name, "busybox_path": busybox, "busybox_sha256": digest, "image_id": None}
-
-    wanted = dict(((key, str(value)) for key, value in module.params["labels"].items()), **{DIGEST_LABEL: digest})
-    rc, out, _ = module.run_command([docker, "image", "inspect", name])
-    if rc == 0:
-        image = json.loads(out)[0]
-        labels = (image.get("Config") or {}).get("Labels") or {}
-        if all(labels.get(key) == value for key, value in wanted.items()) and not module.params["force"]:
-            result["image_id"] = image["Id"]
-            module.exit_json(**result)
-
-    result["changed"] = True
-    if module.check_mode:
-        module.exit_json(**result)
-
-    rc, out, err = module.run_command([busybox, "--list"])
-    if rc != 0:
-        module.fail_json(msg="lab_busybox_image: '%s --list' failed: %s" % (busybox, err.strip()), **result)
-    applets = out.split()
-    archive = rootfs_tar(busybox, applets)
-    rc, out, err = module.run_command([docker, "import", *import_changes(wanted), "-", name], data=archive, binary_data=True)
-    if rc != 0:
-        module.fail_json(msg="lab_busybox_image: docker import failed: %s" % err.strip(), **result)
-    result["image_id"] = out.strip()
-    result["applets"] = len(applets)
     module.exit_json(**result)
 
 

@@ -7,19 +7,23 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 ---
 module: lab_checks
-short_description: Ping the lesson's reachability matrix and judge checkpoints C1-C8
+short_description: Ping the lessons' reachability matrix and judge their checkpoints
 description:
-  - Builds the lesson's reachability matrix for the running lab containers. The host pings each
+  - Builds the matrix of the lessons in O(plan) - for the first lesson, the host pings each
     container (C5); each container pings the bridge's address on the host (C6) and the host's
-    primary address, the lesson's "outside" (C7); each container pings each other container (C8).
+    primary address, the lesson's "outside" (C7), each other container (C8), and one of them by
+    name (C9, which must not resolve); the next chapters add pings by name and across networks.
   - Every cell is pinged for real, in parallel, with a bounded count and timeout, and recorded
-    (source, target, address, expected, reachable) whatever its result.
-  - Judges the checkpoints C1-C8 from the cells and from the observation of M(lab_observe), and
-    returns each with a title, this host's values, and a text for the student. A cell that is not
-    as expected gets a C(why) that says where to look - the container's own network (which a rerun
-    of the lab repairs), the host's bridge, or the host's firewall.
+    whatever its result - C(expected) and C(observed), each C(reachable), C(unreachable) (no reply)
+    or C(unresolved) (the name does not resolve). A cell passes when they are equal, so "this must
+    fail" is a check like any other.
+  - Judges every checkpoint of the lessons from the cells and from the observation of
+    M(lab_observe), and returns each with a title, this host's values, and a text for the student,
+    in every language the reports speak. A cell that did not pass gets a C(why) that says where to
+    look - the container's own network (which a rerun of the lab repairs), the host's bridge, the
+    host's firewall, or, for a name, DNS.
   - Commands are argument lists (C(docker exec NAME ping ...)), never shell strings; an address
-    must be a literal IP address.
+    must be a literal IP address, a name a Docker container name.
   - Changes nothing. It does not fail when a checkpoint fails; the caller decides, after the
     report is written.
 version_added: "0.1.0"
@@ -32,11 +36,12 @@ options:
         C(health), C(bridge_problems)). Containers that are not running are reported, not pinged.
     type: dict
     required: true
-  containers:
+  plan:
     description:
-      - The lab's container names, in the lesson's order.
-    type: list
-    elements: str
+      - The run's plan (the vethlab_plan filter) - C(lessons), the lessons judged in their order;
+        C(containers), each with its C(name), C(lesson), C(networks) and C(links); the custom
+        C(network) (C(name), C(subnet), C(gateway)) or null; the container C(connect) joins to it.
+    type: dict
     required: true
   primary_address:
     description:
@@ -76,14 +81,14 @@ attributes:
     support: none
     description: Nothing is changed.
 notes:
-  - The logic is in C(module_utils/vethlab_reach.py) and C(module_utils/vethlab_checkpoints.py).
+  - The logic is in C(module_utils/vethlab_verify.py), C(vethlab_reach.py) and C(vethlab_checkpoints.py).
 """
 
 EXAMPLES = r"""
 - name: Ping the matrix and judge the checkpoints
   lab_checks:
     observed: "{{ lab_observed }}"
-    containers: [alpine01, alpine02]
+    plan: "{{ lab_plan }}"
     primary_address: "{{ lab_observed.host_primary_address }}"
   register: lab_verify_result
 """
@@ -105,19 +110,46 @@ reachability:
   elements: dict
   sample:
     - checkpoint: C5
+      lesson: docker0
       source: host
       target: alpine01
       address: 172.17.0.2
-      expected: true
+      name: null
+      expected: reachable
+      observed: reachable
+      passed: true
       reachable: true
       as_expected: true
       detail: 1 of 1 echo requests answered
+      i18n: {zh: {detail: 发出 1 个回显请求，收到 1 个回复}}
   contains:
-    why:
-      description: For a cell not as expected, its result and where to look.
+    expected:
+      description: What the lesson expects, one of C(reachable), C(unreachable) (no reply) and C(unresolved) (the name does not resolve).
       type: str
+    observed:
+      description: What the ping saw, one of the same three.
+      type: str
+    passed:
+      description: Whether C(observed) is C(expected).
+      type: bool
+    name:
+      description: The container name pinged, for a cell that tests name resolution; null when pinged by address.
+      type: str
+    why:
+      description: For a cell that did not pass, its result and where to look.
+      type: str
+    i18n:
+      description: The cell's C(detail) and C(why) in each other language the reports speak.
+      type: dict
+lessons:
+  description: One item per lesson judged - C(id), C(title), C(passed), its C(checkpoints) (ids) and C(cells), and C(i18n).
+  returned: success
+  type: list
+  elements: dict
 checkpoints:
-  description: C1-C8 in order, each with C(id), C(title), C(passed), C(detail) (this host's values) and C(text) (for the student).
+  description:
+    - The lessons' checkpoints in order, each with C(id), C(lesson), C(title), C(passed), C(detail) (this host's values),
+      C(text) (for the student) and C(i18n) (the same texts in each other language).
   returned: success
   type: list
   elements: dict
@@ -128,12 +160,12 @@ passed:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_checkpoints import evaluate, matrix
-from ansible.module_utils.vethlab_reach import CellError, EngineLost, run_matrix
+from ansible.module_utils.vethlab_reach import CellError, EngineLost
+from ansible.module_utils.vethlab_verify import verify
 
 ARGUMENT_SPEC = {
     "observed": {"type": "dict", "required": True},
-    "containers": {"type": "list", "elements": "str", "required": True},
+    "plan": {"type": "dict", "required": True},
     "primary_address": {"type": "str", "required": True},
     "bridge": {"type": "str", "default": "docker0"},
     "ping_count": {"type": "int", "default": 1},
@@ -143,19 +175,8 @@ ARGUMENT_SPEC = {
 }
 
 
-def eth0_addresses(veths, running):
-    """Container name to its eth0 IPv4 address, for running containers that have one."""
-    addresses = {}
-    for name, interfaces in (veths.get("containers") or {}).items():
-        if name not in running:
-            continue
-        for iface in interfaces:
-            if iface.get("name") == "eth0" and iface.get("ipv4"):
-                addresses[name] = iface["ipv4"][0].split("/", 1)[0]
-    return addresses
-
-
 def host_ping(module):
+    """The host's ping: iputils', else busybox's."""
     ping = module.get_bin_path("ping")
     if ping:
         return (ping,)
@@ -172,41 +193,26 @@ def main():
     for name in ("ping_count", "ping_timeout", "ping_attempts", "workers"):
         if not 1 <= params[name] <= 32:
             module.fail_json(msg="%s must be between 1 and 32, got %d" % (name, params[name]))
-    observed = params["observed"]
-    veths, running = observed.get("veths") or {}, observed.get("running") or []
-    bridge = (veths.get("bridges") or {}).get(params["bridge"]) or {}
-    bridge_ipv4 = bridge.get("ipv4") or []
-    bridge_address = (bridge_ipv4[0].split("/", 1)[0], params["bridge"]) if bridge_ipv4 else None
-    cells = matrix(params["containers"], eth0_addresses(veths, running), bridge_address, params["primary_address"])
-
-    def runner(argv):
-        return module.run_command(argv)
-
     try:
-        measured = run_matrix(
-            cells,
-            runner,
-            count=params["ping_count"],
-            timeout=params["ping_timeout"],
-            attempts=params["ping_attempts"],
-            workers=params["workers"],
-            host_ping=host_ping(module),
+        result = verify(
+            params["observed"],
+            params["plan"],
+            params["primary_address"],
+            params["bridge"],
+            lambda argv: module.run_command(argv),
+            host_ping(module),
+            params["ping_count"],
+            params["ping_timeout"],
+            params["ping_attempts"],
+            params["workers"],
         )
     except CellError as error:
         module.fail_json(msg="lab_checks: %s" % error)
     except EngineLost as error:
         module.fail_json(msg="lab_checks: %s. No checkpoint was judged and no report written." % error)
-    judged = evaluate(
-        veths, params["containers"], running, measured, params["bridge"], observed.get("health"), observed.get("bridge_problems")
-    )
-    module.exit_json(
-        changed=False,
-        bridge={"name": params["bridge"], "ipv4": bridge_ipv4},
-        outside_address=params["primary_address"],
-        reachability=measured,
-        checkpoints=judged["checkpoints"],
-        passed=judged["passed"],
-    )
+    except Exception as error:  # noqa: BLE001 - a module must never end in a traceback
+        module.fail_json(msg="lab_checks could not judge the lab: %s: %s" % (type(error).__name__, error))
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == "__main__":

@@ -33,9 +33,23 @@ options:
     required: true
   bridge:
     description:
-      - The bridge the containers should be plugged into.
+      - The host bridge of Docker's default network (C(bridge)).
     type: str
     default: docker0
+  networks:
+    description:
+      - Container name to the Docker networks it is on, in the order it joined them (its eth0, eth1, ...).
+        A container not named here is on the default network only. Each network's bridge on the host
+        is read from Docker (C(br-) and the start of its id, for a user network).
+    type: dict
+    default: {}
+  files:
+    description:
+      - Files (absolute paths) read in each running container, as the lessons look at them
+        (C(/etc/hosts) for --link, C(/etc/resolv.conf) for a custom network's DNS).
+    type: list
+    elements: str
+    default: []
   command:
     description:
       - The command that shows addresses, as a list of words.
@@ -52,7 +66,8 @@ attributes:
 requirements:
   - The C(docker) command and C(ip) on the host.
 notes:
-  - The logic is in C(module_utils/vethlab_collect.py), C(vethlab_ip.py) and C(vethlab_health.py).
+  - The logic is in C(module_utils/vethlab_observe.py), which uses C(vethlab_collect.py), C(vethlab_ip.py),
+    C(vethlab_pairing.py) and C(vethlab_health.py).
 """
 
 EXAMPLES = r"""
@@ -86,6 +101,11 @@ running:
   returned: success
   type: list
   elements: str
+files:
+  description: Running container's name to each file of O(files) as it reads there; null for one it could not read.
+  returned: success
+  type: dict
+  sample: {alpine03: {/etc/hosts: "127.0.0.1\tlocalhost\n172.17.0.3\talpine02 3f2c1d...\n"}}
 inspected:
   description: Docker's view of each given container (C(state), C(image) id, C(network_mode), C(tty), C(labels)); null when missing.
   returned: success
@@ -94,18 +114,31 @@ veths:
   description: The pairing of the outputs, as M(veth_pairs) returns it (C(pairs), C(bridges), C(unpaired), C(containers)).
   returned: success
   type: dict
-health:
+networks:
   description:
-    - Running container's name to the problems of its network, each with a C(code) and how it
-      reads now (C(is)) and after a repair (C(was)). Empty for a healthy container.
+    - Each user network named in O(networks) - its C(id), C(bridge) on the host, C(subnet), C(gateway),
+      C(labels); null when missing.
   returned: success
   type: dict
-  sample: {alpine01: [{code: eth0_down, is: eth0 is down, was: eth0 was down}], alpine02: []}
-bridge_problems:
-  description: What is wrong with the host's bridge (missing, down, without an address), in the same form; not the lab's to repair.
+plugged:
+  description: Container name to the host bridge of each network it joined, in order (its eth0's first).
   returned: success
-  type: list
-  elements: dict
+  type: dict
+  sample: {alpine01: [docker0, br-1ec26c1f3dc8]}
+health:
+  description:
+    - Running container's name to the problems of its network, each with a C(code), its C(params), how it
+      reads now (C(is)) and after a repair (C(was)), and the same in each other language (C(i18n)).
+      Empty for a healthy container.
+  returned: success
+  type: dict
+  sample: {alpine01: [{code: eth0_down, params: {interface: eth0}, is: eth0 is down, was: eth0 was down}], alpine02: []}
+bridge_problems:
+  description:
+    - Each of the lab's bridges to what is wrong with it (missing, down, without an address), in the same
+      form; the host's, not the lab's to repair.
+  returned: success
+  type: dict
 host_default_route:
   description: The output of C(ip -4 route show default) on the host.
   returned: success
@@ -123,42 +156,32 @@ host_ipv4_addresses:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_collect import CollectError, collect
-from ansible.module_utils.vethlab_health import health
-from ansible.module_utils.vethlab_ip import IpOutputError, host_addresses, pair_veths, parse_ip_addr
+from ansible.module_utils.vethlab_observe import ObserveError, observe
 
 ARGUMENT_SPEC = {
     "containers": {"type": "list", "elements": "str", "required": True},
     "bridge": {"type": "str", "default": "docker0"},
+    "networks": {"type": "dict", "default": {}},
+    "files": {"type": "list", "elements": "str", "default": []},
     "command": {"type": "list", "elements": "str", "default": ["ip", "addr"]},
 }
 
 
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    params = module.params
     docker = module.get_bin_path("docker", required=True)
-
-    def runner(argv):
-        return module.run_command(argv)
-
     try:
-        result = collect(module.params["containers"], runner, module.params["command"], docker)
-        primary, every = host_addresses(parse_ip_addr(result["host_output"], "host"), result["host_default_route"])
-        veths = pair_veths(result["host_output"], result["container_outputs"])
-    except (CollectError, IpOutputError) as error:
+        result, warnings = observe(
+            params["containers"], module.run_command, params["networks"], params["bridge"], params["command"], docker, params["files"]
+        )
+    except ObserveError as error:
         module.fail_json(msg="lab_observe: %s" % error)
-    for warning in veths.pop("warnings"):
+    except Exception as error:  # noqa: BLE001 - a module must never end in a traceback
+        module.fail_json(msg="lab_observe could not observe the lab: %s: %s" % (type(error).__name__, error))
+    for warning in warnings:
         module.warn(warning)
-    containers, bridge = health(veths, result["running"], module.params["bridge"])
-    module.exit_json(
-        changed=False,
-        host_primary_address=primary,
-        host_ipv4_addresses=every,
-        veths=veths,
-        health=containers,
-        bridge_problems=bridge,
-        **result,
-    )
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == "__main__":

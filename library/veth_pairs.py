@@ -226,7 +226,7 @@ containers:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_ip import IpOutputError, pair_veths
+from ansible.module_utils.vethlab_pairing import IpOutputError, pair_veths
 
 ARGUMENT_SPEC = {
     "host_output": {"type": "str", "required": True},

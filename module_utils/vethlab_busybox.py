@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import struct
 import tarfile
@@ -110,3 +111,39 @@ def import_changes(labels):
     for change in changes:
         arguments.extend(["--change", change])
     return arguments
+
+
+# The label that says which busybox binary an image was made from.
+DIGEST_LABEL = "vethlab.busybox.sha256"
+
+
+def ensure_image(name, runner, labels=None, busybox_path=None, force=False, check_mode=False, docker="docker"):
+    """The image ``name`` made of this host's static busybox, built unless an image of that name was
+    already made of the same binary with the same labels (idempotent by digest and labels).
+
+    ``runner(argv, data=None) -> (rc, out, err)``; ``data`` is bytes for the command's standard input.
+    Returns the lab_busybox_image module's result; raises :class:`BusyboxError` on failure.
+    """
+    busybox = find_static_busybox((busybox_path,) if busybox_path else CANDIDATES)
+    digest = file_digest(busybox)
+    result = {"changed": False, "image": name, "busybox_path": busybox, "busybox_sha256": digest, "image_id": None}
+    wanted = dict(((key, str(value)) for key, value in (labels or {}).items()), **{DIGEST_LABEL: digest})
+    rc, out, _ = runner([docker, "image", "inspect", name])
+    if rc == 0:
+        image = json.loads(out)[0]
+        found = (image.get("Config") or {}).get("Labels") or {}
+        if all(found.get(key) == value for key, value in wanted.items()) and not force:
+            result["image_id"] = image["Id"]
+            return result
+    result["changed"] = True
+    if check_mode:
+        return result
+    rc, out, err = runner([busybox, "--list"])
+    if rc != 0:
+        raise BusyboxError("'%s --list' failed: %s" % (busybox, err.strip()))
+    applets = out.split()
+    rc, out, err = runner([docker, "import", *import_changes(wanted), "-", name], data=rootfs_tar(busybox, applets))
+    if rc != 0:
+        raise BusyboxError("docker import failed: %s" % err.strip())
+    result.update(image_id=out.strip(), applets=len(applets))
+    return result

@@ -9,15 +9,12 @@ Plain Python, standard library only; the caller passes a ``runner(argv) -> (rc, 
 from __future__ import annotations
 
 import json
-import re
 from concurrent.futures import ThreadPoolExecutor
 
-# Docker's rule for container names (also in vethlab_reach; module_utils files import no siblings).
-CONTAINER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
-
-
-# What the docker CLI prints when the engine does not answer (also in vethlab_reach).
-ENGINE_LOST = re.compile(r"Cannot connect to the Docker daemon|Is the docker daemon running|error during connect", re.IGNORECASE)
+try:
+    from ansible.module_utils.vethlab_docker import ENGINE_LOST, is_container_name
+except ImportError:  # outside a module: the controller's code and the tests import it directly
+    from vethlab_docker import ENGINE_LOST, is_container_name
 
 # The host's default route, for its primary address (the lesson's "outside").
 ROUTE_COMMAND = ("ip", "-4", "route", "show", "default")
@@ -29,7 +26,7 @@ class CollectError(ValueError):
 
 def validate(containers, command):
     for name in containers:
-        if not isinstance(name, str) or not CONTAINER_NAME.match(name):
+        if not is_container_name(name):
             raise CollectError("container name %r is not a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)" % (name,))
     if not command or not all(isinstance(part, str) and part for part in command):
         raise CollectError("the command must be a non-empty list of words, such as [ip, addr]")
@@ -37,13 +34,16 @@ def validate(containers, command):
 
 def _docker_view(item):
     """What the lab needs of ``docker inspect``: state, image, network mode, tty, labels."""
-    config = item.get("Config") or {}
+    config, host = item.get("Config") or {}, item.get("HostConfig") or {}
     return {
         "state": (item.get("State") or {}).get("Status") or "unknown",
         "image": item.get("Image") or "",
-        "network_mode": (item.get("HostConfig") or {}).get("NetworkMode") or "",
+        "network_mode": host.get("NetworkMode") or "",
         "tty": bool(config.get("Tty")),
         "labels": config.get("Labels") or {},
+        "dns": host.get("Dns") or [],
+        # "/alpine02:/alpine03/alpine02" -> "alpine02": the containers it links to
+        "links": sorted(link.split(":", 1)[0].lstrip("/") for link in host.get("Links") or []),
     }
 
 
@@ -71,20 +71,57 @@ def inspect_containers(containers, runner, docker="docker"):
     return found_by_name
 
 
-def collect(containers, runner, command=("ip", "addr"), docker="docker", workers=8):
+def inspect_networks(names, runner, docker="docker"):
+    """Name to each Docker network's id, its bridge on the host, subnet, gateway and labels (None when missing)."""
+    found_by_name = {name: None for name in names}
+    if not names:
+        return found_by_name
+    rc, out, err = runner([docker, "network", "inspect", *names])
+    try:
+        found = json.loads(out) if out.strip() else []
+    except ValueError:
+        found = []
+    for item in found:
+        config = ((item.get("IPAM") or {}).get("Config") or [{}])[0]
+        bridge = (item.get("Options") or {}).get("com.docker.network.bridge.name") or "br-%s" % (item.get("Id") or "")[:12]
+        if item.get("Name") in found_by_name:
+            found_by_name[item["Name"]] = {
+                "id": item.get("Id") or "",
+                "bridge": bridge,
+                "subnet": config.get("Subnet"),
+                "gateway": config.get("Gateway"),
+                "labels": item.get("Labels") or {},
+            }
+    detail = (err or "").strip() or "no message"
+    if rc != 0 and ENGINE_LOST.search(detail):
+        raise CollectError("the Docker engine does not answer: %s" % detail)
+    return found_by_name
+
+
+def collect(containers, runner, command=("ip", "addr"), docker="docker", workers=8, files=()):
     """Host output and default route, each running container's output, every container's state
-    and Docker's view of it (``inspected``: null for a missing one)."""
+    and Docker's view of it (``inspected``: null for a missing one), and the ``files`` (absolute
+    paths) as each running container has them (``files``: null for one it could not read)."""
     validate(containers, command)
+    for path in files:
+        if not isinstance(path, str) or not path.startswith("/") or any(ch.isspace() for ch in path):
+            raise CollectError("file %r is not an absolute path" % (path,))
     inspected = inspect_containers(containers, runner, docker)
     states = {name: (view or {}).get("state", "missing") for name, view in inspected.items()}
     running = [name for name in containers if states[name] == "running"]
     argvs = [list(command), list(ROUTE_COMMAND)] + [[docker, "exec", name, *command] for name in running]
+    reads = [(name, path) for name in running for path in files]
+    argvs += [[docker, "exec", name, "cat", path] for name, path in reads]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(argvs)))) as pool:
         results = list(pool.map(runner, argvs))
-    failures = [(argv, rc, err) for argv, (rc, _, err) in zip(argvs, results) if rc != 0]
+    read = results[len(results) - len(reads) :] if reads else []
+    failures = [(argv, rc, err) for argv, (rc, _, err) in zip(argvs[: len(argvs) - len(reads)], results) if rc != 0]
     if failures:
         argv, rc, err = failures[0]
         raise CollectError("%s failed (exit %d): %s" % (" ".join(argv), rc, (err or "").strip() or "no message"))
+    contents = {name: {} for name in running}
+    for (name, path), (rc, out, _) in zip(reads, read):
+        contents[name][path] = out if rc == 0 else None
     return {
         "host_output": results[0][1],
         "host_default_route": results[1][1],
@@ -92,4 +129,5 @@ def collect(containers, runner, command=("ip", "addr"), docker="docker", workers
         "states": states,
         "running": running,
         "inspected": inspected,
+        "files": contents,
     }

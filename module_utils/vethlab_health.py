@@ -4,9 +4,9 @@
 
 Input is what the pairing returns (``pair_veths``): each container's interfaces, the pairs and
 the host's bridges. A container's network is the lab's to repair (a rerun recreates the
-container, which gives it a new veth pair): its eth0 present and up, an address in the bridge's
-subnet, its host veth present, naming it back, on the bridge and up. The bridge is the host's:
-the lab reports it (down, missing, without an address) and never changes it.
+container, which gives it a new veth pair): each of its interfaces present and up, an address in
+its bridge's subnet, its host veth present, naming it back, on the bridge and up. A bridge is the
+host's: the lab reports it (down, missing, without an address) and never changes it.
 Plain Python, standard library only.
 """
 
@@ -14,57 +14,77 @@ from __future__ import annotations
 
 import ipaddress
 
+try:
+    from ansible.module_utils.vethlab_texts import localized
+except ImportError:  # outside a module: the controller's code and the tests import it directly
+    from vethlab_texts import localized
 
-def _problem(code, present, past):
-    """One problem: a code, how it reads now ("eth0 is down") and after a repair ("eth0 was down")."""
-    return {"code": code, "is": present, "was": past}
+
+def problem(code, **params):
+    """One problem: its code and parameters, how it reads now (``is``) and after a repair (``was``)."""
+    return dict(
+        localized(**{"is": [("problem.%s.is" % code, params)], "was": [("problem.%s.was" % code, params)]}), code=code, params=params
+    )
 
 
 def bridge_problems(veths, bridge):
-    """What is wrong with the host's bridge: not the lab's to repair."""
+    """What is wrong with one of the host's bridges: not the lab's to repair."""
     found = (veths.get("bridges") or {}).get(bridge)
     if found is None:
-        return [_problem("bridge_missing", "the host has no %s bridge" % bridge, "the host had no %s bridge" % bridge)]
+        return [problem("bridge_missing", bridge=bridge)]
     problems = []
     if "UP" not in (found.get("flags") or ["UP"]):
-        problems.append(_problem("bridge_down", "%s is down" % bridge, "%s was down" % bridge))
+        problems.append(problem("bridge_down", bridge=bridge))
     if not found.get("ipv4"):
-        problems.append(_problem("bridge_no_address", "%s has no IPv4 address" % bridge, "%s had no IPv4 address" % bridge))
+        problems.append(problem("bridge_no_address", bridge=bridge))
     return problems
 
 
-def container_problems(veths, name, bridge):
-    """What is wrong with one running container's network, as the lesson needs it (empty: healthy)."""
+def interface_problems(veths, name, interface, bridge):
+    """What is wrong with one interface of a running container, which should be plugged into ``bridge``."""
     interfaces = (veths.get("containers") or {}).get(name) or []
-    eth0 = next((iface for iface in interfaces if iface.get("name") == "eth0"), None)
-    if eth0 is None:
-        return [_problem("no_eth0", "it has no eth0", "it had no eth0")]
+    found = next((iface for iface in interfaces if iface.get("name") == interface), None)
+    if found is None:
+        return [problem("no_eth0")] if interface == "eth0" else [problem("veth_missing", interface=interface)]
     problems = []
-    if "UP" not in (eth0.get("flags") or []):
-        problems.append(_problem("eth0_down", "eth0 is down", "eth0 was down"))
+    if "UP" not in (found.get("flags") or []):
+        problems.append(problem("eth0_down", interface=interface))
     bridge_ipv4 = ((veths.get("bridges") or {}).get(bridge) or {}).get("ipv4") or []
     if bridge_ipv4:
         network = ipaddress.ip_interface(bridge_ipv4[0]).network
-        if not any(ipaddress.ip_interface(cidr).ip in network for cidr in eth0.get("ipv4") or []):
-            problems.append(
-                _problem(
-                    "eth0_no_address", "eth0 has no address in %s's subnet %s" % (bridge, network), "eth0 had no address in %s" % network
-                )
-            )
-    pair = next((p for p in veths.get("pairs") or [] if p["container"] == name and p["container_interface"] == "eth0"), None)
+        if not any(ipaddress.ip_interface(cidr).ip in network for cidr in found.get("ipv4") or []):
+            problems.append(problem("eth0_no_address", interface=interface, bridge=bridge, network=str(network)))
+    pair = next((p for p in veths.get("pairs") or [] if p["container"] == name and p["container_interface"] == interface), None)
     if pair is None:
-        problems.append(_problem("veth_missing", "eth0 has no host veth naming it back", "eth0 had no host veth"))
+        problems.append(problem("veth_missing", interface=interface))
         return problems
     veth = pair["host_interface"]
     if pair.get("bridge") != bridge:
-        problems.append(
-            _problem("veth_off_bridge", "its host veth %s is not on %s" % (veth, bridge), "its host veth %s was not on %s" % (veth, bridge))
-        )
+        problems.append(problem("veth_off_bridge", veth=veth, bridge=bridge))
     if "UP" not in (pair.get("host_flags") or []):
-        problems.append(_problem("veth_down", "its host veth %s is down" % veth, "its host veth %s was down" % veth))
+        problems.append(problem("veth_down", veth=veth))
     return problems
 
 
-def health(veths, running, bridge):
-    """{container: [problems]} for every running container, and the bridge's problems."""
-    return {name: container_problems(veths, name, bridge) for name in running}, bridge_problems(veths, bridge)
+def container_problems(veths, name, bridges):
+    """What is wrong with one running container's network. ``bridges`` lists the bridge of each network
+    it joined, in order: its first is eth0's (Docker names it so); each further one (docker network
+    connect) is whichever interface's veth is on that bridge - Docker names it eth1, or eth2 after a
+    reconnection - and missing, the container is not connected (connecting it repairs that)."""
+    if not bridges:
+        return []
+    problems = interface_problems(veths, name, "eth0", bridges[0])
+    for bridge in bridges[1:]:
+        pair = next((p for p in veths.get("pairs") or [] if p["container"] == name and p.get("bridge") == bridge), None)
+        if pair is None:
+            problems.append(problem("not_connected", bridge=bridge))
+        else:
+            problems.extend(interface_problems(veths, name, pair["container_interface"], bridge))
+    return problems
+
+
+def health(veths, running, plugged, bridges):
+    """{container: [problems]} for every running container (``plugged[container]``: the bridges of the
+    networks it joined, in order), and {bridge: [problems]} for the lab's bridges."""
+    containers = {name: container_problems(veths, name, plugged.get(name) or []) for name in running}
+    return containers, {bridge: bridge_problems(veths, bridge) for bridge in bridges}

@@ -1,11 +1,17 @@
 # Copyright: vethlab contributors
 # SPDX-License-Identifier: MIT
-"""The lesson's pings: a matrix of (source, address) cells, each pinged for real.
+"""The lessons' pings: a matrix of cells, each pinged for real.
 
-A source is ``host`` (ping runs on the lab host) or a container's name (ping runs in
-it through ``docker exec``).  Commands are argument lists, never shell strings, and an
-address must be a literal IP address, so nothing the user typed reaches a shell or is
-read as an option.  Plain Python, standard library only.
+A cell goes from a source to a target. The source is ``host`` (ping runs on the lab host) or a
+container's name (ping runs in it through ``docker exec``). The target is pinged by its address
+(a literal IP address) or, to test name resolution, by a container's name. A cell expects one of
+three results and observes one: ``reachable`` (a reply), ``unreachable`` (no reply) or
+``unresolved`` (the name does not resolve), so "this must fail" is a result like any other and a
+DNS problem is never mistaken for a firewall one.
+
+Commands are argument lists, never shell strings; an address must be a literal IP address and a
+name a Docker container name, so nothing the user typed reaches a shell or is read as an option.
+Plain Python, standard library only.
 """
 
 from __future__ import annotations
@@ -14,15 +20,22 @@ import ipaddress
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+try:
+    from ansible.module_utils.vethlab_docker import ENGINE_LOST, is_container_name
+except ImportError:  # outside a module: the controller's code and the tests import it directly
+    from vethlab_docker import ENGINE_LOST, is_container_name
+
 HOST = "host"
-CONTAINER_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+REACHABLE, UNREACHABLE, UNRESOLVED = "reachable", "unreachable", "unresolved"
+RESULTS = (REACHABLE, UNREACHABLE, UNRESOLVED)
 # busybox: "2 packets transmitted, 2 packets received, 0% packet loss"
 # iputils: "2 packets transmitted, 2 received, 0% packet loss, time 1001ms"
 _SUMMARY = re.compile(r"(\d+) packets transmitted, (\d+) (?:packets )?received")
-
-
-# What the docker CLI prints when the engine does not answer (also in vethlab_collect).
-ENGINE_LOST = re.compile(r"Cannot connect to the Docker daemon|Is the docker daemon running|error during connect", re.IGNORECASE)
+# busybox: "ping: bad address 'alpine01'"; iputils: "ping: alpine01: Name or service not known",
+# "ping: alpine01: Temporary failure in name resolution".
+_UNRESOLVED = re.compile(r"bad address|Name or service not known|Temporary failure in name resolution|Name does not resolve")
+# "PING alpine02 (172.17.0.3): 56 data bytes" (busybox), "PING alpine02 (172.17.0.3) 56(84) bytes of data." (iputils)
+_RESOLVED = re.compile(r"^PING \S+ \(([0-9a-fA-F.:]+)\)", re.MULTILINE)
 
 
 class CellError(ValueError):
@@ -34,32 +47,40 @@ class EngineLost(RuntimeError):
 
 
 def validate_cell(cell, position):
-    """Check one cell; return a normalised copy."""
+    """Check one cell; return a normalised copy (``address`` a literal address, or ``name`` a container name)."""
     if not isinstance(cell, dict):
         raise CellError("cell #%d: expected a mapping, got %s" % (position, type(cell).__name__))
     source = cell.get("source")
-    address = cell.get("address")
-    if not isinstance(source, str) or not (source == HOST or CONTAINER_NAME.match(source)):
+    if not isinstance(source, str) or not (source == HOST or is_container_name(source)):
         raise CellError("cell #%d: source %r is neither 'host' nor a container name" % (position, source))
-    try:
-        parsed = ipaddress.ip_address(str(address).split("/", 1)[0])
-    except ValueError:
-        raise CellError("cell #%d: address %r is not an IP address" % (position, address)) from None
-    normalised = dict(cell)
-    normalised["address"] = str(parsed)
-    normalised["target"] = str(cell.get("target") or parsed)
-    normalised["expected"] = bool(cell.get("expected", True))
+    normalised = dict(cell, name=cell.get("name"))
+    if cell.get("name") is not None:
+        if not is_container_name(cell["name"]):
+            raise CellError("cell #%d: name %r is not a container name" % (position, cell["name"]))
+        normalised["address"] = None
+    else:
+        try:
+            normalised["address"] = str(ipaddress.ip_address(str(cell.get("address")).split("/", 1)[0]))
+        except ValueError:
+            raise CellError("cell #%d: address %r is not an IP address" % (position, cell.get("address"))) from None
+    expected = cell.get("expected", REACHABLE)
+    if expected is True or expected is False:  # the first form: reachable or not
+        expected = REACHABLE if expected else UNREACHABLE
+    if expected not in RESULTS:
+        raise CellError("cell #%d: expected %r is not one of %s" % (position, expected, ", ".join(RESULTS)))
+    normalised["expected"] = expected
+    normalised["target"] = str(cell.get("target") or cell.get("name") or normalised["address"])
     return normalised
 
 
-def ping_argv(source, address, count=1, timeout=2, host_ping=("ping",)):
-    """The command that pings ``address`` from ``source``, as an argument list.
+def ping_argv(source, target, count=1, timeout=2, host_ping=("ping",)):
+    """The command that pings ``target`` (an address or a name) from ``source``, as an argument list.
 
     ``host_ping`` is the host's ping command (``("busybox", "ping")`` where iputils is
     missing); inside a container it is always ``ping``.
     """
     ping = list(host_ping) if source == HOST else ["ping"]
-    command = [*ping, "-c", str(int(count)), "-W", str(int(timeout)), address]
+    command = [*ping, "-c", str(int(count)), "-W", str(int(timeout)), target]
     if source == HOST:
         return command
     return ["docker", "exec", source, *command]
@@ -73,30 +94,45 @@ def received(output):
     return int(match.group(1)), int(match.group(2))
 
 
-def _why(rc, out, err, counts):
-    if counts is not None:
-        return "%d of %d echo requests answered" % (counts[1], counts[0])
+def _last_line(rc, out, err):
     text = (err or out or "").strip().splitlines()
-    detail = text[-1] if text else "no output"
-    return "ping did not run (exit %d): %s" % (rc, detail)
+    return text[-1] if text else "no output"
+
+
+def observe(cell, rc, out, err):
+    """What one ping says: (observed, the detail as message parts, the address a name resolved to)."""
+    counts = received(out)
+    resolved = _RESOLVED.search(out or "")
+    address = resolved.group(1) if resolved else None
+    if counts is not None:
+        return (
+            (REACHABLE if rc == 0 and counts[1] > 0 else UNREACHABLE),
+            [("ping.answered", {"answered": counts[1], "sent": counts[0]})],
+            address,
+        )
+    said = _last_line(rc, out, err)
+    if cell.get("name") and _UNRESOLVED.search("%s\n%s" % (err or "", out or "")):
+        return UNRESOLVED, [("ping.unresolved", {"name": cell["name"], "said": said})], None
+    return UNREACHABLE, [("ping.did_not_run", {"rc": rc, "said": said})], address
 
 
 def ping_cell(cell, runner, count=1, timeout=2, attempts=2, host_ping=("ping",)):
-    """Ping one cell, retrying up to ``attempts`` times; return the cell with its result."""
+    """Ping one cell, again (at most ``attempts`` times) while it is not as expected; return the cell with its result."""
     result = dict(cell)
     for _ in range(max(1, attempts)):
-        rc, out, err = runner(ping_argv(cell["source"], cell["address"], count, timeout, host_ping))
-        counts = received(out)
-        if cell["source"] != HOST and counts is None and ENGINE_LOST.search("%s\n%s" % (err or "", out or "")):
+        rc, out, err = runner(ping_argv(cell["source"], cell["name"] or cell["address"], count, timeout, host_ping))
+        if cell["source"] != HOST and received(out) is None and ENGINE_LOST.search("%s\n%s" % (err or "", out or "")):
+            said = "ping did not run (exit %d): %s" % (rc, _last_line(rc, out, err))
             raise EngineLost(
-                "the Docker engine stopped answering: %s -> %s could not run ping (%s)"
-                % (cell["source"], cell["address"], _why(rc, out, err, counts))
+                "the Docker engine stopped answering: %s -> %s could not run ping (%s)" % (cell["source"], cell["target"], said)
             )
-        reachable = rc == 0 and counts is not None and counts[1] > 0
-        result.update(reachable=reachable, detail=_why(rc, out, err, counts))
-        if reachable:
+        observed, detail, address = observe(cell, rc, out, err)
+        result.update(observed=observed, detail_parts=detail)
+        if cell["name"] and address:
+            result["address"] = address
+        if observed == cell["expected"]:
             break
-    result["as_expected"] = result["reachable"] == result["expected"]
+    result["passed"] = result["observed"] == result["expected"]
     return result
 
 

@@ -17,6 +17,20 @@ for folder in (ROOT, ROOT / "module_utils", Path(__file__).resolve().parent):
 CAPTURED = sorted(path.name for path in (FIXTURES / "captured").iterdir() if path.is_dir())
 
 
+def load_library_module(name: str):
+    """A module of library/, imported here as Ansible runs it on a host: each module_utils/ file
+    answers to ansible.module_utils.<name>, as AnsiballZ ships it."""
+    import importlib
+    import importlib.util
+
+    for path in sorted((ROOT / "module_utils").glob("*.py")):
+        sys.modules.setdefault("ansible.module_utils." + path.stem, importlib.import_module(path.stem))
+    spec = importlib.util.spec_from_file_location(name, ROOT / "library" / (name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def read_fixture(*parts: str) -> str:
     return FIXTURES.joinpath(*parts).read_text(encoding="utf-8")
 

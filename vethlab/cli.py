@@ -123,9 +123,7 @@ def _quote(text: str) -> str:
     return shlex.quote(text)
 
 
-def main(argv: list[str] | None = None) -> int:
-    from vethlab.report import DONE, previous_summary, render_class_report, summary_lines
-
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vethlab", description="Run the docker0/veth lab on a class of machines.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, text in (
@@ -140,7 +138,24 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("-q", "--quiet", action="store_true", help="clear the live table at the end")
     report = sub.add_parser("report", help="render the class report again from the report folder")
     report.add_argument("-d", "--report-dir", default=str(ROOT / "reports"), help="the report folder (default: reports/)")
-    args = parser.parse_args(argv)
+    for command in sub.choices.values():
+        command.add_argument(
+            "--language", choices=("en", "zh"), default=default_language(), help="the summary's language (default: from LANG; en)"
+        )
+    return parser
+
+
+def default_language() -> str:
+    """Chinese when the user's locale is Chinese (LANG=zh_CN.UTF-8), else English."""
+    return "zh" if os.environ.get("LC_ALL", os.environ.get("LANG", "")).startswith("zh") else "en"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from vethlab_texts import render, say
+
+    from vethlab.report import DONE, previous_summary, render_class_report, summary_lines
+
+    args = build_parser().parse_args(argv)
 
     if args.command == "report":
         report_dir = Path(args.report_dir)
@@ -148,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
         if previous is None:
             print("vethlab report: %s has no summary.json; run 'vethlab up' first" % report_dir, file=sys.stderr)
             return EXIT_USAGE
-        summary = render_class_report(report_dir, previous["hosts"], previous["outcomes"], previous["run"], previous)
-        print("\n".join(summary_lines(summary)))
+        summary = render_class_report(
+            report_dir, previous["hosts"], previous["outcomes"], previous["run"], previous, previous.get("languages") or ["en"]
+        )
+        print("\n".join(summary_lines(summary, args.language)))
         return EXIT_PASSED if summary["passed"] else EXIT_FAILED
 
     if not os.path.exists(args.inventory):
@@ -162,15 +179,15 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "down":
         undone = {host: outcome for host, outcome in outcomes.items() if outcome["status"] != DONE}
-        print("Removed the lab's containers on %d of %d machines." % (len(outcomes) - len(undone), len(outcomes)))
+        print(say("class.down", args.language, done=len(outcomes) - len(undone), machines=len(outcomes)))
         for host, outcome in sorted(undone.items()):
-            print("  %s: %s" % (host, outcome["reason"] or outcome["status"]))
+            print("  %s: %s" % (host, render(outcome.get("reason_parts") or [], args.language) or outcome["status"]))
         return EXIT_FAILED if undone else EXIT_PASSED
     if summary is None:  # the run ended before its settings step: the settings themselves failed
         for host, outcome in sorted(outcomes.items()):
-            print("  %s: %s" % (host, outcome["reason"] or outcome["status"]))
+            print("  %s: %s" % (host, render(outcome.get("reason_parts") or [], args.language) or outcome["status"]))
         return EXIT_FAILED
-    print("\n".join(summary_lines(summary)))
+    print("\n".join(summary_lines(summary, args.language)))
     return EXIT_PASSED if summary["passed"] else EXIT_FAILED
 
 

@@ -22,6 +22,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import jinja2
+from vethlab_checkpoints import IDS
+from vethlab_texts import LANGUAGES, field, place, render, say
+
+from vethlab.files import write_if_changed
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PASSED, FAILED, UNREACHABLE, NOT_IN_RUN = "passed", "failed", "unreachable", "not in this run"
@@ -84,16 +88,18 @@ def load_machines(hosts: list[str], outcomes: dict, at: str, previous: dict | No
         outcome = outcomes.get(host)
         if outcome is None:
             last = earlier.get(host)
-            reason = (
-                "not in this run; last result, at %s: %s" % (shown_time(last["at"]), last["status"])
-                if last
-                else "not in this run; no result yet"
-            )
-            machine = {"status": NOT_IN_RUN, "reason": reason, "at": None, "last": last, "lab": None, "report": None}
+            if last:
+                status = {lang: say("status." + last["status"], lang) for lang in LANGUAGES}
+                parts = [("reason.not_in_run", {"at": shown_time(last["at"]), "status": status})]
+            else:
+                parts = [("reason.not_in_run_yet", {})]
+            machine = {"status": NOT_IN_RUN, "reason_parts": parts, "at": None, "last": last, "lab": None, "report": None}
         else:
             lab = _read_lab(outcome.get("report"))
-            machine = {"status": outcome["status"], "reason": outcome.get("reason", ""), "at": at, "last": None, "lab": lab}
+            parts = outcome.get("reason_parts") or ([{"en": outcome["reason"]}] if outcome.get("reason") else [])
+            machine = {"status": outcome["status"], "reason_parts": parts, "at": at, "last": None, "lab": lab}
             machine["report"] = outcome.get("report") if lab else None
+        machine["reason"] = render(machine["reason_parts"])
         machine["host"] = host
         machine["page"] = safe_name(host, taken) + ".html"
         machine["checkpoints"] = {c["id"]: c for c in (machine["lab"] or {}).get("checkpoints", [])}
@@ -109,7 +115,9 @@ def load_machines(hosts: list[str], outcomes: dict, at: str, previous: dict | No
 
 
 def checkpoint_columns(machines: list[dict]) -> list[str]:
-    return sorted({cid for machine in machines for cid in machine["checkpoints"]}, key=_natural)
+    """The checkpoints any machine was judged on, in the checkpoint table's order."""
+    ids = {cid for machine in machines for cid in machine["checkpoints"]}
+    return sorted(ids, key=lambda cid: (IDS.index(cid) if cid in IDS else len(IDS), _natural(cid)))
 
 
 def counts(machines: list[dict]) -> dict:
@@ -119,17 +127,27 @@ def counts(machines: list[dict]) -> dict:
     return tally
 
 
-def summary_lines(summary: dict) -> list[str]:
-    """The class summary as the play's closing lines and the `vethlab` command print it."""
+def failures_per_checkpoint(machines: list[dict], columns: list[str]) -> dict:
+    """For each checkpoint, how many machines of this run failed it: what the class has not understood."""
+    return {
+        cid: sum(1 for m in machines if m["status"] != NOT_IN_RUN and cid in m["checkpoints"] and not m["checkpoints"][cid]["passed"])
+        for cid in columns
+    }
+
+
+def summary_lines(summary: dict, lang: str = "en") -> list[str]:
+    """The class summary as the play's closing lines and the `vethlab` command print it, in ``lang``."""
     tally = summary["counts"]
-    head = "%d of %d machines passed." % (tally[PASSED], tally["in_run"])
+    head = say("class.machines_passed", lang, passed=tally[PASSED], in_run=tally["in_run"])
     if tally[NOT_IN_RUN]:
-        head += " %d not in this run (--limit): earlier results, not counted." % tally[NOT_IN_RUN]
+        head += " " + say("class.machines_not_in_run", lang, count=tally[NOT_IN_RUN])
     lines = [head]
     for machine in summary["machines"]:
         if machine["status"] != PASSED:
-            lines.append("  %s: %s" % (machine["host"], machine["reason"] or machine["status"]))
-    lines.append("Report: %s" % summary["index"])
+            lines.append(
+                "  %s: %s" % (machine["host"], render(machine.get("reason_parts") or [], lang) or say("status." + machine["status"], lang))
+            )
+    lines.append(say("class.report_at", lang, path=summary["index"]))
     return lines
 
 
@@ -138,35 +156,40 @@ def _dot_quote(text: str) -> str:
 
 
 def topology_dot(lab: dict) -> str:
-    """Graphviz source: docker0, each host veth joined to its container's eth0."""
-    bridge = lab.get("bridge") or {}
+    """Graphviz source: every bridge with its address; each host veth joined to its bridge ("master")
+    and to its container's interface ("veth pair"); a container with two interfaces holds both."""
+    bridges = {bridge["name"]: bridge.get("ipv4") or [] for bridge in [lab.get("bridge") or {}] if bridge.get("name")}
+    bridges.update({name: values.get("ipv4") or [] for name, values in (lab.get("bridges") or {}).items()})
     lines = ["graph topology {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fillcolor="#f4f6f8", fontname="Helvetica"];']
-    bridge_id = "bridge"
-    lines.append(
-        '  %s [label=%s, fillcolor="#dbe9f7"];'
-        % (bridge_id, _dot_quote("%s\n%s" % (bridge.get("name", "docker0"), ", ".join(bridge.get("ipv4") or []))))
-    )
-    for number, pair in enumerate(lab.get("pairs") or []):
-        veth, eth = "veth%d" % number, "eth%d" % number
-        lines.append(
-            "  %s [label=%s];"
-            % (veth, _dot_quote("%d: %s@if%d" % (pair["host_ifindex"], pair["host_interface"], pair["container_ifindex"])))
-        )
-        label = "%s\n%d: %s@if%d\n%s\n%s" % (
-            pair["container"],
-            pair["container_ifindex"],
-            pair["container_interface"],
-            pair["host_ifindex"],
-            ", ".join(pair.get("ipv4") or []),
-            pair.get("mac") or "",
-        )
-        lines.append('  %s [label=%s, fillcolor="#e8f5e9"];' % (eth, _dot_quote(label)))
-        master = pair.get("bridge") or "(no bridge)"
-        lines.append(
-            "  %s -- %s [label=%s];"
-            % (bridge_id if master == bridge.get("name") else veth, veth, _dot_quote("master" if master == bridge.get("name") else master))
-        )
-        lines.append('  %s -- %s [label="veth pair", style=bold];' % (veth, eth))
+    ids = {}
+    for number, (name, addresses) in enumerate(sorted(bridges.items())):
+        ids[name] = "bridge%d" % number
+        lines.append('  %s [label=%s, fillcolor="#dbe9f7"];' % (ids[name], _dot_quote("%s\n%s" % (name, ", ".join(addresses)))))
+    containers = []
+    for pair in lab.get("pairs") or []:
+        if pair["container"] not in containers:
+            containers.append(pair["container"])
+    for number, container in enumerate(containers):
+        lines.append("  subgraph cluster%d {" % number)
+        lines.append('    label=%s; style="rounded"; color="#7a8a99";' % _dot_quote(container))
+        for pair in (p for p in lab["pairs"] if p["container"] == container):
+            label = "%d: %s@if%d\n%s\n%s" % (
+                pair["container_ifindex"],
+                pair["container_interface"],
+                pair["host_ifindex"],
+                ", ".join(pair.get("ipv4") or []),
+                pair.get("mac") or "",
+            )
+            lines.append('    "if-%d-%d" [label=%s, fillcolor="#e8f5e9"];' % (number, pair["container_ifindex"], _dot_quote(label)))
+        lines.append("  }")
+        for pair in (p for p in lab["pairs"] if p["container"] == container):
+            veth = "veth-%d" % pair["host_ifindex"]
+            label = "%d: %s@if%d" % (pair["host_ifindex"], pair["host_interface"], pair["container_ifindex"])
+            lines.append("  %s [label=%s];" % (_dot_quote(veth), _dot_quote(label)))
+            master = pair.get("bridge")
+            if master in ids:
+                lines.append('  %s -- %s [label="master"];' % (ids[master], _dot_quote(veth)))
+            lines.append('  %s -- "if-%d-%d" [label="veth pair", style=bold];' % (_dot_quote(veth), number, pair["container_ifindex"]))
     lines.append("}")
     return "\n".join(lines)
 
@@ -236,17 +259,16 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["shown_time"] = shown_time
+    environment.filters["field"] = field
+    environment.filters["place"] = place
+    environment.filters["render"] = render
+    environment.globals["say"] = say
     return environment
 
 
-def _write(path: Path, content: str, written: list[str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_file() and path.read_text(encoding="utf-8") == content:
-        return
-    temporary = path.with_name("." + path.name + ".tmp")
-    temporary.write_text(content, encoding="utf-8")
-    os.replace(temporary, path)
-    written.append(str(path))
+def page_name(base: str, lang: str) -> str:
+    """A page's file name in a language: index.html, index.zh.html."""
+    return "%s.html" % base if lang == "en" else "%s.%s.html" % (base, lang)
 
 
 def previous_summary(report_dir: Path) -> dict | None:
@@ -257,41 +279,49 @@ def previous_summary(report_dir: Path) -> dict | None:
         return None
 
 
-def render_class_report(report_dir: Path, hosts: list[str], outcomes: dict, run: dict, previous: dict | None = None) -> dict:
-    """Write index.html, machines/<host>.html, class.csv, junit.xml and summary.json; return the summary.
+def render_class_report(
+    report_dir: Path, hosts: list[str], outcomes: dict, run: dict, previous: dict | None = None, languages: list[str] | tuple = ("en", "zh")
+) -> dict:
+    """Write the pages (index and one per machine, in each language), class.csv, junit.xml and
+    summary.json; return the summary.
 
     ``hosts`` is the class (every machine of the inventory), ``outcomes`` the machines of this run
-    (``{host: {status, reason, report, ...}}``), ``run`` says when and how it ran (``at``, ``mode``,
-    ``limit``); ``previous`` is the summary of the run before, for the machines outside this one.
+    (``{host: {status, reason, reason_parts, report, ...}}``), ``run`` says when and how it ran
+    (``at``, ``mode``, ``limit``); ``previous`` is the summary of the run before, for the machines
+    outside this one; ``languages`` the languages of the pages.
     """
     report_dir = Path(report_dir)
+    languages = [lang for lang in LANGUAGES if lang in languages] or ["en"]
     machines = load_machines(hosts, outcomes, run["at"], previous)
     columns = checkpoint_columns(machines)
     tally = counts(machines)
+    failures = failures_per_checkpoint(machines, columns)
     environment = _environment()
-    files = {
-        report_dir / "index.html": environment.get_template("index.html.j2").render(
-            machines=machines, checkpoint_ids=columns, counts=tally, run=run
-        ),
-        report_dir / "class.csv": class_csv(machines),
-        report_dir / "junit.xml": class_junit(machines, columns),
-    }
-    page = environment.get_template("machine.html.j2")
-    for machine in machines:
-        svg = topology_svg(machine["lab"]) if machine["lab"] else None
-        files[report_dir / "machines" / machine["page"]] = page.render(machine=machine, svg=svg, run=run)
-    fields = ("host", "status", "reason", "at", "last", "report", "passed_count", "failed_count", "total", "page")
+    files = {report_dir / "class.csv": class_csv(machines), report_dir / "junit.xml": class_junit(machines, columns)}
+    index, page = environment.get_template("index.html.j2"), environment.get_template("machine.html.j2")
+    svgs = {machine["host"]: topology_svg(machine["lab"]) if machine["lab"] else None for machine in machines}
+    for lang in languages:
+        context = {"lang": lang, "languages": languages, "run": run, "page_name": page_name}
+        files[report_dir / page_name("index", lang)] = index.render(
+            machines=machines, checkpoint_ids=columns, counts=tally, failures=failures, **context
+        )
+        for machine in machines:
+            base = machine["page"][: -len(".html")]
+            files[report_dir / "machines" / page_name(base, lang)] = page.render(
+                machine=machine, base=base, svg=svgs[machine["host"]], **context
+            )
+    fields = ("host", "status", "reason", "reason_parts", "at", "last", "report", "passed_count", "failed_count", "total", "page")
     summary = {
         "run": run,
         "hosts": list(hosts),
         "outcomes": outcomes,
+        "languages": languages,
         "machines": [{key: m[key] for key in fields} for m in machines],
         "counts": tally,
+        "failures": failures,
         "passed": tally["in_run"] > 0 and tally[PASSED] == tally["in_run"],
         "index": str(report_dir / "index.html"),
     }
     files[report_dir / "summary.json"] = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
-    written: list[str] = []
-    for path, content in files.items():
-        _write(path, content, written)
+    written = [str(path) for path, content in files.items() if write_if_changed(path, content.encode("utf-8"))]
     return dict(summary, written=written)

@@ -22,6 +22,8 @@ from chromium import rendered_dom, visible_text
 
 from lab_engine import BIN, ROOT, ansible_playbook, docker, task_result
 
+pytestmark = [pytest.mark.engine, pytest.mark.fleet, pytest.mark.browser]
+
 STUDENTS = ["student01", "student02", "student03"]
 
 
@@ -80,7 +82,15 @@ def test_reset_scope_all_wipes_a_machine_as_the_lesson_does_and_keeps_volumes(fl
     assert set(inner("ps", "-a", "--format", "{{.Names}}").split()) == {"alpine01", "alpine02", "notes"}
     elsewhere = docker("exec", "student02", "docker", "ps", "-q", "--no-trunc")
     code, report, output = ansible_playbook(
-        "-i", str(fleet.parent / "inventory"), "playbooks/lab_reset.yml", "--limit", node, "-e", "lab_reset_scope=all"
+        "-i",
+        str(fleet.parent / "inventory"),
+        "playbooks/lab_step.yml",
+        "-e",
+        "lab_step=reset",
+        "--limit",
+        node,
+        "-e",
+        "lab_reset_scope=all",
     )
     assert code == 0, output
     said = task_result(report, "Say what the reset removes", host=node)["msg"]

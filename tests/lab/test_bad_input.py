@@ -8,6 +8,8 @@ import pytest
 
 from lab_engine import ansible_playbook, engine_state, task_result
 
+pytestmark = [pytest.mark.engine]
+
 
 @pytest.mark.parametrize(
     ("settings", "expected"),
@@ -19,8 +21,17 @@ from lab_engine import ansible_playbook, engine_state, task_result
         ({"lab_containers": ["c%02d" % n for n in range(21)]}, "lab_containers must be a list of 1 to 20 container names"),
         ({"lab_containers": "alpine01"}, 'lab_containers must be a list of 1 to 20 container names, got "alpine01"'),
         ({"lab_containers": ["a1", "a1"]}, "lab_containers names a container twice"),
-        ({"lab_reset_scope": "everything"}, 'lab_reset_scope must be "lab" or "all", got "everything"'),
-        ({"lab_image_source": "ftp"}, 'lab_image_source must be one of auto, pull, archive, busybox, controller, got "ftp"'),
+        ({"lab_reset_scope": "everything"}, "value of lab_reset_scope must be one of: lab, all, got: everything"),
+        ({"lab_image_source": "ftp"}, "value of lab_image_source must be one of: auto, pull, archive, busybox, controller, got: ftp"),
+        # Checked against the spec of the role that reads it, before any step runs; every problem at once.
+        (
+            {"lab_verify_ping_count": "many", "docker_engine_start": "sometimes"},
+            "argument 'lab_verify_ping_count' is of type str and we were unable to convert to int",
+        ),
+        (
+            {"lab_verify_ping_count": "many", "docker_engine_start": "sometimes"},
+            "value of docker_engine_start must be one of: auto, systemd, direct",
+        ),
         (
             {"lab_image_source": "archive", "lab_image_archive": "/nowhere/alpine.tar"},
             'must name a file on the controller, got "/nowhere/alpine.tar"',

@@ -12,7 +12,11 @@ import os
 import re
 import subprocess
 
-from lab_engine import BIN, ROOT, build_busybox_image, cut_cable, docker, engine_state
+import pytest
+
+from lab_engine import BIN, LOCAL_DNS, ROOT, build_busybox_image, cut_cable, docker, engine_state
+
+pytestmark = [pytest.mark.engine]
 
 VETHLAB = str(BIN / "vethlab")
 INVENTORY = str(ROOT / "inventory" / "local.yml")
@@ -22,6 +26,8 @@ NO_REGISTRY = "lab_image_name=127.0.0.1:9/vethlab/no-registry:latest"
 
 def vethlab(*argv: str, merged: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")))
+    if argv[0] in ("up", "check"):
+        argv = (*argv, "-e", LOCAL_DNS)
     return subprocess.run(
         [VETHLAB, *argv],
         cwd="/",

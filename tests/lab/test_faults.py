@@ -21,6 +21,8 @@ from lab_engine import (
     task_result,
 )
 
+pytestmark = [pytest.mark.engine]
+
 
 def lab(*extra, env=None):
     return ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", *extra, env=env)
@@ -49,7 +51,7 @@ def test_reset_scope_all_in_check_mode_lists_everything_and_removes_nothing(tmp_
     docker("run", "-dit", "--name", user, build_busybox_image())
     try:
         before = engine_state()
-        code, report, output = ansible_playbook("playbooks/lab_reset.yml", "--check", "-e", "lab_reset_scope=all")
+        code, report, output = ansible_playbook("playbooks/lab_step.yml", "-e", "lab_step=reset", "--check", "-e", "lab_reset_scope=all")
         assert code == 0, output
         message = task_result(report, "Say what the reset removes")["msg"]
         assert message.startswith("Would remove (scope all): containers ")
@@ -92,7 +94,7 @@ def test_reset_of_the_labs_images_keeps_a_users_container_from_them(tmp_path):
     docker("rm", "-f", user)
     docker("run", "-dit", "--name", user, "vethlab/busybox:latest")
     try:
-        code, report, output = ansible_playbook("playbooks/lab_reset.yml", "-e", "lab_reset_images=true")
+        code, report, output = ansible_playbook("playbooks/lab_step.yml", "-e", "lab_step=reset", "-e", "lab_reset_images=true")
         assert code == 0, output
         assert "vethlab/busybox:latest" in task_result(report, "Say what the reset removes")["msg"]
         assert not docker("images", "-q", "vethlab/busybox:latest").strip()
@@ -180,7 +182,7 @@ def test_what_the_user_owns_survives_every_run_with_its_data(tmp_path):
         runs = [
             ("lab.yml",),
             ("lab.yml", "-e", "lab_fresh=true"),
-            ("playbooks/lab_reset.yml", "-e", "lab_reset_images=true"),
+            ("playbooks/lab_step.yml", "-e", "lab_step=reset", "-e", "lab_reset_images=true"),
             ("playbooks/lab_teardown.yml",),
             ("lab.yml",),
         ]

@@ -9,6 +9,8 @@ import pytest
 from conftest import pair_tuples, pairs_from_truth
 from lab_engine import ansible_playbook, docker, engine_available, sysfs_links, task_result
 
+pytestmark = [pytest.mark.engine]
+
 
 def lab(report_dir, *extra):
     return ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", "-e", "lab_report_dir=%s" % report_dir, *extra)

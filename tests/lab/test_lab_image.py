@@ -9,6 +9,8 @@ import pytest
 
 from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, engine_state, on_screen, task_result
 
+pytestmark = [pytest.mark.engine]
+
 ARCHIVED = "vethlab/archived:test"
 
 
@@ -24,7 +26,7 @@ def archive(tmp_path):
 
 
 def image_step(**variables):
-    return ansible_playbook("playbooks/lab_image.yml", "-e", json.dumps(variables))
+    return ansible_playbook("playbooks/lab_step.yml", "-e", json.dumps(dict(variables, lab_step="image")))
 
 
 def test_an_archive_on_the_controller_is_loaded_once(archive):

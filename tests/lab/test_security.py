@@ -9,6 +9,8 @@ import pytest
 
 from lab_engine import ansible_playbook, engine_available
 
+pytestmark = [pytest.mark.engine]
+
 STUDENT = "vethlab-student"
 
 

@@ -14,6 +14,8 @@ from vethlab_reach import EngineLost, run_matrix
 
 from lab_engine import run
 
+pytestmark = [pytest.mark.engine]
+
 
 def runner_without_engine(tmp_path):
     env = dict(os.environ, DOCKER_HOST="unix://%s" % (tmp_path / "no-engine.sock"))

@@ -11,6 +11,8 @@ from vethlab_collect import CollectError, validate
 from lab_engine import ansible_playbook, build_busybox_image, cut_cable, docker, engine_available, task_result
 from vethlab_ip import parse_ip_addr
 
+pytestmark = [pytest.mark.engine]
+
 LABEL = "vethlab.test=lab-observe"
 
 
@@ -49,7 +51,7 @@ def test_outputs_states_and_host_addresses(containers):
         and result["inspected"]["vethlab-ipaddr-up"]["tty"]
     )
     assert [p["container"] for p in result["veths"]["pairs"]] == ["vethlab-ipaddr-up"]
-    assert result["health"] == {"vethlab-ipaddr-up": []} and result["bridge_problems"] == []
+    assert result["health"] == {"vethlab-ipaddr-up": []} and result["bridge_problems"] == {"docker0": []}
 
 
 def test_a_cut_cable_is_named_on_its_container(containers):
@@ -59,9 +61,8 @@ def test_a_cut_cable_is_named_on_its_container(containers):
             "-i", "inventory/local.yml", "tests/live/lab_observe_playbook.yml", "-e", json.dumps({"vethlab_test_containers": containers})
         )
         assert code == 0, output
-        assert task_result(report, "Observe")["health"]["vethlab-ipaddr-up"] == [
-            {"code": "eth0_down", "is": "eth0 is down", "was": "eth0 was down"}
-        ]
+        (problem,) = task_result(report, "Observe")["health"]["vethlab-ipaddr-up"]
+        assert (problem["code"], problem["is"], problem["was"]) == ("eth0_down", "eth0 is down", "eth0 was down")
     finally:
         docker("restart", "-t", "0", "vethlab-ipaddr-up")
 

@@ -9,6 +9,8 @@ import pytest
 from conftest import pair_tuples, pairs_from_truth
 from lab_engine import ansible_playbook, build_busybox_image, docker, engine_available, sysfs_links, task_result
 
+pytestmark = [pytest.mark.engine]
+
 LABEL = "vethlab.test=live-pairing"
 NAMES = ["vethlab-live-a", "vethlab-live-b", "vethlab-live-c"]
 NETWORK = "vethlab-live-net"

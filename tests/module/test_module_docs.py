@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
-import sys
 
 import pytest
 import yaml
 
+from conftest import load_library_module
 from lab_engine import BIN, ROOT
 
 MODULES = sorted(path.stem for path in (ROOT / "library").glob("*.py"))
@@ -17,12 +16,7 @@ ACTION_ONLY = {"lab_report_files"}
 
 
 def load(name):
-    for helper in ("vethlab_ip", "vethlab_reach", "vethlab_checkpoints", "vethlab_busybox", "vethlab_collect", "vethlab_health"):
-        sys.modules.setdefault("ansible.module_utils." + helper, __import__(helper))
-    spec = importlib.util.spec_from_file_location(name, ROOT / "library" / (name + ".py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_library_module(name)
 
 
 def test_every_module_is_checked():

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
+import vethlab_pairing
 import yaml
 from ansible.module_utils.testing import patch_module_args
 
-import vethlab_ip
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, load_library_module
 from lab_engine import ansible_playbook, task_result
 
 PLAYBOOK = "tests/module/veth_pairs_playbook.yml"
 
 
-def load_module():
-    # Ansible ships module_utils/vethlab_ip.py to the target as ansible.module_utils.vethlab_ip.
-    sys.modules.setdefault("ansible.module_utils.vethlab_ip", vethlab_ip)
-    spec = importlib.util.spec_from_file_location("veth_pairs", ROOT / "library" / "veth_pairs.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def run_module(args, capsys):
-    module = load_module()
+    module = load_library_module("veth_pairs")
     with patch_module_args(args), pytest.raises(SystemExit) as exited:
         module.main()
     return exited.value.code, json.loads(capsys.readouterr().out)
@@ -66,8 +55,8 @@ def test_module_requires_both_options(capsys):
 
 
 def test_documented_return_matches_what_it_returns():
-    returned = yaml.safe_load(load_module().RETURN)
-    lesson = vethlab_ip.pair_veths(
+    returned = yaml.safe_load(load_library_module("veth_pairs").RETURN)
+    lesson = vethlab_pairing.pair_veths(
         (FIXTURES / "lesson" / "host.txt").read_text(), {"alpine01": (FIXTURES / "lesson" / "alpine01.txt").read_text()}
     )
     assert set(returned) == set(lesson) - {"warnings"}, "RETURN documents other keys than the module returns"

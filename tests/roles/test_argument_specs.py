@@ -34,13 +34,14 @@ def test_all_roles_are_covered():
     assert {"docker_engine", "lab", "lab_reset", "lab_image", "lab_containers", "lab_inspect", "lab_verify", "lab_report"} <= set(ROLES)
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize(
     ("playbook", "variables", "named"),
     [
-        ("playbooks/lab_verify.yml", {"lab_verify_ping_count": "many"}, "lab_verify_ping_count"),
-        ("playbooks/lab_reset.yml", {"lab_reset_images": "perhaps"}, "lab_reset_images"),
-        ("playbooks/lab_reset.yml", {"lab_reset_scope": "everything"}, "lab_reset_scope"),
-        ("playbooks/lab_image.yml", {"lab_image_source": "ftp"}, "lab_image_source"),
+        ("playbooks/lab_step.yml", {"lab_step": "verify", "lab_verify_ping_count": "many"}, "lab_verify_ping_count"),
+        ("playbooks/lab_step.yml", {"lab_step": "reset", "lab_reset_images": "perhaps"}, "lab_reset_images"),
+        ("playbooks/lab_step.yml", {"lab_step": "reset", "lab_reset_scope": "everything"}, "lab_reset_scope"),
+        ("playbooks/lab_step.yml", {"lab_step": "image", "lab_image_source": "ftp"}, "lab_image_source"),
         ("playbooks/docker_engine.yml", {"docker_engine_start": "sometimes"}, "docker_engine_start"),
     ],
 )

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import sys
 
+import pytest
 import yaml
 from chromium import rendered_dom, visible_text
 from markdown_it import MarkdownIt
 
 from conftest import FIXTURES
 from lab_engine import ansible_playbook
+
+pytestmark = [pytest.mark.browser]
 
 EVIL = "<script>document.title='pwned'</script>"
 EVIL_DETAIL = "<img src=x onerror=\"document.title='pwned'\"> | `code` & more"

@@ -10,6 +10,7 @@ import pytest
 from vethlab_busybox import BusyboxError, find_static_busybox, import_changes, is_static_elf, rootfs_tar
 
 
+@pytest.mark.engine  # the host's static busybox, a host tool `make engine` installs
 def test_the_hosts_busybox_is_static_and_ls_is_not():
     busybox = find_static_busybox()
     assert is_static_elf(busybox)

@@ -1,131 +1,155 @@
-"""Checkpoints C1-C8 judged from captured outputs and reachability cells."""
+"""The checkpoint table: each entry's judge over captured outputs and measured cells, in both languages."""
 
 from __future__ import annotations
 
 import copy
 
 import pytest
-from vethlab_checkpoints import CHECKPOINTS, evaluate, matrix
+from vethlab_checkpoints import CHECKPOINTS, IDS, LESSON_TITLES, Seen, evaluate, matrix, of_lessons
+from vethlab_health import problem
+from vethlab_lessons import LESSONS
+from vethlab_pairing import pair_veths
+from vethlab_texts import LANGUAGES
 
 from conftest import load_captured
-from vethlab_ip import pair_veths
 
 HOST, CONTAINERS, _ = load_captured("two-containers", "txt", "busybox.txt")
 NAMES = ["alpine01", "alpine02"]
+ANSWERED = "1 of 1 echo requests answered"
 
 
 @pytest.fixture
-def veths():
-    return pair_veths(HOST, CONTAINERS)
+def observed():
+    return {"veths": pair_veths(HOST, CONTAINERS), "running": list(NAMES), "health": {}, "bridge_problems": {}}
 
 
-def all_cells(veths, reachable=True):
-    addresses = {name: veths["containers"][name][0]["ipv4"][0].split("/")[0] for name in NAMES}
-    cells = matrix(NAMES, addresses, ("172.17.0.1", "docker0"), "192.0.2.2")
+def measured(seen, passed=True, where=None):
+    """The docker0 lesson's cells, as the verify step returns them (each as expected, or not)."""
+    cells = matrix(seen, ["docker0"])
     for cell in cells:
-        cell.update(reachable=reachable, as_expected=reachable, detail="1 of 1 echo requests answered")
+        failed = not passed and (where is None or where(cell))
+        cell.update(
+            observed=("reachable" if cell["expected"] != "reachable" else "unreachable") if failed else cell["expected"],
+            passed=not failed,
+            detail=ANSWERED if not failed else "0 of 1 echo requests answered",
+        )
+        if failed:
+            cell["why"] = "0 of 1 echo requests answered; look here"
     return cells
 
 
-def by_id(result):
-    return {checkpoint["id"]: checkpoint for checkpoint in result["checkpoints"]}
+def judged(observed, **changes):
+    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    seen.cells = changes.pop("cells", None) or measured(seen)
+    return {c["id"]: c for c in evaluate(seen, ["docker0"])["checkpoints"]}
 
 
-def test_the_matrix_has_the_lessons_cells():
-    cells = matrix(NAMES, {"alpine01": "172.17.0.2", "alpine02": "172.17.0.3"}, ("172.17.0.1", "docker0"), "192.0.2.2")
-    summary = [(c["checkpoint"], c["source"], c["address"]) for c in cells]
+def test_every_entry_is_whole_and_every_text_has_every_language():
+    assert IDS == tuple("C%d" % number for number in range(1, len(IDS) + 1))
+    assert [checkpoint.lesson for checkpoint in CHECKPOINTS] == sorted((c.lesson for c in CHECKPOINTS), key=LESSONS.index)
+    assert all(set(LESSON_TITLES[lesson]) == set(LANGUAGES) for lesson in LESSONS)
+    for checkpoint in CHECKPOINTS:
+        assert checkpoint.lesson in LESSONS
+        assert (checkpoint.cells is None) != (checkpoint.judge.__name__ == "_judge_cells")
+        for texts in (checkpoint.title, checkpoint.passed, checkpoint.failed):
+            assert set(texts) == set(LANGUAGES) and all(texts.values())
+
+
+def test_the_matrix_has_the_lessons_cells(observed):
+    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    summary = [(c["checkpoint"], c["lesson"], c["source"], c.get("address") or c["name"], c["expected"]) for c in matrix(seen, ["docker0"])]
+    address = {name: seen.eth0_address(name) for name in NAMES}
     assert summary == [
-        ("C5", "host", "172.17.0.2"),
-        ("C5", "host", "172.17.0.3"),
-        ("C6", "alpine01", "172.17.0.1"),
-        ("C6", "alpine02", "172.17.0.1"),
-        ("C7", "alpine01", "192.0.2.2"),
-        ("C7", "alpine02", "192.0.2.2"),
-        ("C8", "alpine01", "172.17.0.3"),
-        ("C8", "alpine02", "172.17.0.2"),
+        ("C5", "docker0", "host", address["alpine01"], "reachable"),
+        ("C5", "docker0", "host", address["alpine02"], "reachable"),
+        ("C6", "docker0", "alpine01", "172.17.0.1", "reachable"),
+        ("C6", "docker0", "alpine02", "172.17.0.1", "reachable"),
+        ("C7", "docker0", "alpine01", "192.0.2.2", "reachable"),
+        ("C7", "docker0", "alpine02", "192.0.2.2", "reachable"),
+        ("C8", "docker0", "alpine01", address["alpine02"], "reachable"),
+        ("C8", "docker0", "alpine02", address["alpine01"], "reachable"),
+        ("C9", "docker0", "alpine02", "alpine01", "unresolved"),  # by name, on the default bridge
     ]
-    assert all(cell["expected"] for cell in cells)
 
 
-def test_a_healthy_lab_passes_every_checkpoint_with_its_values(veths):
-    result = evaluate(veths, NAMES, NAMES, all_cells(veths))
-    checkpoints = by_id(result)
-    assert list(checkpoints) == list(CHECKPOINTS)
-    assert result["passed"] is True
+def test_a_healthy_lab_passes_every_checkpoint_with_its_values_in_both_languages(observed):
+    checkpoints = judged(observed)
+    assert list(checkpoints) == [checkpoint.id for checkpoint in of_lessons(["docker0"])] == ["C%d" % n for n in range(1, 10)]
+    assert all(c["passed"] for c in checkpoints.values())
     assert checkpoints["C1"]["detail"] == "docker0 172.17.0.1/16"
-    pair = veths["pairs"][0]
+    pair = observed["veths"]["pairs"][0]
+    line = "alpine01: eth0@if%d \u21c4 %s@if%d (master docker0)" % (pair["host_ifindex"], pair["host_interface"], pair["container_ifindex"])
+    assert line in checkpoints["C3"]["detail"]
     assert (
-        "alpine01: eth0@if%d \u21c4 %s@if%d (master docker0)" % (pair["host_ifindex"], pair["host_interface"], pair["container_ifindex"])
-        in checkpoints["C3"]["detail"]
+        line.replace(" (master docker0)", "（master docker0）").replace("alpine01: ", "alpine01：")
+        in checkpoints["C3"]["i18n"]["zh"]["detail"]
     )
     assert checkpoints["C4"]["detail"].startswith("2 lab veths on docker0")
-    answered = "1 of 1 echo requests answered"
-    assert checkpoints["C5"]["detail"] == "host \u2192 alpine01 (172.17.0.2): %s; host \u2192 alpine02 (172.17.0.3): %s" % (
-        answered,
-        answered,
+    assert checkpoints["C4"]["i18n"]["zh"]["detail"].startswith("docker0 上有 2 个实验 veth")
+    c5 = "host \u2192 alpine01 (%s): %s" % (observed["veths"]["pairs"][0]["ipv4"][0].split("/")[0], ANSWERED)
+    assert checkpoints["C5"]["detail"].startswith(c5)
+    by_id = {checkpoint.id: checkpoint for checkpoint in CHECKPOINTS}
+    assert all(
+        c["text"] == by_id[cid].passed["en"] and c["i18n"]["zh"]["text"] == by_id[cid].passed["zh"] for cid, c in checkpoints.items()
     )
-    assert all(checkpoint["text"] == CHECKPOINTS[cid][1] for cid, checkpoint in checkpoints.items())
+    assert checkpoints["C1"]["i18n"]["zh"]["title"] == by_id["C1"].title["zh"]
 
 
-def test_a_stopped_container_fails_c2_c3_c4_naming_it(veths):
-    stopped = copy.deepcopy(veths)
-    del stopped["containers"]["alpine02"]
-    stopped["pairs"] = [p for p in stopped["pairs"] if p["container"] != "alpine02"]
-    checkpoints = by_id(evaluate(stopped, NAMES, ["alpine01"], all_cells(veths)))
+def test_a_stopped_container_fails_c2_and_c3_naming_it(observed):
+    stopped = copy.deepcopy(observed)
+    del stopped["veths"]["containers"]["alpine02"]
+    stopped["veths"]["pairs"] = [p for p in stopped["veths"]["pairs"] if p["container"] != "alpine02"]
+    stopped["running"] = ["alpine01"]
+    checkpoints = judged(stopped)
     assert not checkpoints["C2"]["passed"] and "alpine02: no eth0 (not running)" in checkpoints["C2"]["detail"]
+    assert "alpine02：没有 eth0（没有运行）" in checkpoints["C2"]["i18n"]["zh"]["detail"]
     assert not checkpoints["C3"]["passed"] and "alpine02: no eth0" in checkpoints["C3"]["detail"]
     assert checkpoints["C4"]["passed"]  # one veth, one running container
-    assert checkpoints["C2"]["text"] == CHECKPOINTS["C2"][2]
+    assert checkpoints["C2"]["text"] == CHECKPOINTS[1].failed["en"]
 
 
-def test_an_unreachable_cell_fails_its_checkpoint_only(veths):
-    cells = all_cells(veths)
-    for cell in cells:
-        if cell["checkpoint"] == "C8" and cell["source"] == "alpine01":
-            cell.update(reachable=False, as_expected=False, detail="0 of 1 echo requests answered")
-    result = evaluate(veths, NAMES, NAMES, cells)
-    checkpoints = by_id(result)
-    assert result["passed"] is False
+def test_an_unreachable_cell_fails_its_checkpoint_only_and_shows_why(observed):
+    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    cells = measured(seen, passed=False, where=lambda cell: cell["checkpoint"] == "C8" and cell["source"] == "alpine01")
+    checkpoints = judged(observed, cells=cells)
     assert [cid for cid, c in checkpoints.items() if not c["passed"]] == ["C8"]
-    assert checkpoints["C8"]["detail"] == (
-        "alpine01 \u2192 alpine02 (172.17.0.3): 0 of 1 echo requests answered; the interfaces and addresses look right:"
-        " look for a firewall rule on the host dropping the bridge's traffic (iptables -S, nft list ruleset)"
+    assert checkpoints["C8"]["detail"] == "alpine01 \u2192 alpine02 (%s): 0 of 1 echo requests answered; look here" % seen.eth0_address(
+        "alpine02"
     )
 
 
-def test_a_failed_cell_says_where_to_look_container_first_then_the_bridge(veths):
-    cells = all_cells(veths)
-    for cell in cells:
-        if "alpine02" in (cell["source"], cell["target"]):
-            cell.update(reachable=False, as_expected=False, detail="0 of 1 echo requests answered")
-    down = {"code": "eth0_down", "is": "eth0 is down", "was": "eth0 was down"}
-    judged = by_id(evaluate(veths, NAMES, NAMES, cells, health={"alpine02": [down], "alpine01": []}))
-    assert "alpine02: eth0 is down; a run of the lab without --check recreates it" in judged["C8"]["detail"]
-    assert judged["C1"]["passed"]
-    bridge_down = {"code": "bridge_down", "is": "docker0 is down", "was": "docker0 was down"}
-    judged = by_id(evaluate(veths, NAMES, NAMES, all_cells(veths, reachable=False), bridge_problems=[bridge_down]))
-    assert not judged["C1"]["passed"] and judged["C1"]["detail"] == "on the host, docker0 is down (docker0 172.17.0.1/16)"
-    assert "on the host, docker0 is down: the lab does not change the host's network" in judged["C5"]["detail"]
-
-
-def test_no_cell_measured_is_a_failure_not_a_pass(veths):
-    checkpoints = by_id(evaluate(veths, NAMES, NAMES, []))
+def test_no_cell_measured_is_a_failure_not_a_pass(observed):
+    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    seen.cells = []
+    checkpoints = {c["id"]: c for c in evaluate(seen, ["docker0"])["checkpoints"]}
     assert [checkpoints[cid]["passed"] for cid in ("C5", "C6", "C7", "C8")] == [False] * 4
     assert checkpoints["C5"]["detail"] == "no cell was measured"
 
 
-def test_no_docker0_fails_c1_and_c2(veths):
-    broken = copy.deepcopy(veths)
-    broken["bridges"].pop("docker0")
-    checkpoints = by_id(evaluate(broken, NAMES, NAMES, all_cells(veths)))
+def test_no_docker0_fails_c1_and_c2(observed):
+    broken = copy.deepcopy(observed)
+    broken["veths"]["bridges"].pop("docker0")
+    checkpoints = judged(broken, cells=[{"checkpoint": "C5", "source": "host", "target": "x", "passed": True, "detail": ANSWERED}])
     assert not checkpoints["C1"]["passed"] and checkpoints["C1"]["detail"] == "docker0 has no IPv4 address"
     assert not checkpoints["C2"]["passed"]
 
 
-def test_a_veth_on_another_bridge_fails_c3(veths):
-    moved = copy.deepcopy(veths)
-    moved["pairs"][0]["bridge"] = "br-1ec26c1f3dc8"
-    checkpoints = by_id(evaluate(moved, NAMES, NAMES, all_cells(veths)))
+def test_docker0_down_fails_c1_saying_so_in_both_languages(observed):
+    observed["bridge_problems"] = {"docker0": [problem("bridge_down", bridge="docker0")]}
+    checkpoints = judged(observed)
+    assert not checkpoints["C1"]["passed"]
+    assert checkpoints["C1"]["detail"] == "on the host, docker0 is down (docker0 172.17.0.1/16)"
+    assert checkpoints["C1"]["i18n"]["zh"]["detail"] == "在主机上，docker0 处于关闭状态（docker0 172.17.0.1/16）"
+
+
+def test_a_veth_on_another_bridge_fails_c3_and_c4(observed):
+    observed["veths"]["pairs"][0]["bridge"] = "br-1ec26c1f3dc8"
+    checkpoints = judged(observed)
     assert not checkpoints["C3"]["passed"]
     assert "alpine01: eth0 has its veth on br-1ec26c1f3dc8" in checkpoints["C3"]["detail"]
     assert not checkpoints["C4"]["passed"]
+
+
+def test_only_the_lessons_asked_for_are_judged(observed):
+    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    assert matrix(seen, []) == [] and evaluate(seen, []) == {"checkpoints": [], "lessons": [], "passed": False}

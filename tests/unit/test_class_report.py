@@ -42,8 +42,18 @@ def outcomes(class_dir):
     """What the vethlab_outcomes callback decides, one record per machine of the run."""
     return {
         "student01": {"status": "passed", "reason": "", "report": str(class_dir / "student01" / "lab.json")},
-        "student02": {"status": "failed", "reason": "checkpoints failed: C8", "report": str(class_dir / "student02" / "lab.json")},
-        "student03": {"status": "unreachable", "reason": "unreachable: " + UNREACHABLE, "report": None},
+        "student02": {
+            "status": "failed",
+            "reason": "checkpoints failed: C8",
+            "reason_parts": [["reason.checkpoints", {"ids": "C8"}]],
+            "report": str(class_dir / "student02" / "lab.json"),
+        },
+        "student03": {
+            "status": "unreachable",
+            "reason": "unreachable: " + UNREACHABLE,
+            "reason_parts": [["reason.unreachable", {"message": UNREACHABLE}]],
+            "report": None,
+        },
     }
 
 
@@ -58,9 +68,9 @@ def test_every_machine_is_listed_with_its_result_and_reason(class_dir):
     }  # fmt: skip
     rows = list(csv.DictReader(io.StringIO((class_dir / "class.csv").read_text())))
     assert [(r["machine"], r["status"], r["passed"], r["failed"], r["total"], r["at"]) for r in rows] == [
-        ("student01", "passed", "8", "0", "8", RUN["at"]),
-        ("student02", "failed", "7", "1", "8", RUN["at"]),
-        ("student03", "unreachable", "0", "8", "8", RUN["at"]),
+        ("student01", "passed", "9", "0", "9", RUN["at"]),
+        ("student02", "failed", "8", "1", "9", RUN["at"]),
+        ("student03", "unreachable", "0", "9", "9", RUN["at"]),
     ]
     assert rows[2]["problems"].startswith("unreachable: ssh: connect to host")
     suites = ET.fromstring((class_dir / "junit.xml").read_text())
@@ -77,6 +87,7 @@ def test_every_machine_is_listed_with_its_result_and_reason(class_dir):
     ]
 
 
+@pytest.mark.browser
 def test_a_machine_outside_the_run_keeps_its_last_result_with_its_time_and_is_not_counted(class_dir):
     first = render_class_report(class_dir, ["student01", "student02", "student03"], outcomes(class_dir), RUN)
     later = dict(RUN, at="2026-11-28T20:05:00Z", limit="student02")
@@ -107,6 +118,7 @@ def test_rendering_twice_writes_nothing_the_second_time(class_dir):
     assert first["written"] and second["written"] == []
 
 
+@pytest.mark.browser
 def test_a_report_that_is_not_this_runs_is_never_shown(class_dir):
     # student02 failed before its report step in this run: its lab.json on disk is an earlier run's.
     earlier = dict(outcomes(class_dir)["student02"], reason="failed at Start the containers / x: y", report=None)
@@ -117,14 +129,37 @@ def test_a_report_that_is_not_this_runs_is_never_shown(class_dir):
     assert "No report from this machine in this run." in page and "veth pair" not in page
 
 
-def test_the_topology_joins_each_veth_to_its_container():
+def test_the_topology_joins_each_veth_to_its_bridge_and_its_container():
     dot = topology_dot(LAB)
     pair = LAB["pairs"][0]
     assert '"%d: %s@if%d"' % (pair["host_ifindex"], pair["host_interface"], pair["container_ifindex"]) in dot
-    assert "%s\\n%d: eth0@if%d" % (pair["container"], pair["container_ifindex"], pair["host_ifindex"]) in dot
-    assert dot.count('[label="veth pair"') == len(LAB["pairs"])
+    assert '"%d: eth0@if%d\\n' % (pair["container_ifindex"], pair["host_ifindex"]) in dot
+    assert dot.count('[label="veth pair"') == len(LAB["pairs"]) and dot.count('[label="master"]') == len(LAB["pairs"])
+    # Every bridge, and a container with two interfaces (connected to a second network) holds both.
+    connected = json.loads(json.dumps(LAB))
+    second = dict(connected["pairs"][0], container_interface="eth1", container_ifindex=90, host_ifindex=91, host_interface="vethb")
+    connected["pairs"].append(dict(second, bridge="br-1ec26c1f3dc8"))
+    connected["bridges"]["br-1ec26c1f3dc8"] = {"ipv4": ["192.168.0.1/16"]}
+    dot = topology_dot(connected)
+    assert "br-1ec26c1f3dc8\\n192.168.0.1/16" in dot and dot.count("subgraph cluster") == 2
+    cluster = dot.split("subgraph cluster0", 1)[1].split("}", 1)[0]
+    assert "eth0@if" in cluster and "90: eth1@if91" in cluster
 
 
+@pytest.mark.browser
+def test_pages_in_both_languages_link_each_other_and_count_what_the_class_failed(class_dir):
+    summary = render_class_report(class_dir, ["student01", "student02", "student03"], outcomes(class_dir), RUN, languages=["en", "zh"])
+    assert summary["failures"]["C8"] == 1 and summary["failures"]["C1"] == 0
+    english = rendered_dom((class_dir / "index.html").as_uri())
+    chinese = visible_text(rendered_dom((class_dir / "index.zh.html").as_uri()))
+    assert 'href="index.zh.html"' in english and "3 台机器中有 1 台通过了所有检查点。" in chinese
+    assert "未通过的机器数 0 0 0 0 0 0 0 1 0" in chinese  # C1..C9: one machine failed C8
+    assert "无法连接：ssh: connect to host" in chinese and "未通过的检查点：C8" in chinese
+    page = visible_text(rendered_dom((class_dir / "machines" / "student02.zh.html").as_uri()))
+    assert "← 班级报告" in page and "student02: 未通过" in page and "检查点" in page
+
+
+@pytest.mark.browser
 def test_a_person_sees_the_class_in_chromium_and_no_script_runs(class_dir):
     decided = dict(outcomes(class_dir), **{EVIL: {"status": "passed", "reason": "", "report": str(class_dir / "evil" / "lab.json")}})
     render_class_report(class_dir, ["student01", "student02", "student03", EVIL], decided, RUN)

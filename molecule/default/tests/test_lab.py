@@ -1,11 +1,13 @@
-"""The independent verifier (pytest-testinfra): the eight checkpoints recomputed from the machine.
+"""The independent verifier (pytest-testinfra): the checkpoints recomputed from the machine.
 
 It imports nothing of vethlab. On each machine of the scenario it reads the kernel (sysfs on the
 host and inside each container, `ip` for addresses and the default route), asks Docker for each
 container's state, and pings every cell of the lesson's matrix itself. Each test recomputes one
-checkpoint, requires it to pass, and requires the machine's lab.json (written by the run, on the
-controller) to say the same thing. A machine that contradicts its report fails here: a cable cut
-after the converge, a report that claims a pass the kernel does not show.
+checkpoint of the docker0 lesson, requires it to pass, and requires the machine's lab.json (written
+by the run, on the controller) to say the same thing; then every veth pair of every container the
+lab made (found by its label) against the kernel, and every cell of every lesson's pings (by address
+or by name) pinged again. A machine that contradicts its report fails here: a cable cut after the
+converge, a report that claims a pass the kernel does not show.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 LESSON_CONTAINERS = ["alpine01", "alpine02"]
+LAB_LABEL = "vethlab.lab"
 # name ifindex iflink master flags, for every interface in sysfs.
 SYSFS = (
     'for d in /sys/class/net/*; do m=$(readlink "$d/master" 2>/dev/null || true); '
@@ -69,14 +72,16 @@ class Machine:
         route = host.check_output("ip -4 route show default").split()
         device = route[route.index("dev") + 1] if "dev" in route else None
         self.primary = ipv4(host, ["ip", "-4", "-o", "addr", "show", "dev", device]) if device else None
-        self.running, self.eth0 = {}, {}
-        for container in self.containers:
+        self.running, self.eth0, self.links = {}, {}, {}
+        labelled = run(host, ["docker", "ps", "--filter", "label=%s=true" % LAB_LABEL, "--format", "{{.Names}}"]).stdout.split()
+        for container in dict.fromkeys(self.containers + labelled):
             self.running[container] = host.docker(container).is_running
             if self.running[container]:
-                links = interfaces(run(host, ["docker", "exec", container, "sh", "-c", SYSFS]).stdout)
+                self.links[container] = interfaces(run(host, ["docker", "exec", container, "sh", "-c", SYSFS]).stdout)
                 address = ipv4(host, ["docker", "exec", container, "ip", "-4", "-o", "addr", "show", "dev", "eth0"])
-                self.eth0[container] = dict(links.get("eth0") or {}, address=address)
+                self.eth0[container] = dict(self.links[container].get("eth0") or {}, address=address)
         self.cells = self._ping_the_matrix(host)
+        self.host = host
 
     def veth_of(self, container):
         """The host interface that is the other end of the container's eth0: both directions agree."""
@@ -89,7 +94,8 @@ class Machine:
 
     def _ping_the_matrix(self, host):
         """(checkpoint, source, address) -> answered, for every cell of the lesson, pinged here."""
-        addresses = {name: str(eth0["address"].ip) for name, eth0 in self.eth0.items() if eth0.get("address")}
+        lesson = {name: self.eth0[name] for name in self.containers if name in self.eth0}
+        addresses = {name: str(eth0["address"].ip) for name, eth0 in lesson.items() if eth0.get("address")}
         cells = {}
         for address in addresses.values():
             cells["C5", "host", address] = pings(host, [*self.ping, "-c", "1", "-W", "2", address])
@@ -150,10 +156,15 @@ def test_c3_each_eth0_pairs_with_one_veth_on_docker0_the_indexes_crossing_over(m
     seen = {name: [(veth, machine.host_links[veth]["master"]) for veth in machine.veth_of(name)] for name in machine.containers}
     passed = all(len(veths) == 1 and veths[0][1] == "docker0" for veths in seen.values())
     agree(machine, "C3", passed, seen)
-    reported = {(p["container"], p["container_ifindex"], p["host_interface"], p["host_ifindex"]) for p in machine.report["pairs"]}
+    reported = {
+        (p["container"], p["container_ifindex"], p["host_interface"], p["host_ifindex"])
+        for p in machine.report["pairs"]
+        if p["container"] in machine.containers and p["container_interface"] == "eth0"
+    }
     kernel = {
         (name, machine.eth0[name]["ifindex"], veth, machine.host_links[veth]["ifindex"])
-        for name in machine.eth0
+        for name in machine.containers
+        if name in machine.eth0
         for veth in machine.veth_of(name)
     }
     assert reported == kernel, "%s: lab.json's pairs %s, the kernel's %s" % (machine.name, sorted(reported), sorted(kernel))
@@ -190,3 +201,48 @@ def test_c5_to_c8_every_cell_of_the_matrix_pinged_by_the_verifier(machine, check
 def test_the_verdict_and_the_outside_address(machine):
     assert machine.report["passed"] is True
     assert machine.report["outside_address"] == str(machine.primary.ip)
+
+
+def kernel_pairs(machine):
+    """Every veth pair of every lab container, as the kernel states it: (container, interface, veth, master)."""
+    pairs = set()
+    for container, links in machine.links.items():
+        for name, link in links.items():
+            if name == "lo" or link["iflink"] == link["ifindex"]:
+                continue
+            for veth, host_link in machine.host_links.items():
+                if host_link["ifindex"] == link["iflink"] and host_link["iflink"] == link["ifindex"]:
+                    pairs.add((container, name, veth, host_link["master"]))
+    return pairs
+
+
+def test_every_pair_of_every_lab_container_is_the_kernels(machine):
+    reported = {(p["container"], p["container_interface"], p["host_interface"], p["bridge"]) for p in machine.report["pairs"]}
+    kernel = kernel_pairs(machine)
+    assert reported == kernel, "%s: lab.json's pairs %s, the kernel's %s" % (machine.name, sorted(reported), sorted(kernel))
+
+
+def seen(result, by_name):
+    """What one ping of the verifier's says: a reply, no reply, or (by name) a name that does not resolve."""
+    if result.rc == 0 and "bytes from" in result.stdout:
+        return "reachable"
+    if by_name and "bad address" in result.stdout + result.stderr:
+        return "unresolved"
+    return "unreachable"
+
+
+def test_every_cell_of_every_lesson_pinged_again_by_the_verifier(machine):
+    for cell in machine.report["reachability"]:
+        target = cell.get("name") or cell["address"]
+        argv = (
+            [*machine.ping, "-c", "1", "-W", "2", target]
+            if cell["source"] == "host"
+            else ["docker", "exec", cell["source"], "ping", "-c", "1", "-W", "2", target]
+        )
+        observed = seen(run(machine.host, argv), bool(cell.get("name")))
+        if observed != cell["observed"]:  # one more try before calling the report wrong: a ping may be lost
+            observed = seen(run(machine.host, argv), bool(cell.get("name")))
+        assert observed == cell["observed"], "%s %s: %s -> %s, lab.json says %s, the verifier sees %s" % (
+            machine.name, cell["checkpoint"], cell["source"], target, cell["observed"], observed,
+        )  # fmt: skip
+        assert cell["passed"] == (cell["observed"] == cell["expected"])

@@ -1,0 +1,156 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""Action plugin: refuse bad lab settings before anything on any machine changes.
+
+Runs on the controller, with no connection. Every setting the user gave (inventory, extra vars) is
+checked against the argument spec of each role that reads it (the roles' own meta/argument_specs.yml,
+with ansible-core's ArgumentSpecValidator, as validate_argument_spec does), then against the rules
+a spec cannot say (each a small check below). One message names every problem and its variable.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import yaml
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "module_utils"))
+
+import ipaddress  # noqa: E402
+
+from vethlab_docker import is_container_name  # noqa: E402 - module_utils is not a package on the controller
+from vethlab_lessons import ALL, LESSONS, names, network_problems, plan  # noqa: E402
+from vethlab_texts import LANGUAGES  # noqa: E402
+
+# A role reads another role's result (lab_image_result, ...): not a setting, never the user's.
+RESULT_SUFFIX = "_result"
+
+
+def role_options(role: str) -> dict:
+    """The settings a role declares: its spec's options, without the results of other roles, and
+    without required or default (only what the user gave is checked here; the role checks the rest)."""
+    specs = yaml.safe_load((ROOT / "roles" / role / "meta" / "argument_specs.yml").read_text(encoding="utf-8"))["argument_specs"]
+    options = {}
+    for entry in specs.values():
+        for name, option in (entry.get("options") or {}).items():
+            if not name.endswith(RESULT_SUFFIX):
+                options[name] = {key: value for key, value in option.items() if key not in ("required", "default")}
+    return options
+
+
+# ---------------------------------------------------------------------------- what a spec cannot say
+
+
+def check_containers(settings: dict) -> list[str]:
+    given, most = settings.get("lab_containers"), settings.get("lab_containers_max", 20)
+    if not isinstance(given, list) or not 2 <= len(given) <= most:
+        return ["lab_containers must be a list of 2 to %s container names, got %s" % (most, _shown(given))]
+    problems = []
+    for setting in ("lab_containers", "lab_network_containers", "lab_link_container", "lab_network_name"):
+        values = settings.get(setting)
+        for value in values if isinstance(values, list) else [] if values is None else [values]:
+            if not is_container_name(value):
+                problems.append("%s: %s is not a container name (letters, digits, _ . - only)" % (setting, _shown(value)))
+    if len(set(map(str, given))) != len(given):
+        problems.append("lab_containers names a container twice: %s" % _shown(given))
+    return problems
+
+
+def check_lessons(settings: dict) -> list[str]:
+    lessons = settings.get("lab_lessons", ["docker0"])
+    if lessons in (ALL, [ALL]):
+        return []
+    if not isinstance(lessons, list) or not lessons:
+        return ["lab_lessons must be a list of lessons (%s) or %s, got %s" % (", ".join(LESSONS), ALL, _shown(lessons))]
+    problems = [
+        "lab_lessons: %s is not a lesson (%s, or %s)" % (_shown(lesson), ", ".join(LESSONS), ALL)
+        for lesson in lessons
+        if lesson not in LESSONS
+    ]
+    if len(set(map(str, lessons))) != len(lessons):
+        problems.append("lab_lessons names a lesson twice: %s" % _shown(lessons))
+    return problems
+
+
+def check_plan(settings: dict) -> list[str]:
+    """The lessons' containers all distinct; the custom network's subnet and gateway, when a lesson needs it."""
+    if check_lessons(settings) or not isinstance(settings.get("lab_containers"), list):
+        return []
+    network = {key: settings.get("lab_network_" + key) for key in ("name", "subnet", "gateway")}
+    lessons, link = settings.get("lab_lessons", ["docker0"]), settings.get("lab_link_container", "alpine03")
+    given = plan(lessons, settings["lab_containers"], link, network, settings.get("lab_network_containers") or [])
+    every = names(given)
+    problems = [
+        "the lessons' containers name %s twice (lab_containers, lab_link_container, lab_network_containers)" % _shown(name)
+        for name in sorted({name for name in every if every.count(name) > 1})
+    ]
+    if given["network"] is not None:
+        problems += network_problems(network)
+    return problems
+
+
+def check_dns_and_languages(settings: dict) -> list[str]:
+    problems = []
+    for server in settings.get("lab_containers_dns") or []:
+        try:
+            ipaddress.ip_address(str(server))
+        except ValueError:
+            problems.append("lab_containers_dns: %s is not an IP address" % _shown(server))
+    languages = settings.get("lab_report_languages", list(LANGUAGES))
+    if not isinstance(languages, list) or not languages or any(lang not in LANGUAGES for lang in languages):
+        problems.append("lab_report_languages must list languages among %s, got %s" % (", ".join(LANGUAGES), _shown(languages)))
+    return problems
+
+
+def check_archive(settings: dict) -> list[str]:
+    if settings.get("lab_image_source") != "archive":
+        return []
+    archive = settings.get("lab_image_archive") or ""
+    return (
+        []
+        if isinstance(archive, str) and os.path.isfile(archive)
+        else ["lab_image_archive must name a file on the controller, got %s" % _shown(archive)]
+    )
+
+
+CHECKS = (check_containers, check_lessons, check_plan, check_dns_and_languages, check_archive)
+
+
+def _shown(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("roles",))
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        roles = self._task.args.get("roles")
+        if not isinstance(roles, list) or not roles:
+            raise AnsibleActionFail("lab_settings: 'roles' must list the roles whose settings are checked")
+        task_vars = task_vars or {}
+        options = {}
+        for role in roles:  # a shared setting is declared by every role that reads it, alike
+            for name, option in role_options(role).items():
+                options.setdefault(name, option)
+        settings = self._templar.template({name: task_vars[name] for name in options if name in task_vars})
+        problems = list(ArgumentSpecValidator(options).validate(settings, validate_role_argument_spec=True).error_messages)
+        for check in CHECKS:
+            problems.extend(check(settings))
+        if problems:
+            result.update(
+                failed=True, problems=problems, msg="Bad lab settings; nothing was changed: %s." % "; ".join(dict.fromkeys(problems))
+            )
+        else:
+            result.update(changed=False, msg="The settings are good: %d checked." % len(settings), checked=sorted(settings))
+        return result

@@ -1,0 +1,77 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""Filters the roles and the report templates use, on the controller: the run's plan (which
+containers the lessons need) and the students' texts, in every language the reports speak.
+The logic is in module_utils/, shared with the modules."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "module_utils"))
+
+import vethlab_converge
+import vethlab_lessons
+import vethlab_texts
+
+
+def vethlab_plan(lessons, containers, link_container, network, network_containers, dns=()):
+    """The run's plan (vethlab_lessons.plan): lessons, containers with their networks and links, the network."""
+    return vethlab_lessons.plan(lessons, list(containers), link_container, dict(network), list(network_containers), list(dns or ()))
+
+
+def vethlab_networks(plan):
+    """Container name to the Docker networks it joins, in order."""
+    return vethlab_lessons.networks_of(plan)
+
+
+def vethlab_names(plan, lesson=None):
+    """The plan's container names, all or one lesson's."""
+    return vethlab_lessons.names(plan, lesson)
+
+
+def vethlab_actions(observed, plan, image_id, label, fresh=False):
+    """What the containers step does with each container (vethlab_converge.actions)."""
+    return vethlab_converge.actions(observed, plan, image_id, label, bool(fresh))
+
+
+def vethlab_reset_view(listing):
+    """The reset step's listing as data: containers, networks, host addresses."""
+    containers, networks, addresses = vethlab_lessons.reset_view(listing)
+    return {"containers": containers, "networks": networks, "addresses": addresses}
+
+
+def vethlab_network_decisions(view, plan, label):
+    """What the reset does about networks (vethlab_lessons.network_decisions)."""
+    return vethlab_lessons.network_decisions(view["networks"], view["addresses"], plan, label)
+
+
+def vethlab_say(key, lang="en", **params):
+    """A sentence of vethlab_texts, in ``lang``."""
+    return vethlab_texts.say(key, lang, **params)
+
+
+def vethlab_place(name, lang="en"):
+    """A cell's source or target in ``lang``: the host's name translated, a container's as it is."""
+    return vethlab_texts.place(name, lang)
+
+
+def vethlab_field(item, name, lang="en"):
+    """A localized item's field (title, text, detail, why, is, was) in ``lang``."""
+    return vethlab_texts.field(item, name, lang)
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "vethlab_plan": vethlab_plan,
+            "vethlab_networks": vethlab_networks,
+            "vethlab_names": vethlab_names,
+            "vethlab_actions": vethlab_actions,
+            "vethlab_reset_view": vethlab_reset_view,
+            "vethlab_network_decisions": vethlab_network_decisions,
+            "vethlab_say": vethlab_say,
+            "vethlab_field": vethlab_field,
+            "vethlab_place": vethlab_place,
+        }

@@ -1,0 +1,65 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""One observation of the lab: what the lab_observe module returns.
+
+The collector's outputs (vethlab_collect), the host's addresses and the veth pairs
+(vethlab_ip, vethlab_pairing), the lab's networks and the bridge each interface belongs on, and
+each running container's health and each bridge's (vethlab_health). Plain Python, standard
+library only.
+"""
+
+from __future__ import annotations
+
+try:
+    from ansible.module_utils.vethlab_collect import CollectError, collect, inspect_networks
+    from ansible.module_utils.vethlab_docker import is_container_name
+    from ansible.module_utils.vethlab_health import health
+    from ansible.module_utils.vethlab_ip import IpOutputError, parse_ip_addr
+    from ansible.module_utils.vethlab_pairing import host_addresses, pair_veths
+except ImportError:  # outside a module: the controller's code and the tests import them directly
+    from vethlab_collect import CollectError, collect, inspect_networks
+    from vethlab_docker import is_container_name
+    from vethlab_health import health
+    from vethlab_pairing import host_addresses, pair_veths
+
+    from vethlab_ip import IpOutputError, parse_ip_addr
+
+DEFAULT_NETWORK = "bridge"
+
+
+class ObserveError(ValueError):
+    """The lab could not be observed: a bad name, a collector that failed, output that is not ip's."""
+
+
+def observe(containers, runner, networks=None, bridge="docker0", command=("ip", "addr"), docker="docker", files=()):
+    """Everything lab_observe returns, and the warnings of the pairing (a list of texts)."""
+    networks_of = {name: list((networks or {}).get(name) or [DEFAULT_NETWORK]) for name in containers}
+    named = sorted({network for joined in networks_of.values() for network in joined if network != DEFAULT_NETWORK})
+    for name in named:
+        if not is_container_name(name):
+            raise ObserveError("%r is not a Docker network name" % name)
+    try:
+        result = collect(containers, runner, command, docker, files=files)
+        found = inspect_networks(named, runner, docker)
+        primary, every = host_addresses(parse_ip_addr(result["host_output"], "host"), result["host_default_route"])
+        veths = pair_veths(result["host_output"], result["container_outputs"])
+    except (CollectError, IpOutputError) as error:
+        raise ObserveError(str(error)) from error
+
+    def bridge_of(network):
+        return bridge if network == DEFAULT_NETWORK else (found.get(network) or {}).get("bridge") or "(no network %s)" % network
+
+    plugged = {name: [bridge_of(network) for network in joined] for name, joined in networks_of.items()}
+    bridges = [bridge] + [network["bridge"] for network in found.values() if network]
+    containers_health, bridges_health = health(veths, result["running"], plugged, bridges)
+    warnings = veths.pop("warnings")
+    result.update(
+        host_primary_address=primary,
+        host_ipv4_addresses=every,
+        veths=veths,
+        networks=found,
+        plugged=plugged,
+        health=containers_health,
+        bridge_problems=bridges_health,
+    )
+    return result, warnings

@@ -1,0 +1,80 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""The verify step: ping the lessons' matrix for real, then judge every checkpoint.
+
+The cells come from the checkpoint table (vethlab_checkpoints), the pings from vethlab_reach, and
+what a failed cell means from vethlab_health's findings: the container's own network (the lab
+repairs it on its next run), a bridge of the host (reported, never changed), the host's firewall,
+or a name that does not resolve (a DNS matter, not a firewall one). Every student-facing text is
+given in every language the reports speak. Plain Python, standard library only.
+"""
+
+from __future__ import annotations
+
+try:
+    from ansible.module_utils.vethlab_checkpoints import Seen, evaluate, matrix
+    from ansible.module_utils.vethlab_reach import REACHABLE, UNREACHABLE, UNRESOLVED, run_matrix
+    from ansible.module_utils.vethlab_texts import each_language, field, localized
+except ImportError:  # outside a module: the controller's code and the tests import them directly
+    from vethlab_checkpoints import Seen, evaluate, matrix
+    from vethlab_reach import REACHABLE, UNREACHABLE, UNRESOLVED, run_matrix
+    from vethlab_texts import each_language, field, localized
+
+
+def where_to_look(cell, health, bridge_problems):
+    """For a cell that is not as expected: where the student should look, as message parts."""
+    if cell["observed"] == UNRESOLVED:
+        return [("look.dns", {})]
+    if cell["expected"] == UNRESOLVED:
+        return [("cell.expected_unresolved_but_resolved", {"address": cell.get("address") or "?"})]
+    if cell["expected"] == UNREACHABLE:
+        return [("cell.expected_unreachable_but_reachable", {})]
+    broken = [name for name in (cell["source"], cell["target"]) if health.get(name)]
+    if broken:
+        return [
+            (
+                "look.container",
+                {
+                    "container": name,
+                    "problems": each_language(lambda lang, name=name: ", ".join(field(p, "is", lang) for p in health[name])),
+                },
+            )
+            for name in broken
+        ]
+    if bridge_problems:
+        return [("look.bridge", {"problems": each_language(lambda lang: ", ".join(field(p, "is", lang) for p in bridge_problems))})]
+    return [("look.firewall", {})]
+
+
+def explain(cell, health, bridge_problems):
+    """A measured cell with its student-facing texts: its detail, and for a failed cell its why."""
+    detail = cell.pop("detail_parts")
+    texts = {"detail": detail}
+    if not cell["passed"]:
+        texts["why"] = detail + where_to_look(cell, health, bridge_problems)
+    explained = dict(cell, **localized(**texts))
+    # The first form of a cell, which lab.json has always had: did it answer, was that as expected.
+    explained.update(reachable=cell["observed"] == REACHABLE, as_expected=cell["passed"])
+    return explained
+
+
+def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), count=1, timeout=2, attempts=2, workers=8):
+    """Ping every cell of the plan's lessons, judge every checkpoint; return the verdict and its data.
+
+    ``run_plan`` is vethlab_lessons' plan (or just the docker0 lesson's container names)."""
+    seen = Seen(observed, run_plan, bridge, primary=primary)
+    lessons = seen.plan["lessons"]
+    measured = run_matrix(
+        matrix(seen, lessons), runner, count=count, timeout=timeout, attempts=attempts, workers=workers, host_ping=host_ping
+    )
+    every_bridge_problem = [p for problems in (observed.get("bridge_problems") or {}).values() for p in problems]
+    seen.cells = [explain(cell, seen.health, every_bridge_problem) for cell in measured]
+    judged = evaluate(seen, lessons)
+    return {
+        "bridge": {"name": bridge, "ipv4": seen.bridge_ipv4},
+        "outside_address": primary,
+        "reachability": seen.cells,
+        "checkpoints": judged["checkpoints"],
+        "lessons": judged["lessons"],
+        "passed": judged["passed"],
+    }
