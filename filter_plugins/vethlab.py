@@ -33,18 +33,24 @@ def vethlab_names(plan, lesson=None):
 
 def vethlab_actions(observed, plan, image_id, label, fresh=False):
     """What the containers step does with each container (vethlab_converge.actions)."""
-    return vethlab_converge.actions(observed, plan, image_id, label, bool(fresh))
+    if not isinstance(fresh, bool):  # "false" from the command line is true to Python: the role gives lab_fresh | bool
+        raise TypeError("vethlab_actions: fresh must be a boolean, got %r" % (fresh,))
+    return vethlab_converge.actions(observed, plan, image_id, label, fresh)
 
 
-def vethlab_reset_view(listing):
-    """The reset step's listing as data: containers, networks, host addresses."""
-    containers, networks, addresses = vethlab_lessons.reset_view(listing)
-    return {"containers": containers, "networks": networks, "addresses": addresses}
+def vethlab_network_decisions(survey, plan, label):
+    """What the reset does about networks (vethlab_lessons.network_decisions), from lab_observe's survey."""
+    return vethlab_lessons.network_decisions(survey["networks"], survey["addresses"], plan, label)
 
 
-def vethlab_network_decisions(view, plan, label):
-    """What the reset does about networks (vethlab_lessons.network_decisions)."""
-    return vethlab_lessons.network_decisions(view["networks"], view["addresses"], plan, label)
+def vethlab_image_ids(images, names):
+    """Of ``names``, in order, the id of each image present among ``images`` (docker_image_info's), or None."""
+    ids = {name: None for name in names}
+    for image in images or []:
+        for tag in image.get("RepoTags") or []:
+            if tag in ids and ids[tag] is None:
+                ids[tag] = image.get("Id")
+    return ids
 
 
 def vethlab_say(key, lang="en", **params):
@@ -69,7 +75,7 @@ class FilterModule:
             "vethlab_networks": vethlab_networks,
             "vethlab_names": vethlab_names,
             "vethlab_actions": vethlab_actions,
-            "vethlab_reset_view": vethlab_reset_view,
+            "vethlab_image_ids": vethlab_image_ids,
             "vethlab_network_decisions": vethlab_network_decisions,
             "vethlab_say": vethlab_say,
             "vethlab_field": vethlab_field,

@@ -50,6 +50,22 @@ options:
     type: list
     elements: str
     default: []
+  everything:
+    description:
+      - Also survey the whole engine, for the steps that decide from it (reset, image) - every
+        container (its name and its value of C(label)), every network, the id of each image of
+        C(images) present - and this host's IPv4 addresses by interface. Returned as RV(survey).
+    type: dict
+    suboptions:
+      label:
+        description: The label whose value is read on every container.
+        type: str
+        default: vethlab.lab
+      images:
+        description: Image names to look for.
+        type: list
+        elements: str
+        default: []
   command:
     description:
       - The command that shows addresses, as a list of words.
@@ -101,6 +117,12 @@ running:
   returned: success
   type: list
   elements: str
+survey:
+  description:
+    - With O(everything) - C(containers) ([name, label value]), C(networks) (as C(docker network inspect) shows them),
+      C(images) (name to id, or null) and C(addresses) ([interface, address/prefix]).
+  returned: when O(everything) is given
+  type: dict
 files:
   description: Running container's name to each file of O(files) as it reads there; null for one it could not read.
   returned: success
@@ -163,6 +185,10 @@ ARGUMENT_SPEC = {
     "bridge": {"type": "str", "default": "docker0"},
     "networks": {"type": "dict", "default": {}},
     "files": {"type": "list", "elements": "str", "default": []},
+    "everything": {
+        "type": "dict",
+        "options": {"label": {"type": "str", "default": "vethlab.lab"}, "images": {"type": "list", "elements": "str", "default": []}},
+    },
     "command": {"type": "list", "elements": "str", "default": ["ip", "addr"]},
 }
 
@@ -173,7 +199,14 @@ def main():
     docker = module.get_bin_path("docker", required=True)
     try:
         result, warnings = observe(
-            params["containers"], module.run_command, params["networks"], params["bridge"], params["command"], docker, params["files"]
+            params["containers"],
+            module.run_command,
+            params["networks"],
+            params["bridge"],
+            params["command"],
+            docker,
+            params["files"],
+            params["everything"],
         )
     except ObserveError as error:
         module.fail_json(msg="lab_observe: %s" % error)

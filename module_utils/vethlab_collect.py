@@ -131,3 +131,37 @@ def collect(containers, runner, command=("ip", "addr"), docker="docker", workers
         "inspected": inspected,
         "files": contents,
     }
+
+
+def survey(runner, docker="docker", label="vethlab.lab", images=()):
+    """Everything on the engine the reset and the image steps decide from, in one go: every
+    container (name, and its value of ``label``), every network (``docker network inspect``) and,
+    of the ``images`` named, the id of each one present (None when missing)."""
+    for name in images:
+        if not isinstance(name, str) or not name or name.startswith("-") or any(ch.isspace() for ch in name):
+            raise CollectError("image %r is not an image name" % (name,))
+    listing = [docker, "ps", "--all", "--format", '{{.Names}}\t{{.Label "%s"}}' % label]
+    argvs = [listing, [docker, "network", "ls", "--quiet"]] + ([[docker, "image", "inspect", *images]] if images else [])
+    with ThreadPoolExecutor(max_workers=len(argvs)) as pool:
+        results = list(pool.map(runner, argvs))
+    for argv, (rc, _, err) in zip(argvs[:2], results):
+        if rc != 0:
+            detail = (err or "").strip() or "no message"
+            if ENGINE_LOST.search(detail):
+                raise CollectError("the Docker engine does not answer: %s" % detail)
+            raise CollectError("%s failed (exit %d): %s" % (" ".join(argv), rc, detail))
+    containers = [line.split("\t") + [""] * (1 - line.count("\t")) for line in results[0][1].splitlines() if line.strip()]
+    network_ids = results[1][1].split()
+    networks = []
+    if network_ids:
+        rc, out, err = runner([docker, "network", "inspect", *network_ids])
+        networks = json.loads(out) if rc == 0 and out.strip().startswith("[") else []
+    found = {name: None for name in images}
+    if images:
+        # docker image inspect prints the images it found even when some are missing (exit 1)
+        out = results[2][1]
+        for image in json.loads(out) if out.strip().startswith("[") else []:
+            for tag in image.get("RepoTags") or []:
+                if tag in found:
+                    found[tag] = image.get("Id")
+    return {"containers": containers, "networks": networks, "images": found}

@@ -13,7 +13,6 @@ the vethlab filter plugin gives it to the roles as `lab_plan`.
 from __future__ import annotations
 
 import ipaddress
-import json
 
 try:
     from ansible.module_utils.vethlab_texts import localized
@@ -101,25 +100,6 @@ def network_problems(network):
     if gateway not in subnet or gateway in (subnet.network_address, subnet.broadcast_address):
         problems.append("lab_network_gateway %s is not a host address inside lab_network_subnet %s" % (gateway, subnet))
     return problems
-
-
-# The reset step lists, in one command: the containers, every Docker network, this host's IPv4 addresses.
-NETWORKS_MARK = "--- networks"
-ADDRESSES_MARK = "--- addresses"
-
-
-def reset_view(listing):
-    """The reset step's listing as data: [[name, label value]], [network inspect], [(interface, cidr)]."""
-    containers_part, _, rest = listing.partition(NETWORKS_MARK + "\n")
-    networks_part, _, addresses_part = rest.partition(ADDRESSES_MARK + "\n")
-    containers = [line.split("\t") for line in containers_part.splitlines() if line.strip()]
-    networks = json.loads(networks_part) if networks_part.strip().startswith("[") else []
-    addresses = []
-    for line in addresses_part.splitlines():
-        words = line.split()
-        if len(words) > 3 and words[2] == "inet":
-            addresses.append((words[1], words[3]))
-    return containers, networks, addresses
 
 
 def _bridge_of(network):

@@ -11,13 +11,13 @@ library only.
 from __future__ import annotations
 
 try:
-    from ansible.module_utils.vethlab_collect import CollectError, collect, inspect_networks
+    from ansible.module_utils.vethlab_collect import CollectError, collect, inspect_networks, survey
     from ansible.module_utils.vethlab_docker import is_container_name
     from ansible.module_utils.vethlab_health import health
     from ansible.module_utils.vethlab_ip import IpOutputError, parse_ip_addr
     from ansible.module_utils.vethlab_pairing import host_addresses, pair_veths
 except ImportError:  # outside a module: the controller's code and the tests import them directly
-    from vethlab_collect import CollectError, collect, inspect_networks
+    from vethlab_collect import CollectError, collect, inspect_networks, survey
     from vethlab_docker import is_container_name
     from vethlab_health import health
     from vethlab_pairing import host_addresses, pair_veths
@@ -31,8 +31,12 @@ class ObserveError(ValueError):
     """The lab could not be observed: a bad name, a collector that failed, output that is not ip's."""
 
 
-def observe(containers, runner, networks=None, bridge="docker0", command=("ip", "addr"), docker="docker", files=()):
-    """Everything lab_observe returns, and the warnings of the pairing (a list of texts)."""
+def observe(containers, runner, networks=None, bridge="docker0", command=("ip", "addr"), docker="docker", files=(), everything=None):
+    """Everything lab_observe returns, and the warnings of the pairing (a list of texts).
+
+    ``everything``, when given ({"label": ..., "images": [...]}), adds the ``survey`` of the whole
+    engine (every container and network, the images named) and this host's addresses by interface.
+    """
     networks_of = {name: list((networks or {}).get(name) or [DEFAULT_NETWORK]) for name in containers}
     named = sorted({network for joined in networks_of.values() for network in joined if network != DEFAULT_NETWORK})
     for name in named:
@@ -41,7 +45,11 @@ def observe(containers, runner, networks=None, bridge="docker0", command=("ip", 
     try:
         result = collect(containers, runner, command, docker, files=files)
         found = inspect_networks(named, runner, docker)
-        primary, every = host_addresses(parse_ip_addr(result["host_output"], "host"), result["host_default_route"])
+        host = parse_ip_addr(result["host_output"], "host")
+        primary, every = host_addresses(host, result["host_default_route"])
+        if everything is not None:
+            result["survey"] = survey(runner, docker, everything.get("label") or "vethlab.lab", everything.get("images") or [])
+            result["survey"]["addresses"] = [[iface.name, cidr] for iface in host for cidr in iface.ipv4]
         veths = pair_veths(result["host_output"], result["container_outputs"])
     except (CollectError, IpOutputError) as error:
         raise ObserveError(str(error)) from error

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""make bench-fleet: converge time of a simulated class of 1 node and of 4 nodes.
+"""make bench-fleet: a simulated class of 1 node and of 4 nodes, its time and the controller's cost.
 
 Starts N student machines with the fleet scenario's image and recipe (systemd, sshd, no Docker),
 times `ansible-playbook lab.yml` against them (Docker installed through systemd on each, then the
-whole lesson), removes them, RUNS times for each size; prints each run, the medians and, last,
-`ratio 4 nodes/1 node: X.XX` (target: 2.0 or less). Needs the node image: `molecule create -s fleet`
-builds it once (the script does that when it is missing).
+whole lesson) with a cold fact cache, as a class's first run has it, removes them, RUNS times for
+each size. Prints each run (wall seconds, and the controller's CPU seconds: ansible-playbook and
+every process it waited for, its SSH clients included), the medians, the controller's CPU per
+student machine and what a class of 200 would cost it, and last `ratio 4 nodes/1 node: X.XX`.
+Needs the node image: `molecule create -s fleet` builds it once (the script does that when it is
+missing).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -73,7 +78,12 @@ def stop(names: list[str]) -> None:
         sh("docker", "volume", "rm", "-f", "vethlab-bench-%s" % name, check=False)
 
 
-def converge(addresses: dict[str, str], key: Path, workdir: Path) -> float:
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def converge(addresses: dict[str, str], key: Path, workdir: Path) -> tuple[float, float]:
     inventory = {
         "students": {
             "hosts": {name: {"ansible_host": address} for name, address in addresses.items()},
@@ -84,18 +94,20 @@ def converge(addresses: dict[str, str], key: Path, workdir: Path) -> float:
                 "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
                 "lab_image_source": "controller",
                 "lab_image_controller_source": "busybox",
+                "lab_containers_dns": ["127.0.0.1"],
                 "lab_report_dir": str(workdir / "reports"),
             },
         }
     }
     path = workdir / "inventory.json"
     path.write_text(json.dumps(inventory))
-    started = time.perf_counter()
+    shutil.rmtree(ROOT / ".ansible" / "facts", ignore_errors=True)  # cold, as a class's first run
+    cpu, started = children_cpu(), time.perf_counter()
     done = sh(str(BIN / "ansible-playbook"), "-i", str(path), "lab.yml", cwd=ROOT, check=False)
-    elapsed = time.perf_counter() - started
+    elapsed, spent = time.perf_counter() - started, children_cpu() - cpu
     if done.returncode != 0:
         sys.exit("bench-fleet: lab.yml failed:\n%s" % done.stdout[-4000:])
-    return elapsed
+    return elapsed, spent
 
 
 def main() -> int:
@@ -103,7 +115,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs for each size (default 3)")
     args = parser.parse_args()
     image = node_image()
-    times: dict[int, list[float]] = {1: [], 4: []}
+    times: dict[int, list[tuple[float, float]]] = {1: [], 4: []}
     with tempfile.TemporaryDirectory(prefix="vethlab-bench-fleet-") as work:
         workdir = Path(work)
         key = workdir / "id_ed25519"
@@ -116,11 +128,20 @@ def main() -> int:
                     times[size].append(converge(addresses, key, workdir))
                 finally:
                     stop(names)
-                print("run %d: %d node(s) converged in %.1f s" % (run, size, times[size][-1]), flush=True)
-    medians = {size: statistics.median(values) for size, values in times.items()}
-    print("median converge, 1 node: %.1f s (per machine: %.1f s)" % (medians[1], medians[1]))
-    print("median converge, 4 nodes: %.1f s (per machine: %.1f s)" % (medians[4], medians[4] / 4))
-    print("ratio 4 nodes/1 node: %.2f" % (medians[4] / medians[1]))
+                wall, cpu = times[size][-1]
+                print("run %d: %d node(s) converged in %.1f s, controller cpu %.1f s" % (run, size, wall, cpu), flush=True)
+    wall = {size: statistics.median(run[0] for run in values) for size, values in times.items()}
+    cpu = {size: statistics.median(run[1] for run in values) for size, values in times.items()}
+    per_machine = (cpu[4] - cpu[1]) / 3  # what one more student machine costs the controller
+    fixed = cpu[1] - per_machine  # what a run costs whatever the class's size
+    print("median converge, 1 node: %.1f s, controller cpu %.1f s" % (wall[1], cpu[1]))
+    print("median converge, 4 nodes: %.1f s, controller cpu %.1f s" % (wall[4], cpu[4]))
+    print("controller cpu per student machine: %.2f s (and %.1f s per run whatever the size)" % (per_machine, fixed))
+    print(
+        "a class of 200 on one controller: about %.0f cpu seconds, at least %.0f s on its %d cores"
+        % (fixed + 200 * per_machine, (fixed + 200 * per_machine) / (os.cpu_count() or 1), os.cpu_count() or 1)
+    )
+    print("ratio 4 nodes/1 node: %.2f" % (wall[4] / wall[1]))
     return 0
 
 

@@ -14,12 +14,17 @@ pytestmark = [pytest.mark.engine]
 @pytest.mark.parametrize(
     ("settings", "expected"),
     [
-        ({"lab_containers": ["alpine 01"]}, 'lab_containers: "alpine 01" is not a container name'),
-        ({"lab_containers": ["a;rm -rf /"]}, 'lab_containers: "a;rm -rf /" is not a container name'),
-        ({"lab_containers": ["$(reboot)"]}, 'lab_containers: "$(reboot)" is not a container name'),
-        ({"lab_containers": []}, "lab_containers must be a list of 1 to 20 container names, got []"),
-        ({"lab_containers": ["c%02d" % n for n in range(21)]}, "lab_containers must be a list of 1 to 20 container names"),
-        ({"lab_containers": "alpine01"}, 'lab_containers must be a list of 1 to 20 container names, got "alpine01"'),
+        ({"lab_containers": ["alpine 01", "alpine02"]}, 'lab_containers: "alpine 01" is not a container name'),
+        ({"lab_containers": ["alpine01", "a;rm -rf /"]}, 'lab_containers: "a;rm -rf /" is not a container name'),
+        ({"lab_containers": ["$(reboot)", "alpine02"]}, 'lab_containers: "$(reboot)" is not a container name'),
+        (
+            {"lab_network_containers": ["net 01"], "lab_link_container": "--privileged"},
+            'lab_link_container: "--privileged" is not a container name',
+        ),
+        ({"lab_containers": []}, "lab_containers must be a list of 2 to 20 container names, got []"),
+        ({"lab_containers": ["alpine01"]}, 'lab_containers must be a list of 2 to 20 container names, got ["alpine01"]'),
+        ({"lab_containers": ["c%02d" % n for n in range(21)]}, "lab_containers must be a list of 2 to 20 container names"),
+        ({"lab_containers": "alpine01"}, 'lab_containers must be a list of 2 to 20 container names, got "alpine01"'),
         ({"lab_containers": ["a1", "a1"]}, "lab_containers names a container twice"),
         ({"lab_reset_scope": "everything"}, "value of lab_reset_scope must be one of: lab, all, got: everything"),
         ({"lab_image_source": "ftp"}, "value of lab_image_source must be one of: auto, pull, archive, busybox, controller, got: ftp"),

@@ -30,10 +30,11 @@ def test_every_checkpoint_passes_with_this_hosts_values(first_run):
     data = json.loads((reports / "localhost" / "lab.json").read_text())
     assert set(data) >= {"host", "bridge", "pairs", "reachability", "checkpoints", "passed"}
     assert data["host"] == "localhost" and data["passed"] is True
-    assert [c["id"] for c in data["checkpoints"]] == ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8"]
+    assert [c["id"] for c in data["checkpoints"]] == ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
     assert all(c["passed"] for c in data["checkpoints"])
     assert data["bridge"]["name"] == "docker0" and data["bridge"]["ipv4"]
-    assert len(data["reachability"]) == 8 and all(cell["reachable"] for cell in data["reachability"])
+    assert len(data["reachability"]) == 9 and all(cell["passed"] for cell in data["reachability"])
+    assert [(c["observed"], c["reachable"]) for c in data["reachability"]] == [("reachable", True)] * 8 + [("unresolved", False)]
     assert {cell["address"] for cell in data["reachability"] if cell["checkpoint"] == "C7"} == {data["outside_address"]}
 
 
@@ -58,7 +59,7 @@ def test_the_students_page_shows_the_pairs_crossing_over(first_run):
             % (pair["container_interface"], pair["host_ifindex"], pair["host_ifindex"], pair["host_interface"], pair["container_ifindex"])
             in page
         )
-    assert page.count("| passed |") == 8
+    assert page.count("| passed |") == 9
     assert "| C5 | host | alpine01 |" in page
 
 
@@ -91,8 +92,8 @@ def test_a_stopped_container_is_started_again(first_run):
     docker("stop", "-t", "0", "alpine02")
     code, report, output = lab(reports)
     assert code == 0, output
-    start = task_result(report, "Start the lab's containers on the default bridge")
-    assert [item["item"] for item in start["results"]] == ["alpine02"]
+    start = task_result(report, "Start the lab's containers")
+    assert [(item["item"]["name"], item["item"]["action"]) for item in start["results"]] == [("alpine02", "start")]
     assert json.loads((reports / "localhost" / "lab.json").read_text())["passed"] is True
 
 
@@ -101,8 +102,8 @@ def test_a_removed_container_is_created_again(first_run):
     docker("rm", "-f", "alpine01")
     code, report, output = lab(reports)
     assert code == 0, output
-    start = task_result(report, "Start the lab's containers on the default bridge")
-    assert [item["item"] for item in start["results"] if item["changed"]] == ["alpine01"]
+    start = task_result(report, "Start the lab's containers")
+    assert [(item["item"]["name"], item["item"]["action"]) for item in start["results"] if item["changed"]] == [("alpine01", "create")]
     data = json.loads((reports / "localhost" / "lab.json").read_text())
     assert data["passed"] is True and data["states"] == {"alpine01": "running", "alpine02": "running"}
 
