@@ -10,9 +10,12 @@ a spec cannot say (each a small check below). One message names every problem an
 
 from __future__ import annotations
 
+import getpass
 import os
+import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 import yaml
 from ansible.errors import AnsibleActionFail
@@ -95,6 +98,16 @@ def check_plan(settings: dict) -> list[str]:
     return problems
 
 
+def check_mirrors(settings: dict) -> list[str]:
+    """A registry mirror is an http or https URL with a host."""
+    problems = []
+    for mirror in settings.get("docker_engine_registry_mirrors") or []:
+        parsed = urlparse(str(mirror))
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            problems.append("docker_engine_registry_mirrors: %s is not an http or https URL" % _shown(mirror))
+    return problems
+
+
 def check_dns_and_languages(settings: dict) -> list[str]:
     problems = []
     for server in settings.get("lab_containers_dns") or []:
@@ -119,13 +132,29 @@ def check_archive(settings: dict) -> list[str]:
     )
 
 
-CHECKS = (check_containers, check_lessons, check_plan, check_dns_and_languages, check_archive)
+CHECKS = (check_containers, check_lessons, check_plan, check_dns_and_languages, check_mirrors, check_archive)
 
 
 def _shown(value) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def owner() -> dict:
+    """Who runs the lab, for its lock on each machine: one id for the whole run (every machine's check
+    runs in a worker of the same ansible-playbook process), the user and controller, the process."""
+    pid, controller = os.getppid(), socket.gethostname()
+    try:
+        with open("/proc/%d/stat" % pid, encoding="ascii") as handle:
+            started = handle.read().rsplit(")", 1)[1].split()[19]  # field 22: the process's start, in clock ticks
+    except (OSError, IndexError):
+        started = "0"
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "someone"
+    return {"run": "%s-%d-%s" % (controller, pid, started), "holder": "%s@%s" % (user, controller), "pid": pid, "controller": controller}
 
 
 class ActionModule(ActionBase):
@@ -153,4 +182,5 @@ class ActionModule(ActionBase):
             )
         else:
             result.update(changed=False, msg="The settings are good: %d checked." % len(settings), checked=sorted(settings))
+            result["ansible_facts"] = {"lab_run_owner": owner()}  # the lab's lock on each machine names it
         return result

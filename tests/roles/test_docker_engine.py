@@ -19,13 +19,14 @@ DEB_KEY = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88"
 RPM_KEY = "060A61C51B558A7F742B77AAC52FEB6B621E9F35"
 
 
-def resolve(distribution, family, version, source="distro", service_mgr="systemd"):
+def resolve(distribution, family, version, source="distro", service_mgr="systemd", installed=()):
     facts = {
         "ansible_distribution": distribution,
         "ansible_os_family": family,
         "ansible_distribution_major_version": version,
         "ansible_service_mgr": service_mgr,
         "docker_engine_source": source,
+        "docker_engine_query": {"stdout_lines": ["%s installed" % package for package in installed]},
     }
     code, report, output = ansible_playbook("-i", "inventory/local.yml", "tests/roles/resolve_playbook.yml", "-e", json.dumps(facts))
     assert code == 0, output
@@ -72,6 +73,39 @@ def test_switching_to_docker_ce_on_fedora_removes_moby_and_podman_docker_only():
     assert not set(resolved["packages"]) & set(resolved["remove_when_switching"])
     staying = resolve("Fedora", "RedHat", "41", "distro")
     assert "moby-engine" not in staying["remove_when_switching"]
+
+
+@pytest.mark.parametrize(
+    ("distribution", "family", "installed", "kept", "packages"),
+    [
+        ("Debian", "Debian", ["docker-ce", "docker-ce-cli", "containerd.io"], "docker-ce", ["docker-ce", "docker-ce-cli", "containerd.io"]),
+        ("Ubuntu", "Debian", ["docker.io"], "distro", ["docker.io"]),
+        ("Debian", "Debian", [], "distro", ["docker.io"]),
+        ("Fedora", "RedHat", ["docker-ce", "docker-ce-cli", "containerd.io"], "docker-ce", ["docker-ce", "docker-ce-cli", "containerd.io"]),
+        ("Fedora", "RedHat", ["moby-engine"], "distro", ["moby-engine"]),
+        ("Fedora", "RedHat", [], "distro", ["moby-engine"]),
+        ("Rocky", "RedHat", [], "docker-ce", ["docker-ce", "docker-ce-cli", "containerd.io"]),
+    ],
+)
+def test_auto_keeps_the_engine_already_installed_and_removes_nothing(distribution, family, installed, kept, packages):
+    resolved = resolve(distribution, family, "12", source="auto", installed=installed)
+    assert (resolved["source"], resolved["packages"], resolved["removes"]) == (kept, packages, [])
+    assert resolved["installs"] == [package for package in packages if package not in installed]
+
+
+def test_a_source_named_explicitly_switches_and_says_what_goes():
+    resolved = resolve("Debian", "Debian", "12", source="distro", installed=["docker-ce", "docker-ce-cli", "containerd.io", "iproute2"])
+    assert (resolved["source"], resolved["removes"], resolved["installs"]) == (
+        "distro", ["docker-ce", "docker-ce-cli", "containerd.io"], ["docker.io"],
+    )  # fmt: skip
+    resolved = resolve("Fedora", "RedHat", "41", source="docker-ce", installed=["moby-engine", "podman-docker"])
+    assert resolved["removes"] == ["moby-engine", "podman-docker"]
+
+
+def test_podmans_docker_stops_auto_before_any_change_but_not_an_explicit_source():
+    assert resolve("Fedora", "RedHat", "41", source="auto", installed=["podman-docker"])["podman_in_the_way"] is True
+    assert resolve("Fedora", "RedHat", "41", source="distro", installed=["podman-docker"])["podman_in_the_way"] is False
+    assert resolve("Fedora", "RedHat", "41", source="auto", installed=["podman-docker", "moby-engine"])["podman_in_the_way"] is False
 
 
 def test_start_method_follows_the_service_manager():
