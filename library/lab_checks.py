@@ -68,6 +68,13 @@ options:
       - Attempts per cell before it counts as unreachable.
     type: int
     default: 2
+  unlock:
+    description:
+      - When done, give back the lab's lock this run took (C(path), C(run)) - the verify step does.
+    type: dict
+    suboptions:
+      path: {description: The lock file., type: path, default: /run/vethlab.lock}
+      run: {description: The run's id., type: str, required: true}
   workers:
     description:
       - Cells pinged at once.
@@ -160,6 +167,7 @@ passed:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.vethlab_lock import release
 from ansible.module_utils.vethlab_reach import CellError, EngineLost
 from ansible.module_utils.vethlab_verify import verify
 
@@ -172,6 +180,10 @@ ARGUMENT_SPEC = {
     "ping_timeout": {"type": "int", "default": 2},
     "ping_attempts": {"type": "int", "default": 2},
     "workers": {"type": "int", "default": 8},
+    "unlock": {
+        "type": "dict",
+        "options": {"path": {"type": "path", "default": "/run/vethlab.lock"}, "run": {"type": "str", "required": True}},
+    },
 }
 
 
@@ -212,6 +224,8 @@ def main():
         module.fail_json(msg="lab_checks: %s. No checkpoint was judged and no report written." % error)
     except Exception as error:  # noqa: BLE001 - a module must never end in a traceback
         module.fail_json(msg="lab_checks could not judge the lab: %s: %s" % (type(error).__name__, error))
+    if params["unlock"] and not module.check_mode:
+        release(params["unlock"]["path"], params["unlock"]["run"])
     module.exit_json(changed=False, **result)
 
 

@@ -66,6 +66,19 @@ options:
         type: list
         elements: str
         default: []
+  lock:
+    description:
+      - Take the lab's lock for a run first (M(lab_lock) tells how; module_utils/vethlab_lock.py) -
+        the reset step does, so that a second run on the machine waits instead of interleaving.
+    type: dict
+    suboptions:
+      path: {description: The lock file., type: path, default: /run/vethlab.lock}
+      run: {description: The run's id., type: str, required: true}
+      holder: {description: Who runs it (user@controller)., type: str, default: someone}
+      pid: {description: The run's process on the controller., type: int}
+      controller: {description: The controller's host name., type: str}
+      wait: {description: Seconds to wait for another run's lock., type: int, default: 120}
+      stale_after: {description: Seconds without news after which a lock is taken over., type: int, default: 600}
   command:
     description:
       - The command that shows addresses, as a list of words.
@@ -75,7 +88,7 @@ options:
 attributes:
   check_mode:
     support: full
-    description: Reads only; check mode returns the same.
+    description: Reads only; check mode returns the same, and takes no lock.
   diff_mode:
     support: none
     description: Nothing is changed.
@@ -177,7 +190,10 @@ host_ipv4_addresses:
   elements: str
 """
 
+import socket
+
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.vethlab_lock import LockBusy, acquire
 from ansible.module_utils.vethlab_observe import ObserveError, observe
 
 ARGUMENT_SPEC = {
@@ -185,6 +201,18 @@ ARGUMENT_SPEC = {
     "bridge": {"type": "str", "default": "docker0"},
     "networks": {"type": "dict", "default": {}},
     "files": {"type": "list", "elements": "str", "default": []},
+    "lock": {
+        "type": "dict",
+        "options": {
+            "path": {"type": "path", "default": "/run/vethlab.lock"},
+            "run": {"type": "str", "required": True},
+            "holder": {"type": "str", "default": "someone"},
+            "pid": {"type": "int"},
+            "controller": {"type": "str"},
+            "wait": {"type": "int", "default": 120},
+            "stale_after": {"type": "int", "default": 600},
+        },
+    },
     "everything": {
         "type": "dict",
         "options": {"label": {"type": "str", "default": "vethlab.lab"}, "images": {"type": "list", "elements": "str", "default": []}},
@@ -197,6 +225,15 @@ def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
     docker = module.get_bin_path("docker", required=True)
+    lock, taken = params["lock"], None
+    if lock and not module.check_mode:
+        pid = lock["pid"] if lock["controller"] == socket.gethostname() else None
+        try:
+            taken = acquire(lock["path"], lock["run"], lock["holder"], lock["wait"], lock["stale_after"], pid)
+        except LockBusy as error:
+            module.fail_json(msg="lab_observe: %s" % error, holder=error.info)
+        if taken["stale"]:
+            module.warn("took over a stale lab lock: %s, since %s" % (taken["stale"].get("holder"), taken["stale"].get("since")))
     try:
         result, warnings = observe(
             params["containers"],
@@ -214,7 +251,7 @@ def main():
         module.fail_json(msg="lab_observe could not observe the lab: %s: %s" % (type(error).__name__, error))
     for warning in warnings:
         module.warn(warning)
-    module.exit_json(changed=False, **result)
+    module.exit_json(changed=False, lock=(taken or {}).get("taken"), **result)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,118 @@
+#!/usr/bin/python
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: lab_lock
+short_description: Take or give back the lab's lock on a machine (one lab run at a time)
+description:
+  - Takes the lock for a run (again, freely, when the run holds it), waiting at most O(wait)
+    seconds for another run's; takes over a stale one (no news for O(stale_after) seconds, or
+    taken on this machine by a process that is gone). Fails, saying who holds it and since when,
+    when it does not come free.
+  - Gives it back, when the run holds it.
+  - The lab's steps take it through M(lab_observe) (the reset step) and give it back through
+    M(lab_checks) (the verify step); this module is for the others (teardown, a failed step).
+version_added: "0.1.0"
+author:
+  - vethlab contributors
+options:
+  path:
+    description: The lock file on the machine.
+    type: path
+    default: /run/vethlab.lock
+  run:
+    description: The run's id.
+    type: str
+    required: true
+  holder:
+    description: Who runs it, as the lock shows it (user@controller).
+    type: str
+    default: someone
+  pid:
+    description: The process of the run on the controller; checked when the controller is this machine.
+    type: int
+  controller:
+    description: The controller's host name; the pid is checked only when it is this machine's.
+    type: str
+  state:
+    description: C(present) takes the lock, C(absent) gives it back.
+    type: str
+    choices: [present, absent]
+    default: present
+  wait:
+    description: Seconds to wait for another run's lock.
+    type: int
+    default: 120
+  stale_after:
+    description: Seconds without news after which a lock is taken over.
+    type: int
+    default: 600
+attributes:
+  check_mode:
+    support: none
+    description: Check mode changes nothing, so it takes no lock; the lab does not call this module then.
+  diff_mode:
+    support: none
+    description: Not applicable.
+notes:
+  - The logic is in C(module_utils/vethlab_lock.py).
+"""
+
+EXAMPLES = r"""
+- name: Take the lab's lock
+  lab_lock:
+    run: "{{ lab_run.owner.run }}"
+    holder: "{{ lab_run.owner.holder }}"
+"""
+
+RETURN = r"""
+lock:
+  description: The lock as taken (C(run), C(holder), C(since), C(seen)); or null when given back.
+  returned: success
+  type: dict
+stale:
+  description: The stale lock taken over, or null.
+  returned: success
+  type: dict
+"""
+
+import socket
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.vethlab_lock import LockBusy, acquire, release
+
+ARGUMENT_SPEC = {
+    "path": {"type": "path", "default": "/run/vethlab.lock"},
+    "run": {"type": "str", "required": True},
+    "holder": {"type": "str", "default": "someone"},
+    "pid": {"type": "int"},
+    "controller": {"type": "str"},
+    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "wait": {"type": "int", "default": 120},
+    "stale_after": {"type": "int", "default": 600},
+}
+
+
+def local_pid(params):
+    """The run's controller process, when the controller is this machine (else it cannot be checked)."""
+    return params["pid"] if params["controller"] and params["controller"] == socket.gethostname() else None
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=False)
+    params = module.params
+    if params["state"] == "absent":
+        module.exit_json(changed=release(params["path"], params["run"]), lock=None, stale=None)
+    try:
+        taken = acquire(params["path"], params["run"], params["holder"], params["wait"], params["stale_after"], local_pid(params))
+    except LockBusy as error:
+        module.fail_json(msg=str(error), holder=error.info)
+    module.exit_json(changed=False, lock=taken["taken"], stale=taken["stale"])
+
+
+if __name__ == "__main__":
+    main()

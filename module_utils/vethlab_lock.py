@@ -1,0 +1,123 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""One lab run at a time on a machine: a lock file on the machine itself.
+
+A student's `make lab` and the teacher's `vethlab up` may reach the same machine together; their
+resets and starts must not interleave. The first step that changes the lab (the reset) takes the
+lock, the verify step gives it back, and a failed step gives it back too. A second run waits a
+bounded time, then stops saying who holds the lock and since when. A lock is stale - taken over,
+and said so - when its run has given no news for ``stale_after`` seconds (a run that crashed, a
+machine that went away), or when it was taken on this very machine by a process that is gone.
+
+The file holds JSON: the run's id, who holds it (user@controller), since when and when it last
+gave news, and the pid of the process that took it when the run is local. Taking it is atomic
+(O_EXCL); a run takes it again freely (each step calls). Plain Python, standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+
+class LockBusy(RuntimeError):
+    """Another run holds the lock, and it did not come free within the wait."""
+
+    def __init__(self, path, info, waited):
+        self.info = info
+        since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(info.get("since", 0)))
+        super().__init__(
+            "another lab run holds this machine: %s, since %s (run %s); waited %d s. Run the lab again when it has"
+            " finished; if that run is gone, its lock is taken over by itself after %d s without news, or remove %s"
+            % (info.get("holder", "someone"), since, info.get("run", "?"), waited, info.get("stale_after", 0), path)
+        )
+
+
+def read(path):
+    """The lock's contents, or None when there is no lock (or it is not one)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            info = json.load(handle)
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def is_stale(info, now, stale_after):
+    """A lock nobody has given news of for stale_after seconds, or whose local process is gone."""
+    if not info:
+        return True  # not a lock's contents: half written, or not ours
+    if now - info.get("seen", info.get("since", 0)) > stale_after:
+        return True
+    pid = info.get("pid")
+    return bool(pid) and info.get("local") and not _alive(pid)
+
+
+def _write_new(path, info):
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(handle, "w", encoding="utf-8") as output:
+        json.dump(info, output)
+
+
+def _rewrite(path, info):
+    temporary = "%s.%d" % (path, os.getpid())
+    with open(temporary, "w", encoding="utf-8") as output:
+        json.dump(info, output)
+    os.replace(temporary, path)
+
+
+def acquire(path, run, holder, wait=120, stale_after=600, pid=None, now=time.time, sleep=time.sleep):
+    """Take the lock for ``run`` (again, if it holds it already: news given); wait at most ``wait``
+    seconds for another run's; take over a stale one. Returns {"taken": info, "stale": the lock taken
+    over or None}; raises LockBusy."""
+    started, replaced = now(), None
+    while True:
+        moment = now()
+        info = read(path)
+        if info is not None and info.get("run") == run:
+            _rewrite(path, dict(info, seen=moment))
+            return {"taken": dict(info, seen=moment), "stale": replaced}
+        if info is not None and is_stale(info, moment, info.get("stale_after", stale_after)):
+            replaced = info
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            info = None
+        if info is None:
+            mine = {"run": run, "holder": holder, "since": moment, "seen": moment, "stale_after": stale_after}
+            if pid:
+                mine.update(pid=pid, local=True)
+            try:
+                _write_new(path, mine)
+            except FileExistsError:
+                continue  # another run was quicker: look again
+            return {"taken": mine, "stale": replaced}
+        if moment - started >= wait:
+            raise LockBusy(path, info, int(moment - started))
+        sleep(1)
+
+
+def release(path, run):
+    """Give the lock back, when ``run`` holds it. Returns whether it did."""
+    info = read(path)
+    if info is None or info.get("run") != run:
+        return False
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return False
+    return True

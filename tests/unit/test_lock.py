@@ -1,0 +1,87 @@
+"""The lab's lock: one run at a time on a machine; a bounded wait; a stale lock taken over."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+from vethlab_lock import LockBusy, acquire, read, release
+
+
+class Clock:
+    """Time that moves only when the lock waits."""
+
+    def __init__(self, start=1_800_000_000.0):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def test_a_run_takes_the_lock_again_freely_and_gives_it_back(tmp_path):
+    path, clock = str(tmp_path / "vethlab.lock"), Clock()
+    first = acquire(path, "run-a", "teacher@controller", now=clock, sleep=clock.sleep)["taken"]
+    assert (first["run"], first["holder"], first["since"]) == ("run-a", "teacher@controller", clock.now)
+    clock.now += 30
+    again = acquire(path, "run-a", "teacher@controller", now=clock, sleep=clock.sleep)["taken"]
+    assert again["since"] == first["since"] and again["seen"] == clock.now  # news given
+    assert release(path, "run-b") is False and read(path)["run"] == "run-a"  # not its lock
+    assert release(path, "run-a") is True and read(path) is None
+
+
+def test_a_second_run_waits_a_bounded_time_then_says_who_holds_it_since_when(tmp_path):
+    path, clock = str(tmp_path / "vethlab.lock"), Clock()
+    acquire(path, "run-a", "teacher@controller", now=clock, sleep=clock.sleep)
+    with pytest.raises(LockBusy) as busy:
+        acquire(path, "run-b", "student@vm", wait=5, now=clock, sleep=clock.sleep)
+    message = str(busy.value)
+    assert message.startswith(
+        "another lab run holds this machine: teacher@controller, since 2027-01-15 08:00:00 UTC (run run-a); waited 5 s"
+    )
+    assert str(path) in message and read(path)["run"] == "run-a"
+
+
+def test_the_second_run_goes_on_once_the_first_gives_the_lock_back(tmp_path):
+    path, clock = str(tmp_path / "vethlab.lock"), Clock()
+    acquire(path, "run-a", "teacher@controller", now=clock, sleep=clock.sleep)
+
+    def first_finishes(seconds):
+        clock.sleep(seconds)
+        if clock.now - 1_800_000_000 >= 3:
+            release(path, "run-a")
+
+    taken = acquire(path, "run-b", "student@vm", wait=60, now=clock, sleep=first_finishes)
+    assert taken["taken"]["run"] == "run-b" and taken["stale"] is None
+
+
+def test_a_lock_without_news_is_stale_and_taken_over(tmp_path):
+    path, clock = str(tmp_path / "vethlab.lock"), Clock()
+    acquire(path, "run-a", "teacher@controller", stale_after=600, now=clock, sleep=clock.sleep)
+    clock.now += 601
+    taken = acquire(path, "run-b", "student@vm", wait=0, now=clock, sleep=clock.sleep)
+    assert taken["taken"]["run"] == "run-b" and taken["stale"]["run"] == "run-a"
+
+
+def test_a_local_run_whose_process_is_gone_is_stale_at_once(tmp_path):
+    path, clock = str(tmp_path / "vethlab.lock"), Clock()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    acquire(path, "run-a", "student@this", pid=gone.pid, now=clock, sleep=clock.sleep)
+    assert acquire(path, "run-b", "teacher@this", wait=0, now=clock, sleep=clock.sleep)["stale"]["run"] == "run-a"
+    # A live process's lock holds.
+    acquire(path, "run-b", "teacher@this", pid=os.getpid(), now=clock, sleep=clock.sleep)
+    with pytest.raises(LockBusy):
+        acquire(path, "run-c", "student@this", wait=0, now=clock, sleep=clock.sleep)
+
+
+def test_what_is_not_a_lock_is_stale(tmp_path):
+    path = tmp_path / "vethlab.lock"
+    path.write_text("{half")
+    clock = Clock()
+    taken = acquire(str(path), "run-a", "teacher@controller", wait=0, now=clock, sleep=clock.sleep)
+    assert taken["taken"]["run"] == "run-a" and json.loads(path.read_text())["run"] == "run-a"
