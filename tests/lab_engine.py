@@ -118,6 +118,17 @@ def _ansible_playbook(argv, env: dict) -> subprocess.CompletedProcess:
     )
 
 
+def molecule(scenario: str, step: str, check: bool = True, timeout: int = 1200) -> subprocess.CompletedProcess:
+    """Run one Molecule step of a scenario (Molecule calls ansible-config and pytest from PATH: the venv's)."""
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), NO_COLOR="1", ANSIBLE_FORCE_COLOR="0")
+    done = subprocess.run(
+        [str(BIN / "molecule"), step, "--scenario-name", scenario], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if check:
+        assert done.returncode == 0, "molecule %s (%s) failed:\n%s" % (step, scenario, (done.stdout + done.stderr)[-8000:])
+    return done
+
+
 def task_result(report: dict, name: str, host: str = "localhost") -> dict:
     """The result of the last task named ``name`` (ignoring the role prefix) for ``host``."""
     found = None

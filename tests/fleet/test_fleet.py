@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from chromium import rendered_dom, visible_text
 
-from lab_engine import BIN, ROOT, ansible_playbook, docker, task_result
+import lab_engine
+from lab_engine import BIN, ansible_playbook, docker, task_result
 
 pytestmark = [pytest.mark.engine, pytest.mark.fleet, pytest.mark.browser]
 
@@ -28,13 +29,7 @@ STUDENTS = ["student01", "student02", "student03"]
 
 
 def molecule(step: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), NO_COLOR="1", ANSIBLE_FORCE_COLOR="0")
-    done = subprocess.run(
-        [str(BIN / "molecule"), step, "--scenario-name", "fleet"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200
-    )
-    if check:
-        assert done.returncode == 0, "molecule %s failed:\n%s" % (step, (done.stdout + done.stderr)[-8000:])
-    return done
+    return lab_engine.molecule("fleet", step, check)
 
 
 def reports_dir() -> Path:

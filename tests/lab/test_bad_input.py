@@ -42,6 +42,11 @@ pytestmark = [pytest.mark.engine]
             'must name a file on the controller, got "/nowhere/alpine.tar"',
         ),
         ({"lab_image_source": "archive", "lab_image_archive": "/etc"}, 'must name a file on the controller, got "/etc"'),
+        (
+            {"docker_engine_registry_mirrors": ["ftp://mirror.school.example", "mirror.school.example"]},
+            'docker_engine_registry_mirrors: "ftp://mirror.school.example" is not an http or https URL',
+        ),
+        ({"docker_engine_registry_mirrors": ["mirror.school.example"]}, '"mirror.school.example" is not an http or https URL'),
     ],
 )
 def test_bad_settings_change_nothing(settings, expected):
@@ -51,6 +56,18 @@ def test_bad_settings_change_nothing(settings, expected):
     message = task_result(report, "Refuse bad settings before anything changes")["msg"]
     assert message.startswith("Bad lab settings; nothing was changed:")
     assert expected in message
+    ran = [task["task"]["name"] for play in report["plays"] for task in play["tasks"]]
+    assert not any(name.startswith("docker_engine") for name in ran), ran
+    assert engine_state() == before
+
+
+def test_a_shared_setting_of_the_wrong_type_changes_nothing():
+    """The shared settings (role lab's) are checked by the settings step's own argument spec first."""
+    before = engine_state()
+    code, report, output = ansible_playbook("lab.yml", "-e", "lab_lock_wait=forever")
+    assert code == 2, output
+    message = task_result(report, "Validating arguments against arg spec 'settings' - Settings shared by the vethlab roles")["msg"]
+    assert "argument 'lab_lock_wait' is of type str and we were unable to convert to int" in message
     ran = [task["task"]["name"] for play in report["plays"] for task in play["tasks"]]
     assert not any(name.startswith("docker_engine") for name in ran), ran
     assert engine_state() == before

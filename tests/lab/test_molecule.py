@@ -7,21 +7,18 @@ own. A machine that contradicts its lab.json (a cable cut after the converge) fa
 
 from __future__ import annotations
 
-import os
 import subprocess
 
 import pytest
 
-from lab_engine import BIN, ROOT, cut_cable
+import lab_engine
+from lab_engine import cut_cable
 
 pytestmark = [pytest.mark.engine]
 
 
-def molecule(*argv: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), ANSIBLE_FORCE_COLOR="0", NO_COLOR="1")
-    return subprocess.run(
-        [str(BIN / "molecule"), *argv, "--scenario-name", "default"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
-    )
+def molecule(step: str) -> subprocess.CompletedProcess:
+    return lab_engine.molecule("default", step, check=False, timeout=900)
 
 
 def test_molecule_default_scenario():
