@@ -7,7 +7,7 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 # Extra ansible-playbook arguments for `make lab`, e.g. LAB_ARGS="-e lab_fresh=true".
 LAB_ARGS ?=
-# The Molecule scenario `make molecule` runs: default (this machine) or fleet (a simulated class).
+# The Molecule scenario `make molecule` runs: default (this machine), fleet (a simulated class) or machines (a machine with Docker CE).
 SCENARIO ?= default
 
 .PHONY: help venv lab engine test-deps lint unit test molecule bench bench-fleet fixtures clean
@@ -17,7 +17,7 @@ help:
 	@echo "make test      set up .venv/ and the Docker engine, then lint and run every test"
 	@echo "make lint      yamllint, ansible-lint (production profile), ruff"
 	@echo "make unit      the tests that need neither Docker nor a browser (pytest markers engine, browser, fleet)"
-	@echo "make molecule  one Molecule scenario end to end (SCENARIO=default or fleet), verified by testinfra"
+	@echo "make molecule  one Molecule scenario end to end (SCENARIO=default, fleet or machines), verified by testinfra"
 	@echo "make bench     lab.yml against the lesson as a shell script (warm machine)"
 	@echo "make bench-fleet  converge time of a simulated class of 1 and of 4 machines"
 	@echo "make fixtures  capture tests/fixtures/captured/ again from the local engine"
