@@ -41,7 +41,9 @@ from ansible import context
 from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The controller's code (vethlab/) and the texts it shares with the modules (module_utils/), whichever
+# playbook runs: no other plugin may have put them on the path yet.
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent / part) for part in ("", "module_utils")]
 
 from vethlab_texts import render
 
