@@ -73,7 +73,7 @@ def test_auto_keeps_docker_ce_and_says_so(inventory):
     # The converge (lab.yml, source auto) passed and testinfra found Docker CE still the engine.
     code, report, output = run(inventory, "playbooks/docker_engine.yml")
     assert code == 0, output
-    said = task_result(report, "Say where the engine comes from", host=NODE)["msg"]
+    said = task_result(report, "Say where the engine comes from, unless podman's docker is in the way", host=NODE)["msg"]
     assert "Docker from docker-ce (docker-ce, docker-ce-cli, containerd.io), installed: kept" in said
     assert "docker-ce 20.10.24-standin ii" in packages() and "docker.io" not in packages()
 
@@ -82,7 +82,7 @@ def test_a_named_source_in_check_mode_says_what_it_would_remove_and_removes_noth
     before, pid = packages(), engine_pid()
     code, report, output = run(inventory, "playbooks/docker_engine.yml", "--check", "-e", "docker_engine_source=distro")
     assert code == 0, output
-    said = task_result(report, "Say where the engine comes from", host=NODE)["msg"]
+    said = task_result(report, "Say where the engine comes from, unless podman's docker is in the way", host=NODE)["msg"]
     assert "Docker from distro (docker.io), switching: would remove docker-ce, docker-ce-cli, containerd.io" in said
     assert packages() == before and engine_pid() == pid
 

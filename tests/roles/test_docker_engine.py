@@ -19,14 +19,14 @@ DEB_KEY = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88"
 RPM_KEY = "060A61C51B558A7F742B77AAC52FEB6B621E9F35"
 
 
-def resolve(distribution, family, version, source="distro", service_mgr="systemd", installed=()):
+def resolve(distribution, family, version, source="distro", service_mgr="systemd", installed=(), probed=()):
     facts = {
         "ansible_distribution": distribution,
         "ansible_os_family": family,
         "ansible_distribution_major_version": version,
         "ansible_service_mgr": service_mgr,
         "docker_engine_source": source,
-        "docker_engine_query": {"stdout_lines": ["%s installed" % package for package in installed]},
+        "docker_engine_query": {"stdout_lines": ["%s installed" % package for package in installed] + list(probed)},
     }
     code, report, output = ansible_playbook("-i", "inventory/local.yml", "tests/roles/resolve_playbook.yml", "-e", json.dumps(facts))
     assert code == 0, output
@@ -165,3 +165,22 @@ def test_a_key_with_another_fingerprint_is_refused_and_not_installed(test_key, t
     assert "not %s" % DEB_KEY in result["msg"] and "no repository was added" in result["msg"]
     assert not keyring.exists()
     assert not (tmp_path / "docker.asc.download").exists()
+
+
+HOST_TOOLS = ["iproute2", "iputils-ping", "busybox-static", "python3-requests"]
+
+
+@pytest.mark.parametrize(
+    ("service_mgr", "installed", "probed", "work"),
+    [
+        # A warm machine: nothing to do, so tasks/converge.yml is not even included.
+        ("systemd", ["docker.io", *HOST_TOOLS], ["docker-engine answers", "docker-service enabled"], []),
+        ("sysvinit", ["docker.io", *HOST_TOOLS], ["docker-engine answers"], []),
+        ("systemd", ["docker.io", *HOST_TOOLS], ["docker-engine answers"], ["start"]),  # not enabled at boot
+        ("sysvinit", ["docker.io", *HOST_TOOLS], [], ["start"]),
+        ("systemd", ["docker.io"], ["docker-engine answers", "docker-service enabled"], ["host tools"]),
+        ("systemd", HOST_TOOLS, [], ["packages", "start"]),
+    ],
+)
+def test_what_is_left_to_do_on_a_debian_machine(service_mgr, installed, probed, work):
+    assert resolve("Debian", "Debian", "12", source="auto", service_mgr=service_mgr, installed=installed, probed=probed)["work"] == work
