@@ -63,10 +63,17 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Take the lab's lock
+- name: Take the lab's lock (lab_lock is derived from the settings step's lab_run_owner, see roles/lab/vars)
   lab_lock:
-    run: "{{ lab_run.owner.run }}"
-    holder: "{{ lab_run.owner.holder }}"
+    path: "{{ lab_lock.path }}"
+    run: "{{ lab_lock.run }}"
+    holder: "{{ lab_lock.holder }}"
+
+- name: Give it back
+  lab_lock:
+    path: "{{ lab_lock.path }}"
+    run: "{{ lab_lock.run }}"
+    state: absent
 """
 
 RETURN = r"""
