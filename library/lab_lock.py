@@ -87,26 +87,10 @@ stale:
   type: dict
 """
 
-import socket
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_lock import LockBusy, acquire, release
+from ansible.module_utils.vethlab_lock import LOCK_OPTIONS, LockBusy, release, take
 
-ARGUMENT_SPEC = {
-    "path": {"type": "path", "default": "/run/vethlab.lock"},
-    "run": {"type": "str", "required": True},
-    "holder": {"type": "str", "default": "someone"},
-    "pid": {"type": "int"},
-    "controller": {"type": "str"},
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-    "wait": {"type": "int", "default": 120},
-    "stale_after": {"type": "int", "default": 600},
-}
-
-
-def local_pid(params):
-    """The run's controller process, when the controller is this machine (else it cannot be checked)."""
-    return params["pid"] if params["controller"] and params["controller"] == socket.gethostname() else None
+ARGUMENT_SPEC = {**LOCK_OPTIONS, "state": {"type": "str", "choices": ["present", "absent"], "default": "present"}}
 
 
 def main():
@@ -115,7 +99,7 @@ def main():
     if params["state"] == "absent":
         module.exit_json(changed=release(params["path"], params["run"]), lock=None, stale=None)
     try:
-        taken = acquire(params["path"], params["run"], params["holder"], params["wait"], params["stale_after"], local_pid(params))
+        taken = take(params)
     except LockBusy as error:
         module.fail_json(msg=str(error), holder=error.info)
     module.exit_json(changed=False, lock=taken["taken"], stale=taken["stale"])

@@ -190,10 +190,8 @@ host_ipv4_addresses:
   elements: str
 """
 
-import socket
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_lock import LockBusy, acquire
+from ansible.module_utils.vethlab_lock import LOCK_OPTIONS, LockBusy, take
 from ansible.module_utils.vethlab_observe import ObserveError, observe
 
 ARGUMENT_SPEC = {
@@ -201,18 +199,7 @@ ARGUMENT_SPEC = {
     "bridge": {"type": "str", "default": "docker0"},
     "networks": {"type": "dict", "default": {}},
     "files": {"type": "list", "elements": "str", "default": []},
-    "lock": {
-        "type": "dict",
-        "options": {
-            "path": {"type": "path", "default": "/run/vethlab.lock"},
-            "run": {"type": "str", "required": True},
-            "holder": {"type": "str", "default": "someone"},
-            "pid": {"type": "int"},
-            "controller": {"type": "str"},
-            "wait": {"type": "int", "default": 120},
-            "stale_after": {"type": "int", "default": 600},
-        },
-    },
+    "lock": {"type": "dict", "options": LOCK_OPTIONS},
     "everything": {
         "type": "dict",
         "options": {"label": {"type": "str", "default": "vethlab.lab"}, "images": {"type": "list", "elements": "str", "default": []}},
@@ -227,9 +214,8 @@ def main():
     docker = module.get_bin_path("docker", required=True)
     lock, taken = params["lock"], None
     if lock and not module.check_mode:
-        pid = lock["pid"] if lock["controller"] == socket.gethostname() else None
         try:
-            taken = acquire(lock["path"], lock["run"], lock["holder"], lock["wait"], lock["stale_after"], pid)
+            taken = take(lock)
         except LockBusy as error:
             module.fail_json(msg="lab_observe: %s" % error, holder=error.info)
         if taken["stale"]:

@@ -18,7 +18,21 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import time
+
+# A lock as the modules take it (lab_lock's options, lab_observe's `lock`): the file, the run, who
+# holds it, the run's process on the controller (checked when the controller is this machine), the
+# wait and the stale rule.
+LOCK_OPTIONS = {
+    "path": {"type": "path", "default": "/run/vethlab.lock"},
+    "run": {"type": "str", "required": True},
+    "holder": {"type": "str", "default": "someone"},
+    "pid": {"type": "int"},
+    "controller": {"type": "str"},
+    "wait": {"type": "int", "default": 120},
+    "stale_after": {"type": "int", "default": 600},
+}
 
 
 class LockBusy(RuntimeError):
@@ -109,6 +123,12 @@ def acquire(path, run, holder, wait=120, stale_after=600, pid=None, now=time.tim
         if moment - started >= wait:
             raise LockBusy(path, info, int(moment - started))
         sleep(1)
+
+
+def take(lock):
+    """Take a lock given as LOCK_OPTIONS describe it; the run's pid counts only when its controller is this machine."""
+    local = lock.get("controller") and lock["controller"] == socket.gethostname()
+    return acquire(lock["path"], lock["run"], lock["holder"], lock["wait"], lock["stale_after"], lock.get("pid") if local else None)
 
 
 def release(path, run):
