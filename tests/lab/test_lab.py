@@ -136,6 +136,9 @@ def test_a_user_container_with_a_lab_name_is_never_touched(first_run, tmp_path):
     assert code == 0, output
 
 
+SAY_ENGINE = "Say where the engine comes from, unless podman's docker is in the way"
+
+
 def test_a_named_source_in_check_mode_on_this_machine_removes_nothing(first_run):
     """This machine runs Debian's docker.io: auto keeps it; naming docker-ce in check mode says what
     a switch would remove, and nothing changes (no package, no engine restart)."""
@@ -145,10 +148,10 @@ def test_a_named_source_in_check_mode_on_this_machine_removes_nothing(first_run)
     engine = subprocess.run(["pgrep", "-x", "dockerd"], capture_output=True, text=True, check=True).stdout
     code, report, output = ansible_playbook("playbooks/docker_engine.yml", "--check", "-e", "docker_engine_source=docker-ce")
     assert code == 0, output
-    said = task_result(report, "Say where the engine comes from, unless podman's docker is in the way")["msg"]
+    said = task_result(report, SAY_ENGINE)["msg"]
     assert "Docker from docker-ce (docker-ce, docker-ce-cli, containerd.io), switching: would remove docker.io" in said
     assert subprocess.run(packages, capture_output=True, text=True, check=True).stdout == before
     assert subprocess.run(["pgrep", "-x", "dockerd"], capture_output=True, text=True, check=True).stdout == engine
     code, report, output = ansible_playbook("playbooks/docker_engine.yml", "--check")
     assert code == 0, output
-    assert "Docker from distro (docker.io), installed: kept" in task_result(report, "Say where the engine comes from, unless podman's docker is in the way")["msg"]
+    assert "Docker from distro (docker.io), installed: kept" in task_result(report, SAY_ENGINE)["msg"]
