@@ -151,9 +151,9 @@ def default_language() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from vethlab_texts import render, say
+    from vethlab_texts import say
 
-    from vethlab.report import DONE, previous_summary, render_class_report, summary_lines
+    from vethlab.report import DONE, outcome_line, previous_summary, render_class_report, summary_lines
 
     args = build_parser().parse_args(argv)
 
@@ -181,11 +181,11 @@ def main(argv: list[str] | None = None) -> int:
         undone = {host: outcome for host, outcome in outcomes.items() if outcome["status"] != DONE}
         print(say("class.down", args.language, done=len(outcomes) - len(undone), machines=len(outcomes)))
         for host, outcome in sorted(undone.items()):
-            print("  %s: %s" % (host, render(outcome.get("reason_parts") or [], args.language) or outcome["status"]))
+            print(outcome_line(host, outcome, args.language))
         return EXIT_FAILED if undone else EXIT_PASSED
     if summary is None:  # the run ended before its settings step: the settings themselves failed
         for host, outcome in sorted(outcomes.items()):
-            print("  %s: %s" % (host, render(outcome.get("reason_parts") or [], args.language) or outcome["status"]))
+            print(outcome_line(host, outcome, args.language))
         return EXIT_FAILED
     print("\n".join(summary_lines(summary, args.language)))
     return EXIT_PASSED if summary["passed"] else EXIT_FAILED

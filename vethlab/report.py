@@ -135,6 +135,11 @@ def failures_per_checkpoint(machines: list[dict], columns: list[str]) -> dict:
     }
 
 
+def outcome_line(host: str, outcome: dict, lang: str = "en") -> str:
+    """One machine that did not pass, as the summaries print it: its reason, else its status, in ``lang``."""
+    return "  %s: %s" % (host, render(outcome.get("reason_parts") or [], lang) or say("status." + outcome["status"], lang))
+
+
 def summary_lines(summary: dict, lang: str = "en") -> list[str]:
     """The class summary as the play's closing lines and the `vethlab` command print it, in ``lang``."""
     tally = summary["counts"]
@@ -142,11 +147,7 @@ def summary_lines(summary: dict, lang: str = "en") -> list[str]:
     if tally[NOT_IN_RUN]:
         head += " " + say("class.machines_not_in_run", lang, count=tally[NOT_IN_RUN])
     lines = [head]
-    for machine in summary["machines"]:
-        if machine["status"] != PASSED:
-            lines.append(
-                "  %s: %s" % (machine["host"], render(machine.get("reason_parts") or [], lang) or say("status." + machine["status"], lang))
-            )
+    lines += [outcome_line(machine["host"], machine, lang) for machine in summary["machines"] if machine["status"] != PASSED]
     lines.append(say("class.report_at", lang, path=summary["index"]))
     return lines
 
