@@ -10,14 +10,10 @@ without starting a module on any host. Check mode reports what would change and 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.action import ActionBase
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vethlab.files import write_if_changed
 

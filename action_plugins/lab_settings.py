@@ -11,9 +11,9 @@ a spec cannot say (each a small check below). One message names every problem an
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import os
 import socket
-import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,14 +22,11 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+from vethlab.module_utils.vethlab_docker import is_container_name
+from vethlab.module_utils.vethlab_lessons import ALL, LESSONS, names, network_problems, plan
+from vethlab.module_utils.vethlab_texts import LANGUAGES
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "module_utils"))
-
-import ipaddress  # noqa: E402
-
-from vethlab_docker import is_container_name  # noqa: E402 - module_utils is not a package on the controller
-from vethlab_lessons import ALL, LESSONS, names, network_problems, plan  # noqa: E402
-from vethlab_texts import LANGUAGES  # noqa: E402
 
 # A role reads another role's result (lab_image_result, ...): not a setting, never the user's.
 RESULT_SUFFIX = "_result"

@@ -34,19 +34,13 @@ description:
 
 import json
 import os
-import sys
 from pathlib import Path
 
 from ansible import context
 from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
 
-# The controller's code (vethlab/) and the texts it shares with the modules (module_utils/), whichever
-# playbook runs: no other plugin may have put them on the path yet.
-sys.path[:0] = [str(Path(__file__).resolve().parent.parent / part) for part in ("", "module_utils")]
-
-from vethlab_texts import render
-
+from vethlab.module_utils.vethlab_texts import render
 from vethlab.report import DONE, FAILED, PASSED, UNREACHABLE, now, previous_summary, render_class_report, summary_lines
 
 

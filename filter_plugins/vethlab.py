@@ -6,14 +6,7 @@ The logic is in module_utils/, shared with the modules."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "module_utils"))
-
-import vethlab_converge
-import vethlab_lessons
-import vethlab_texts
+from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_texts
 
 
 def vethlab_plan(lessons, containers, link_container, network, network_containers, dns=()):

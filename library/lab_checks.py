@@ -29,6 +29,8 @@ description:
 version_added: "0.1.0"
 author:
   - vethlab contributors
+extends_documentation_fragment:
+  - vethlab_lock.unlock
 options:
   observed:
     description:
@@ -68,13 +70,6 @@ options:
       - Attempts per cell before it counts as unreachable.
     type: int
     default: 2
-  unlock:
-    description:
-      - When done, give back the lab's lock this run took (C(path), C(run)) - the verify step does.
-    type: dict
-    suboptions:
-      path: {description: The lock file., type: path, default: /run/vethlab.lock}
-      run: {description: The run's id., type: str, required: true}
   workers:
     description:
       - Cells pinged at once.
@@ -167,7 +162,7 @@ passed:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_lock import release
+from ansible.module_utils.vethlab_lock import LOCK_OPTIONS, release
 from ansible.module_utils.vethlab_reach import CellError, EngineLost
 from ansible.module_utils.vethlab_verify import verify
 
@@ -182,7 +177,7 @@ ARGUMENT_SPEC = {
     "workers": {"type": "int", "default": 8},
     "unlock": {
         "type": "dict",
-        "options": {"path": {"type": "path", "default": "/run/vethlab.lock"}, "run": {"type": "str", "required": True}},
+        "options": {name: LOCK_OPTIONS[name] for name in ("path", "run")},
     },
 }
 

@@ -19,38 +19,14 @@ description:
 version_added: "0.1.0"
 author:
   - vethlab contributors
+extends_documentation_fragment:
+  - vethlab_lock
 options:
-  path:
-    description: The lock file on the machine.
-    type: path
-    default: /run/vethlab.lock
-  run:
-    description: The run's id.
-    type: str
-    required: true
-  holder:
-    description: Who runs it, as the lock shows it (user@controller).
-    type: str
-    default: someone
-  pid:
-    description: The process of the run on the controller; checked when the controller is this machine.
-    type: int
-  controller:
-    description: The controller's host name; the pid is checked only when it is this machine's.
-    type: str
   state:
     description: C(present) takes the lock, C(absent) gives it back.
     type: str
     choices: [present, absent]
     default: present
-  wait:
-    description: Seconds to wait for another run's lock.
-    type: int
-    default: 120
-  stale_after:
-    description: Seconds without news after which a lock is taken over.
-    type: int
-    default: 600
 attributes:
   check_mode:
     support: none

@@ -11,7 +11,13 @@ short_description: Observe the lab - ip addr on the host and in each container, 
 description:
   - Runs the lesson's C(ip addr) on the host and, through C(docker exec NAME ip addr), inside each
     given container that is running, in parallel, and pairs each container interface with its host
-    veth, as M(veth_pairs) does (the same code).
+    veth - the lab's module that shows the lesson's veth pairs.
+  - A pair holds only when both directions agree. The host veth's C(@ifN) is the container
+    interface's index B(and) the container interface's C(@ifM) is the host veth's index. Indexes
+    are unique only inside one network namespace, so two containers may both show C(12 eth0).
+  - Reads iproute2 text (C(ip addr)), iproute2 JSON (C(ip -j addr)) and busybox text (what alpine
+    prints), whichever the host and the image have (module_utils/vethlab_ip.py parses each, also
+    pasted from a tutorial whose indentation was lost).
   - Reports every container's state and Docker's view of it (image, network mode, tty, labels).
   - Judges each running container's network as the lesson needs it - eth0 present and up, an
     address in the bridge's subnet, its host veth naming it back, on the bridge and up - and the
@@ -24,6 +30,8 @@ description:
 version_added: "0.1.0"
 author:
   - vethlab contributors
+extends_documentation_fragment:
+  - vethlab_lock.lock
 options:
   containers:
     description:
@@ -66,19 +74,6 @@ options:
         type: list
         elements: str
         default: []
-  lock:
-    description:
-      - Take the lab's lock for a run first (M(lab_lock) tells how; module_utils/vethlab_lock.py) -
-        the reset step does, so that a second run on the machine waits instead of interleaving.
-    type: dict
-    suboptions:
-      path: {description: The lock file., type: path, default: /run/vethlab.lock}
-      run: {description: The run's id., type: str, required: true}
-      holder: {description: Who runs it (user@controller)., type: str, default: someone}
-      pid: {description: The run's process on the controller., type: int}
-      controller: {description: The controller's host name., type: str}
-      wait: {description: Seconds to wait for another run's lock., type: int, default: 120}
-      stale_after: {description: Seconds without news after which a lock is taken over., type: int, default: 600}
   command:
     description:
       - The command that shows addresses, as a list of words.
@@ -146,7 +141,7 @@ inspected:
   returned: success
   type: dict
 veths:
-  description: The pairing of the outputs, as M(veth_pairs) returns it (C(pairs), C(bridges), C(unpaired), C(containers)).
+  description: The pairing of the outputs (C(pairs), C(bridges), C(unpaired), C(containers)); module_utils/vethlab_pairing.py.
   returned: success
   type: dict
 networks:

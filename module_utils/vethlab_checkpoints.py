@@ -14,12 +14,8 @@ from __future__ import annotations
 
 import ipaddress
 
-try:
-    from ansible.module_utils.vethlab_lessons import names, plan
-    from ansible.module_utils.vethlab_texts import each_language, field, in_every_language, localized, place
-except ImportError:  # outside a module: the controller's code and the tests import them directly
-    from vethlab_lessons import names, plan
-    from vethlab_texts import each_language, field, in_every_language, localized, place
+from .vethlab_lessons import names, plan
+from .vethlab_texts import each_language, field, in_every_language, localized, place
 
 HOST = "host"
 # Docker's embedded DNS server, which a container on a user network asks for names.

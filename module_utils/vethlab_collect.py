@@ -11,10 +11,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
-try:
-    from ansible.module_utils.vethlab_docker import ENGINE_LOST, is_container_name
-except ImportError:  # outside a module: the controller's code and the tests import it directly
-    from vethlab_docker import ENGINE_LOST, is_container_name
+from .vethlab_docker import ENGINE_LOST, is_container_name
 
 # The host's default route, for its primary address (the lesson's "outside").
 ROUTE_COMMAND = ("ip", "-4", "route", "show", "default")

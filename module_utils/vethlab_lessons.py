@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 
-try:
-    from ansible.module_utils.vethlab_texts import localized
-except ImportError:  # outside a module: the controller's code and the tests import it directly
-    from vethlab_texts import localized
+from .vethlab_texts import localized
 
 LESSONS = ("docker0", "link", "network", "connect")
 ALL = "all"

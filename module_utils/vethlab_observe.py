@@ -10,19 +10,11 @@ library only.
 
 from __future__ import annotations
 
-try:
-    from ansible.module_utils.vethlab_collect import CollectError, collect, inspect_networks, survey
-    from ansible.module_utils.vethlab_docker import is_container_name
-    from ansible.module_utils.vethlab_health import health
-    from ansible.module_utils.vethlab_ip import IpOutputError, parse_ip_addr
-    from ansible.module_utils.vethlab_pairing import host_addresses, pair_veths
-except ImportError:  # outside a module: the controller's code and the tests import them directly
-    from vethlab_collect import CollectError, collect, inspect_networks, survey
-    from vethlab_docker import is_container_name
-    from vethlab_health import health
-    from vethlab_pairing import host_addresses, pair_veths
-
-    from vethlab_ip import IpOutputError, parse_ip_addr
+from .vethlab_collect import CollectError, collect, inspect_networks, survey
+from .vethlab_docker import is_container_name
+from .vethlab_health import health
+from .vethlab_ip import IpOutputError, parse_ip_addr
+from .vethlab_pairing import host_addresses, pair_veths
 
 DEFAULT_NETWORK = "bridge"
 

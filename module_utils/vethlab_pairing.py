@@ -16,10 +16,7 @@ from __future__ import annotations
 
 import re
 
-try:
-    from ansible.module_utils.vethlab_ip import IpOutputError, parse_ip_addr
-except ImportError:  # outside a module: the controller's code and the tests import it directly
-    from vethlab_ip import IpOutputError, parse_ip_addr
+from .vethlab_ip import IpOutputError, parse_ip_addr
 
 __all__ = ["IpOutputError", "pair_veths", "host_addresses", "default_route_interface"]
 

@@ -20,10 +20,7 @@ import ipaddress
 import re
 from concurrent.futures import ThreadPoolExecutor
 
-try:
-    from ansible.module_utils.vethlab_docker import ENGINE_LOST, is_container_name
-except ImportError:  # outside a module: the controller's code and the tests import it directly
-    from vethlab_docker import ENGINE_LOST, is_container_name
+from .vethlab_docker import ENGINE_LOST, is_container_name
 
 HOST = "host"
 REACHABLE, UNREACHABLE, UNRESOLVED = "reachable", "unreachable", "unresolved"

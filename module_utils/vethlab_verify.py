@@ -11,14 +11,9 @@ given in every language the reports speak. Plain Python, standard library only.
 
 from __future__ import annotations
 
-try:
-    from ansible.module_utils.vethlab_checkpoints import Seen, evaluate, matrix
-    from ansible.module_utils.vethlab_reach import REACHABLE, UNREACHABLE, UNRESOLVED, run_matrix
-    from ansible.module_utils.vethlab_texts import each_language, field, localized
-except ImportError:  # outside a module: the controller's code and the tests import them directly
-    from vethlab_checkpoints import Seen, evaluate, matrix
-    from vethlab_reach import REACHABLE, UNREACHABLE, UNRESOLVED, run_matrix
-    from vethlab_texts import each_language, field, localized
+from .vethlab_checkpoints import Seen, evaluate, matrix
+from .vethlab_reach import REACHABLE, UNREACHABLE, UNRESOLVED, run_matrix
+from .vethlab_texts import each_language, field, localized
 
 
 def where_to_look(cell, health, bridge_problems):

@@ -25,7 +25,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "module_utils"))
 
 from lab_engine import BUSYBOX_IMAGE, build_busybox_image, docker, sysfs_links
 

@@ -1,4 +1,5 @@
-"""Shared test set-up: import paths and fixture loaders."""
+"""Shared test set-up: the tests' own helpers on the path, and fixture loaders. The project's code
+is imported as it is installed (make venv): vethlab, and module_utils/ as vethlab.module_utils."""
 
 from __future__ import annotations
 
@@ -10,21 +11,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-for folder in (ROOT, ROOT / "module_utils", Path(__file__).resolve().parent):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+# The tests' helpers (lab_engine, chromium) are imported by name from test files in subfolders.
+if str(FIXTURES.parent) not in sys.path:
+    sys.path.insert(0, str(FIXTURES.parent))
 
 CAPTURED = sorted(path.name for path in (FIXTURES / "captured").iterdir() if path.is_dir())
 
 
 def load_library_module(name: str):
     """A module of library/, imported here as Ansible runs it on a host: each module_utils/ file
-    answers to ansible.module_utils.<name>, as AnsiballZ ships it."""
+    answers to ansible.module_utils.<name>, as AnsiballZ ships it (the same module objects as
+    vethlab.module_utils.<name>)."""
     import importlib
     import importlib.util
 
-    for path in sorted((ROOT / "module_utils").glob("*.py")):
-        sys.modules.setdefault("ansible.module_utils." + path.stem, importlib.import_module(path.stem))
+    for path in sorted((ROOT / "module_utils").glob("vethlab_*.py")):
+        sys.modules.setdefault("ansible.module_utils." + path.stem, importlib.import_module("vethlab.module_utils." + path.stem))
     spec = importlib.util.spec_from_file_location(name, ROOT / "library" / (name + ".py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

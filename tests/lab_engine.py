@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from vethlab_busybox import find_static_busybox, import_changes, rootfs_tar
+from vethlab.module_utils.vethlab_busybox import find_static_busybox, import_changes, rootfs_tar
 
 ROOT = Path(__file__).resolve().parent.parent
 BUSYBOX_IMAGE = "vethlab/busybox:test"

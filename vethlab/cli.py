@@ -151,8 +151,7 @@ def default_language() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from vethlab_texts import say
-
+    from vethlab.module_utils.vethlab_texts import say
     from vethlab.report import DONE, outcome_line, previous_summary, render_class_report, summary_lines
 
     args = build_parser().parse_args(argv)

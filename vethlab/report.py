@@ -22,10 +22,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import jinja2
-from vethlab_checkpoints import IDS
-from vethlab_texts import LANGUAGES, field, place, render, say
 
 from vethlab.files import write_if_changed
+from vethlab.module_utils.vethlab_checkpoints import IDS
+from vethlab.module_utils.vethlab_texts import LANGUAGES, field, place, render, say
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PASSED, FAILED, UNREACHABLE, NOT_IN_RUN = "passed", "failed", "unreachable", "not in this run"

@@ -18,9 +18,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from chromium import rendered_dom, visible_text
 
 import lab_engine
+from chromium import rendered_dom, visible_text
 from lab_engine import BIN, ansible_playbook, docker, task_result
 
 pytestmark = [pytest.mark.engine, pytest.mark.fleet, pytest.mark.browser]

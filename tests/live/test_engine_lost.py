@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from vethlab_collect import CollectError, collect
-from vethlab_reach import EngineLost, run_matrix
 
 from lab_engine import run
+from vethlab.module_utils.vethlab_collect import CollectError, collect
+from vethlab.module_utils.vethlab_reach import EngineLost, run_matrix
 
 pytestmark = [pytest.mark.engine]
 

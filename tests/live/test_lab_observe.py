@@ -6,10 +6,10 @@ import ipaddress
 import json
 
 import pytest
-from vethlab_collect import CollectError, validate
 
 from lab_engine import ansible_playbook, build_busybox_image, cut_cable, docker, engine_available, task_result
-from vethlab_ip import parse_ip_addr
+from vethlab.module_utils.vethlab_collect import CollectError, validate
+from vethlab.module_utils.vethlab_ip import parse_ip_addr
 
 pytestmark = [pytest.mark.engine]
 

@@ -1,4 +1,4 @@
-"""veth_pairs on a live Docker engine: a real playbook run compared with the kernel's sysfs."""
+"""lab_observe's pairing on a live Docker engine: a real playbook run compared with the kernel's sysfs."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_playbook_pairs_live_containers_as_the_kernel_does(live_containers):
         "-i", "inventory/local.yml", "tests/live/live_pairing_playbook.yml", "-e", json.dumps({"vethlab_test_containers": live_containers})
     )
     assert code == 0, output
-    result = task_result(report, "Pair the live outputs")
+    result = task_result(report, "Pair the live outputs")["veths"]
 
     truth = {
         "host": sysfs_links(),

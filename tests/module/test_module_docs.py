@@ -1,7 +1,10 @@
-"""Every module in library/: documentation that ansible-doc renders and that matches its argument_spec."""
+"""Every module in library/: documentation that ansible-doc renders and that matches its argument_spec
+(options shared by several modules are written once, in doc_fragments/, and merged by ansible-doc)."""
 
 from __future__ import annotations
 
+import functools
+import json
 import subprocess
 
 import pytest
@@ -19,8 +22,30 @@ def load(name):
     return load_library_module(name)
 
 
+@functools.cache
+def documented(name):
+    """The module's options as ansible-doc shows them, its documentation fragments merged."""
+    out = subprocess.run(
+        [str(BIN / "ansible-doc"), "-M", "library", "--json", name], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out)[name]["doc"]["options"]
+
+
+def assert_matches(documented_options, spec, where):
+    assert set(documented_options) == set(spec), where
+    for option, entry in spec.items():
+        doc = documented_options[option]
+        assert doc["type"] == entry["type"], (where, option)
+        assert doc.get("required", False) == entry.get("required", False), (where, option)
+        assert doc.get("default") == entry.get("default"), (where, option)
+        assert doc.get("elements") == entry.get("elements"), (where, option)
+        assert doc.get("description"), (where, option)
+        if entry.get("options"):
+            assert_matches(doc.get("suboptions") or {}, entry["options"], "%s.%s" % (where, option))
+
+
 def test_every_module_is_checked():
-    assert {"veth_pairs", "lab_checks", "lab_observe", "lab_busybox_image", "lab_report_files"} <= set(MODULES)
+    assert {"lab_checks", "lab_observe", "lab_busybox_image", "lab_report_files"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -37,21 +62,18 @@ def test_documentation_is_valid_yaml_with_examples_and_return(name):
 
 @pytest.mark.parametrize("name", sorted(set(MODULES) - ACTION_ONLY))
 def test_documented_options_match_the_argument_spec(name):
-    module = load(name)
-    documented = yaml.safe_load(module.DOCUMENTATION)["options"]
-    spec = module.ARGUMENT_SPEC
-    assert set(documented) == set(spec)
-    for option, entry in spec.items():
-        doc = documented[option]
-        assert doc["type"] == entry["type"], option
-        assert doc.get("required", False) == entry.get("required", False), option
-        assert doc.get("default") == entry.get("default"), option
-        assert doc.get("elements") == entry.get("elements"), option
+    assert_matches(documented(name), load(name).ARGUMENT_SPEC, name)
+
+
+def test_the_lock_options_are_documented_once_for_every_module_that_takes_them():
+    assert "extends_documentation_fragment" in load("lab_lock").DOCUMENTATION
+    lock = load("lab_lock").ARGUMENT_SPEC
+    assert documented("lab_observe")["lock"]["suboptions"]["wait"] == documented("lab_lock")["wait"]
+    assert set(documented("lab_checks")["unlock"]["suboptions"]) == {"path", "run"} < set(lock)
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_ansible_doc_renders(name):
     out = subprocess.run([str(BIN / "ansible-doc"), "-M", "library", name], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    documented = yaml.safe_load(load(name).DOCUMENTATION)["options"]
-    for text in ("OPTIONS", "EXAMPLES", "RETURN VALUES", *documented):
+    for text in ("OPTIONS", "EXAMPLES", "RETURN VALUES", *documented(name)):
         assert text in out, text

@@ -12,9 +12,9 @@ import sys
 
 import pytest
 import yaml
-from chromium import rendered_dom, visible_text
 from markdown_it import MarkdownIt
 
+from chromium import rendered_dom, visible_text
 from conftest import FIXTURES
 from lab_engine import ansible_playbook
 

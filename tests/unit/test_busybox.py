@@ -7,7 +7,8 @@ import shutil
 import tarfile
 
 import pytest
-from vethlab_busybox import BusyboxError, find_static_busybox, import_changes, is_static_elf, rootfs_tar
+
+from vethlab.module_utils.vethlab_busybox import BusyboxError, find_static_busybox, import_changes, is_static_elf, rootfs_tar
 
 
 @pytest.mark.engine  # the host's static busybox, a host tool `make engine` installs

@@ -5,13 +5,13 @@ from __future__ import annotations
 import copy
 
 import pytest
-from vethlab_checkpoints import CHECKPOINTS, IDS, LESSON_TITLES, Seen, evaluate, matrix, of_lessons
-from vethlab_health import problem
-from vethlab_lessons import LESSONS
-from vethlab_pairing import pair_veths
-from vethlab_texts import LANGUAGES
 
 from conftest import load_captured
+from vethlab.module_utils.vethlab_checkpoints import CHECKPOINTS, IDS, LESSON_TITLES, Seen, evaluate, matrix, of_lessons
+from vethlab.module_utils.vethlab_health import problem
+from vethlab.module_utils.vethlab_lessons import LESSONS
+from vethlab.module_utils.vethlab_pairing import pair_veths
+from vethlab.module_utils.vethlab_texts import LANGUAGES
 
 HOST, CONTAINERS, _ = load_captured("two-containers", "txt", "busybox.txt")
 NAMES = ["alpine01", "alpine02"]

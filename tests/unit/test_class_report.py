@@ -9,8 +9,8 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
-from chromium import rendered_dom, visible_text
 
+from chromium import rendered_dom, visible_text
 from conftest import FIXTURES
 from vethlab.report import render_class_report, summary_lines, topology_dot
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from vethlab_daemon_json import DaemonJsonError, merge
+
+from vethlab.module_utils.vethlab_daemon_json import DaemonJsonError, merge
 
 MIRROR = "https://mirror.school.example"
 

@@ -23,3 +23,10 @@ def test_ansible_builder_creates_the_build_context_with_what_the_lab_needs(tmp_p
     assert collections == {item["name"] for item in yaml.safe_load((ROOT / "requirements.yml").read_text())["collections"]}
     assert "requests" in (tmp_path / "_build" / "requirements.txt").read_text()
     assert "graphviz [platform:rpm]" in (tmp_path / "_build" / "bindep.txt").read_text()
+    # The plugins import vethlab and vethlab.module_utils: the project's code is installed in the image.
+    source = tmp_path / "_build" / "vethlab"
+    assert (source / "pyproject.toml").is_file() and (source / "vethlab" / "module_utils" / "__init__.py").is_file()
+    assert sorted(path.name for path in (source / "module_utils").glob("*.py")) == sorted(
+        path.name for path in (ROOT / "module_utils").glob("*.py")
+    )
+    assert "pip install --no-cache-dir --no-deps --editable /opt/vethlab" in containerfile

@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 
 import pytest
-from vethlab_health import bridge_problems, container_problems, health
-from vethlab_pairing import pair_veths
 
 from conftest import load_captured
+from vethlab.module_utils.vethlab_health import bridge_problems, container_problems, health
+from vethlab.module_utils.vethlab_pairing import pair_veths
 
 HOST, CONTAINERS, _ = load_captured("two-containers", "txt", "busybox.txt")
 ON_DOCKER0 = ["docker0"]

@@ -7,7 +7,8 @@ import os
 import subprocess
 
 import pytest
-from vethlab_lock import LockBusy, acquire, read, release
+
+from vethlab.module_utils.vethlab_lock import LockBusy, acquire, read, release
 
 
 class Clock:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from vethlab_pairing import IpOutputError, pair_veths
 
 from conftest import CAPTURED, load_captured, pair_tuples, pairs_from_truth, read_fixture
+from vethlab.module_utils.vethlab_pairing import IpOutputError, pair_veths
 
 HOST_FORMATS = ["txt", "json"]
 CONTAINER_FORMATS = ["busybox.txt", "iproute2.txt", "iproute2.json"]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import read_fixture
-from vethlab_ip import IpOutputError, parse_ip_addr
+from vethlab.module_utils.vethlab_ip import IpOutputError, parse_ip_addr
 
 
 def by_name(interfaces):

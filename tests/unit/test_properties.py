@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from vethlab_pairing import pair_veths
 
 from conftest import load_captured, pair_tuples, pairs_from_truth, read_fixture
-from vethlab_ip import IpOutputError, parse_ip_addr
+from vethlab.module_utils.vethlab_ip import IpOutputError, parse_ip_addr
+from vethlab.module_utils.vethlab_pairing import pair_veths
 
 HOST, CONTAINERS, TRUTH = load_captured("two-containers", "txt", "busybox.txt")
 REAL_OUTPUTS = [

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from vethlab_reach import CellError, ping_argv, received, run_matrix, validate_cell
-from vethlab_texts import render
 
 from lab_engine import run
+from vethlab.module_utils.vethlab_reach import CellError, ping_argv, received, run_matrix, validate_cell
+from vethlab.module_utils.vethlab_texts import render
 
 # Recorded on this kind of machine: iputils on the host, busybox in a container.
 IPUTILS_OK = """PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from vethlab_health import problem
-from vethlab_pairing import pair_veths
-from vethlab_verify import verify, where_to_look
 
 from conftest import load_captured
+from vethlab.module_utils.vethlab_health import problem
+from vethlab.module_utils.vethlab_pairing import pair_veths
+from vethlab.module_utils.vethlab_verify import verify, where_to_look
 
 HOST, CONTAINERS, _ = load_captured("two-containers", "txt", "busybox.txt")
 NAMES = ["alpine01", "alpine02"]
