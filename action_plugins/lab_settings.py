@@ -22,8 +22,9 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+from vethlab.module_utils import vethlab_lessons
 from vethlab.module_utils.vethlab_docker import is_container_name
-from vethlab.module_utils.vethlab_lessons import ALL, LESSONS, names, network_problems, plan
+from vethlab.module_utils.vethlab_lessons import ALL, names, network_problems, plan
 from vethlab.module_utils.vethlab_texts import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,50 +49,54 @@ def role_options(role: str) -> dict:
 
 
 def check_containers(settings: dict) -> list[str]:
-    given, most = settings.get("lab_containers"), settings.get("lab_containers_max", 20)
+    """Every setting that names a container (each lesson's, vethlab_lessons) names Docker names; the
+    first lesson's list holds 2 to lab_containers_max of them, none twice."""
+    first = vethlab_lessons.LESSONS[0].containers.name
+    given, most = vethlab_lessons.value(settings, first), settings.get("lab_containers_max", 20)
     if not isinstance(given, list) or not 2 <= len(given) <= most:
-        return ["lab_containers must be a list of 2 to %s container names, got %s" % (most, _shown(given))]
+        return ["%s must be a list of 2 to %s container names, got %s" % (first, most, _shown(given))]
     problems = []
-    for setting in ("lab_containers", "lab_network_containers", "lab_link_container", "lab_network_name"):
+    for setting in vethlab_lessons.container_settings() + [network["name"] for network in vethlab_lessons.network_settings().values()]:
         values = settings.get(setting)
         for value in values if isinstance(values, list) else [] if values is None else [values]:
             if not is_container_name(value):
                 problems.append("%s: %s is not a container name (letters, digits, _ . - only)" % (setting, _shown(value)))
     if len(set(map(str, given))) != len(given):
-        problems.append("lab_containers names a container twice: %s" % _shown(given))
+        problems.append("%s names a container twice: %s" % (first, _shown(given)))
     return problems
 
 
 def check_lessons(settings: dict) -> list[str]:
-    lessons = settings.get("lab_lessons", ["docker0"])
+    lessons, known = settings.get("lab_lessons", ["docker0"]), vethlab_lessons.ids()
     if lessons in (ALL, [ALL]):
         return []
     if not isinstance(lessons, list) or not lessons:
-        return ["lab_lessons must be a list of lessons (%s) or %s, got %s" % (", ".join(LESSONS), ALL, _shown(lessons))]
+        return ["lab_lessons must be a list of lessons (%s) or %s, got %s" % (", ".join(known), ALL, _shown(lessons))]
     problems = [
-        "lab_lessons: %s is not a lesson (%s, or %s)" % (_shown(lesson), ", ".join(LESSONS), ALL)
-        for lesson in lessons
-        if lesson not in LESSONS
+        "lab_lessons: %s is not a lesson (%s, or %s)" % (_shown(lesson), ", ".join(known), ALL) for lesson in lessons if lesson not in known
     ]
     if len(set(map(str, lessons))) != len(lessons):
         problems.append("lab_lessons names a lesson twice: %s" % _shown(lessons))
     return problems
 
 
+def run_plan(settings: dict) -> dict:
+    """The run's plan (vethlab_lessons.plan), from the settings given and the lessons' declarations."""
+    return plan(settings.get("lab_lessons", ["docker0"]), settings, settings.get("lab_containers_dns") or [])
+
+
 def check_plan(settings: dict) -> list[str]:
     """The lessons' containers all distinct; the custom network's subnet and gateway, when a lesson needs it."""
-    if check_lessons(settings) or not isinstance(settings.get("lab_containers"), list):
+    if check_lessons(settings) or not isinstance(vethlab_lessons.value(settings, vethlab_lessons.container_settings()[0]), list):
         return []
-    network = {key: settings.get("lab_network_" + key) for key in ("name", "subnet", "gateway")}
-    lessons, link = settings.get("lab_lessons", ["docker0"]), settings.get("lab_link_container", "alpine03")
-    given = plan(lessons, settings["lab_containers"], link, network, settings.get("lab_network_containers") or [])
+    given = run_plan(settings)
     every = names(given)
     problems = [
-        "the lessons' containers name %s twice (lab_containers, lab_link_container, lab_network_containers)" % _shown(name)
+        "the lessons' containers name %s twice (%s)" % (_shown(name), ", ".join(given["container_settings"]))
         for name in sorted({name for name in every if every.count(name) > 1})
     ]
     if given["network"] is not None:
-        problems += network_problems(network)
+        problems += network_problems(given["network"])
     return problems
 
 
@@ -179,5 +184,7 @@ class ActionModule(ActionBase):
             )
         else:
             result.update(changed=False, msg="The settings are good: %d checked." % len(settings), checked=sorted(settings))
-            result["ansible_facts"] = {"lab_run_owner": owner()}  # the lab's lock on each machine names it
+            # The run's plan, computed once here and read by every step; the run's owner, whom the lab's lock on
+            # each machine names. Data, not facts: the settings step sets them for this run only (never cached).
+            result.update(plan=run_plan(settings), owner=owner())
         return result

@@ -9,14 +9,11 @@ from __future__ import annotations
 from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_texts
 
 
-def vethlab_plan(lessons, containers, link_container, network, network_containers, dns=()):
-    """The run's plan (vethlab_lessons.plan): lessons, containers with their networks and links, the network."""
-    return vethlab_lessons.plan(lessons, list(containers), link_container, dict(network), list(network_containers), list(dns or ()))
-
-
-def vethlab_networks(plan):
-    """Container name to the Docker networks it joins, in order."""
-    return vethlab_lessons.networks_of(plan)
+def vethlab_plan(lessons, variables, dns=()):
+    """The run's plan (vethlab_lessons.plan) from a host's variables, for a step run alone: the settings
+    step computes it once per run (the lab_plan fact) otherwise."""
+    given = {name: variables[name] for name in vethlab_lessons.settings() if name in variables}
+    return vethlab_lessons.plan(lessons, given, list(dns or ()))
 
 
 def vethlab_names(plan, lesson=None):
@@ -65,7 +62,6 @@ class FilterModule:
     def filters(self):
         return {
             "vethlab_plan": vethlab_plan,
-            "vethlab_networks": vethlab_networks,
             "vethlab_names": vethlab_names,
             "vethlab_actions": vethlab_actions,
             "vethlab_image_ids": vethlab_image_ids,

@@ -33,12 +33,17 @@ author:
 extends_documentation_fragment:
   - vethlab_lock.lock
 options:
+  plan:
+    description:
+      - The run's plan (module_utils/vethlab_lessons.py, computed once by the settings step) - its
+        containers, the networks each joins and the files to read are taken from it. The lab's
+        steps give this; the three options below are for a look outside the lab.
+    type: dict
   containers:
     description:
-      - Container names. Those not running are reported in RV(states) and not read.
+      - Container names, when no O(plan) is given. Those not running are reported in RV(states) and not read.
     type: list
     elements: str
-    required: true
   bridge:
     description:
       - The host bridge of Docker's default network (C(bridge)).
@@ -48,16 +53,14 @@ options:
     description:
       - Container name to the Docker networks it is on, in the order it joined them (its eth0, eth1, ...).
         A container not named here is on the default network only. Each network's bridge on the host
-        is read from Docker (C(br-) and the start of its id, for a user network).
+        is read from Docker (C(br-) and the start of its id, for a user network). Without O(plan) only.
     type: dict
-    default: {}
   files:
     description:
       - Files (absolute paths) read in each running container, as the lessons look at them
-        (C(/etc/hosts) for --link, C(/etc/resolv.conf) for a custom network's DNS).
+        (C(/etc/hosts) for --link, C(/etc/resolv.conf) for a custom network's DNS). Without O(plan) only.
     type: list
     elements: str
-    default: []
   everything:
     description:
       - Also survey the whole engine, for the steps that decide from it (reset, image) - every
@@ -95,10 +98,14 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Observe the lab's containers
+- name: Observe the lab's containers, as its steps do
+  lab_observe:
+    plan: "{{ lab_plan }}"
+    bridge: docker0
+
+- name: Observe two containers
   lab_observe:
     containers: [alpine01, alpine02]
-    bridge: docker0
   register: lab_observed
 
 - name: Show the pairs
@@ -186,14 +193,16 @@ host_ipv4_addresses:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.vethlab_lessons import names, networks_of
 from ansible.module_utils.vethlab_lock import LOCK_OPTIONS, LockBusy, take
 from ansible.module_utils.vethlab_observe import ObserveError, observe
 
 ARGUMENT_SPEC = {
-    "containers": {"type": "list", "elements": "str", "required": True},
+    "plan": {"type": "dict"},
+    "containers": {"type": "list", "elements": "str"},
     "bridge": {"type": "str", "default": "docker0"},
-    "networks": {"type": "dict", "default": {}},
-    "files": {"type": "list", "elements": "str", "default": []},
+    "networks": {"type": "dict"},
+    "files": {"type": "list", "elements": "str"},
     "lock": {"type": "dict", "options": LOCK_OPTIONS},
     "everything": {
         "type": "dict",
@@ -204,8 +213,16 @@ ARGUMENT_SPEC = {
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=ARGUMENT_SPEC,
+        supports_check_mode=True,
+        required_one_of=[("plan", "containers")],
+        mutually_exclusive=[("plan", "containers"), ("plan", "networks"), ("plan", "files")],
+    )
     params = module.params
+    run_plan = params["plan"]
+    if run_plan is not None:
+        params.update(containers=names(run_plan), networks=networks_of(run_plan), files=run_plan.get("files") or [])
     docker = module.get_bin_path("docker", required=True)
     lock, taken = params["lock"], None
     if lock and not module.check_mode:
@@ -219,11 +236,11 @@ def main():
         result, warnings = observe(
             params["containers"],
             module.run_command,
-            params["networks"],
+            params["networks"] or {},
             params["bridge"],
             params["command"],
             docker,
-            params["files"],
+            params["files"] or [],
             params["everything"],
         )
     except ObserveError as error:

@@ -12,13 +12,15 @@ Plain Python, standard library only; the roles reach it through the vethlab filt
 
 from __future__ import annotations
 
+from .vethlab_lessons import DEFAULT_NETWORK
+
 CREATE, START, RECREATE = "create", "start", "recreate"
 
 
 def expected_network_mode(entry):
     """What Docker shows as the container's network mode: "default" on the default bridge, else its network."""
     first = entry["networks"][0]
-    return "default" if first == "bridge" else first
+    return "default" if first == DEFAULT_NETWORK else first
 
 
 def actions(observed, run_plan, image_id, label, fresh=False):

@@ -1,32 +1,213 @@
 # Copyright: vethlab contributors
 # SPDX-License-Identifier: MIT
-"""The course's chapters, and the plan of a run: which containers, on which networks, linked how.
+"""The course's chapters, each one declaration, and the plan of a run.
 
 The course "理解Docker0" goes on with 容器互联 (--link), 自定义网络 (docker network create) and
-网络连通 (docker network connect). A run judges the lessons asked for, in their order; it starts
-what those lessons need, their prerequisites' containers included (--link links to the second
-docker0 container; a custom network's isolation is shown from a docker0 container; connect
-joins the first docker0 container to the custom network). Plain Python, standard library only;
-the vethlab filter plugin gives it to the roles as `lab_plan`.
+网络连通 (docker network connect). A lesson's declaration (``Lesson``) says everything about it:
+its id, the lessons whose containers it needs running, its containers and custom network with the
+settings that name them and their defaults, the container it connects to another lesson's
+network, the files its judges read in the containers, and its checkpoints - one line each: the id,
+the judge (vethlab_judges), and the texts by key (``checkpoint.<id>.*`` in vethlab_texts). What a
+lesson may remove, at the reset and the teardown, is what it declares and the lab labelled.
+
+``plan()`` turns the lessons asked for and the settings into the run's plan, once per run (the
+settings step); every step and module reads that plan. The settings check, the reset's
+messages, the containers step and the reports read the declarations through it; none spells a
+lesson or its containers. Adding a lesson is one ``Lesson`` here (or ``register()`` from a test),
+its texts and its tests (docs/development.md). Plain Python, standard library only.
 """
 
 from __future__ import annotations
 
 import ipaddress
 
-from .vethlab_texts import localized
+from . import vethlab_judges as judges
+from .vethlab_texts import MESSAGES, localized
 
-LESSONS = ("docker0", "link", "network", "connect")
 ALL = "all"
-# The lessons whose containers a lesson needs running.
-NEEDS = {"docker0": (), "link": ("docker0",), "network": ("docker0",), "connect": ("docker0", "network")}
+# Docker's default network: the docker0 bridge, where `docker run` without --net plugs a container.
 DEFAULT_NETWORK = "bridge"
+
+
+class Checkpoint:
+    """One line of a lesson's checkpoint table: its id and its judge - a function from what was
+    seen to (passed, detail parts) - or, for a reachability checkpoint, the cells it owns (it
+    passes when each does). Its texts are ``checkpoint.<id>.title|passed|failed``."""
+
+    def __init__(self, cid, judge=None, cells=None):
+        self.id, self.cells, self.lesson = cid, cells, None
+        self.judge = judge or judges.judge_cells
+
+    def text(self, part):
+        return MESSAGES["checkpoint.%s.%s" % (self.id, part)]
+
+    title = property(lambda self: self.text("title"))
+    passed = property(lambda self: self.text("passed"))
+    failed = property(lambda self: self.text("failed"))
+
+    def result(self, seen):
+        passed, detail = self.judge(self, seen)
+        texts = localized(title=[self.title], text=[self.passed if passed else self.failed], detail=detail)
+        return dict({"id": self.id, "lesson": self.lesson, "passed": bool(passed)}, **texts)
+
+
+class Setting:
+    """A setting a lesson reads: its variable's name, its default and what it is."""
+
+    def __init__(self, name, default, description):
+        self.name, self.default, self.description = name, default, description
+
+
+class Lesson:
+    """One chapter of the course.
+
+    - ``needs``: the lessons whose containers must run for this one's checkpoints.
+    - ``containers``: the setting naming its containers (a list, or one name).
+    - ``network``: its custom network's settings (name, subnet, gateway), or None; its containers
+      join it instead of the default bridge.
+    - ``links``: each of its containers is started with --link to these (lesson, index) containers.
+    - ``connects``: ((lesson, index), other lesson): that container joins the other lesson's network.
+    - ``files``: what its judges read inside the containers.
+    - ``checkpoints``: its table, in order.
+    """
+
+    def __init__(self, lesson_id, needs=(), containers=None, network=None, links=(), connects=None, files=(), checkpoints=()):
+        self.id, self.needs, self.containers, self.network = lesson_id, tuple(needs), containers, network
+        self.links, self.connects, self.files = tuple(links), connects, tuple(files)
+        self.checkpoints = tuple(checkpoints)
+        for checkpoint in self.checkpoints:
+            checkpoint.lesson = lesson_id
+
+    @property
+    def title(self):
+        return MESSAGES["lesson.%s.title" % self.id]
+
+    def settings(self):
+        """Every setting this lesson reads, in order."""
+        found = [self.containers] if self.containers else []
+        return found + list((self.network or {}).values())
+
+
+C = Checkpoint
+LESSONS = [
+    Lesson(
+        "docker0",
+        containers=Setting("lab_containers", ["alpine01", "alpine02"], "The lab's container names, in the lesson's order."),
+        checkpoints=(
+            C("C1", judge=judges.judge_bridge),
+            C("C2", judge=judges.judge_addresses),
+            C("C3", judge=judges.judge_pairs),
+            C("C4", judge=judges.judge_veth_count),
+            C("C5", cells=judges.cells_host_to_containers),
+            C("C6", cells=judges.cells_containers_to_bridge),
+            C("C7", cells=judges.cells_containers_to_outside),
+            C("C8", cells=judges.cells_containers_to_each_other),
+            C("C9", cells=judges.cells_name_on_the_default_bridge),
+        ),
+    ),
+    Lesson(
+        "link",
+        needs=("docker0",),
+        containers=Setting("lab_link_container", "alpine03", "The link lesson's container, started with --link to docker0's second."),
+        links=(("docker0", 1),),
+        files=("/etc/hosts", "/etc/resolv.conf"),
+        checkpoints=(
+            C("C10", cells=judges.cells_link_forward),
+            C("C11", cells=judges.cells_link_back),
+            C("C12", judge=judges.judge_link_hosts),
+        ),
+    ),
+    Lesson(
+        "network",
+        needs=("docker0",),
+        containers=Setting("lab_network_containers", ["alpine-net-01", "alpine-net-02"], "The network lesson's containers."),
+        network={
+            "name": Setting("lab_network_name", "mynet", "The network lesson's custom network."),
+            "subnet": Setting("lab_network_subnet", "192.168.0.0/16", "Its subnet, in CIDR form."),
+            "gateway": Setting("lab_network_gateway", "192.168.0.1", "Its gateway, a host address inside the subnet."),
+        },
+        files=("/etc/hosts", "/etc/resolv.conf"),
+        checkpoints=(
+            C("C13", judge=judges.judge_custom_bridge),
+            C("C14", judge=judges.judge_custom_pairs),
+            C("C15", cells=judges.cells_custom_by_name),
+            C("C16", judge=judges.judge_embedded_dns),
+            C("C17", cells=judges.cells_isolation),
+        ),
+    ),
+    Lesson(
+        "connect",
+        needs=("docker0", "network"),
+        connects=(("docker0", 0), "network"),
+        files=("/etc/hosts", "/etc/resolv.conf"),
+        checkpoints=(
+            C("C18", judge=judges.judge_two_interfaces),
+            C("C19", cells=judges.cells_connected_by_name),
+            C("C20", cells=judges.cells_not_connected_by_name),
+        ),
+    ),
+]
+
+
+# --------------------------------------------------------------------------- the declarations, read
+
+
+def ids():
+    """The lessons' ids, in the course's order."""
+    return [lesson.id for lesson in LESSONS]
+
+
+def lesson(lesson_id):
+    return next(entry for entry in LESSONS if entry.id == lesson_id)
+
+
+def register(new, messages=None):
+    """Add a lesson at the end of the course, and its texts (``{key: {lang: text}}``); ``unregister`` takes them back."""
+    if new.id in ids() or new.id == ALL:
+        raise ValueError("a lesson %r is declared already" % new.id)
+    MESSAGES.update(messages or {})
+    LESSONS.append(new)
+
+
+def unregister(lesson_id, messages=()):
+    LESSONS[:] = [entry for entry in LESSONS if entry.id != lesson_id]
+    for key in messages:
+        MESSAGES.pop(key, None)
+
+
+def settings():
+    """Every lesson setting, by name: ``{name: Setting}``, in the course's order."""
+    return {setting.name: setting for entry in LESSONS for setting in entry.settings()}
+
+
+def container_settings():
+    """The names of the settings that name containers, in the course's order."""
+    return [entry.containers.name for entry in LESSONS if entry.containers]
+
+
+def network_settings():
+    """The names of the settings of the lessons' custom networks: {"name": ..., "subnet": ..., "gateway": ...} per lesson."""
+    return {entry.id: {key: setting.name for key, setting in entry.network.items()} for entry in LESSONS if entry.network}
+
+
+def value(given, name):
+    """A lesson setting's value: as given, or the declaration's default."""
+    return given[name] if given.get(name) is not None else settings()[name].default
+
+
+def container_names(given, lesson_id):
+    """A lesson's containers, as the settings name them (a list)."""
+    declared = lesson(lesson_id).containers
+    if declared is None:
+        return []
+    names_given = value(given, declared.name)
+    return list(names_given) if isinstance(names_given, (list, tuple)) else [names_given]
 
 
 def selected(lessons):
     """The lessons to judge, in the order asked: a list of ids, or "all" (the course's order)."""
     if lessons == ALL or lessons == [ALL]:
-        return list(LESSONS)
+        return ids()
     if isinstance(lessons, str):
         return [lessons]
     return list(lessons)
@@ -36,46 +217,63 @@ def needed(lessons):
     """Every lesson whose containers must run: those asked for and what they need, in the course's order."""
     wanted, todo = set(), list(lessons)
     while todo:
-        lesson = todo.pop()
-        if lesson not in wanted:
-            wanted.add(lesson)
-            todo.extend(NEEDS.get(lesson, ()))
-    return [lesson for lesson in LESSONS if lesson in wanted]
+        lesson_id = todo.pop()
+        if lesson_id not in wanted:
+            wanted.add(lesson_id)
+            todo.extend(lesson(lesson_id).needs if lesson_id in ids() else ())
+    return [lesson_id for lesson_id in ids() if lesson_id in wanted]
 
 
-def plan(lessons, containers, link_container="alpine03", network=None, network_containers=(), dns=()):
-    """The run's plan: ``lessons`` (judged, in order), ``containers`` (each with its ``lesson``,
-    the Docker ``networks`` it joins in order - its eth0, eth1 - the containers it ``links`` to and
-    the ``dns`` servers it is given), the custom ``network`` (name, subnet, gateway) or None, the
-    container ``connect`` joins to it or None, and the ``files`` the judges read in the containers."""
+def _nth(given, reference):
+    lesson_id, index = reference
+    names = container_names(given, lesson_id)
+    return names[index] if len(names) > index else None
+
+
+def plan(lessons, given=None, dns=()):
+    """The run's plan, from the lessons asked for and the settings given (``{name: value}``; a lesson
+    setting not given takes its declaration's default): ``lessons`` (judged, in order),
+    ``containers`` (each with its ``lesson``, the Docker ``networks`` it joins in order - its eth0,
+    eth1 - the containers it ``links`` to and the ``dns`` servers it is given), the custom
+    ``network`` (name, subnet, gateway) or None, the container ``connect`` joins to it or None, the
+    ``files`` the judges read in the containers, and the ``settings`` that name containers."""
+    given = given or {}
     judged = selected(lessons)
     running = needed(judged)
-    network = dict(network or {})
-    connect = containers[0] if "connect" in running and containers else None
+    network, connect, joins = None, None, {}
+    for lesson_id in running:
+        entry = lesson(lesson_id)
+        if entry.network and network is None:
+            network = {key: value(given, setting.name) for key, setting in entry.network.items()}
+        if entry.connects:
+            reference, to = entry.connects
+            connect = _nth(given, reference)
+            if connect is not None and lesson(to).network:
+                joins.setdefault(connect, []).append(value(given, lesson(to).network["name"].name))
     entries = []
-    for name in containers:
-        joined = [DEFAULT_NETWORK] + ([network["name"]] if name == connect else [])
-        entries.append({"name": name, "lesson": "docker0", "networks": joined, "links": [], "dns": list(dns)})
-    if "link" in running and len(containers) > 1:
-        entries.append(
-            {"name": link_container, "lesson": "link", "networks": [DEFAULT_NETWORK], "links": [containers[1]], "dns": list(dns)}
-        )
-    if "network" in running:
-        for name in network_containers:
-            entries.append({"name": name, "lesson": "network", "networks": [network["name"]], "links": [], "dns": list(dns)})
+    for lesson_id in running:
+        entry = lesson(lesson_id)
+        links = [name for name in (_nth(given, reference) for reference in entry.links) if name is not None]
+        if len(links) < len(entry.links):
+            continue  # whom it links to is not there: it is not started
+        home = value(given, entry.network["name"].name) if entry.network else DEFAULT_NETWORK
+        for name in container_names(given, lesson_id):
+            entries.append({"name": name, "lesson": lesson_id, "networks": [home, *joins.get(name, [])], "links": links, "dns": list(dns)})
+    files = [path for lesson_id in judged if lesson_id in ids() for path in lesson(lesson_id).files]
     return {
         "lessons": judged,
         "containers": entries,
-        "network": network if "network" in running else None,
+        "network": network,
         "connect": connect,
         # What the judges read in the containers: --link's /etc/hosts, a custom network's resolver.
-        "files": ["/etc/hosts", "/etc/resolv.conf"] if set(judged) - {"docker0"} else [],
+        "files": list(dict.fromkeys(files)),
+        "container_settings": container_settings(),
     }
 
 
-def names(run_plan, lesson=None):
+def names(run_plan, lesson_id=None):
     """The plan's container names, all or one lesson's, in order."""
-    return [entry["name"] for entry in run_plan["containers"] if lesson is None or entry["lesson"] == lesson]
+    return [entry["name"] for entry in run_plan["containers"] if lesson_id is None or entry["lesson"] == lesson_id]
 
 
 def networks_of(run_plan):

@@ -14,9 +14,8 @@ from .vethlab_collect import CollectError, collect, inspect_networks, survey
 from .vethlab_docker import is_container_name
 from .vethlab_health import health
 from .vethlab_ip import IpOutputError, parse_ip_addr
+from .vethlab_lessons import DEFAULT_NETWORK
 from .vethlab_pairing import host_addresses, pair_veths
-
-DEFAULT_NETWORK = "bridge"
 
 
 class ObserveError(ValueError):

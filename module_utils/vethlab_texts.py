@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 """Every sentence a student or a teacher reads, in each language the reports speak.
 
-One table: message key -> {language: text}. The checkpoints' titles and explanations live with
-their checkpoints (vethlab_checkpoints); the details, the cells' reasons, the report pages'
-headings and the class summary live here. Names, addresses and commands are parameters, never
+One table: message key -> {language: text}: the lessons' titles, each checkpoint's title and
+what the student reads when it passes and when it fails (``checkpoint.<id>.title|passed|failed``,
+by which module_utils/vethlab_lessons.py declares them), the details, the cells' reasons, the
+report pages' headings and the class summary. Names, addresses and commands are parameters, never
 translated. Chinese uses the course's own terms (检查点, 容器互联, 自定义网络, 网络连通).
 Plain Python, standard library only; imported by the modules, the report templates (through the
 vethlab filter plugin) and the class report.
@@ -264,6 +265,260 @@ MESSAGES = {
     "word.host_on": {"en": "host ({where})", "zh": "主机（{where}）"},
     "word.primary": {"en": "primary", "zh": "主地址"},
     "page.checkpoint_ids": {"en": "checkpoints", "zh": "检查点"},
+    # ---------------------------------------------------------------- the lessons and their checkpoints
+    # A lesson's title; a checkpoint's title, what the student reads when it passes, and when it fails
+    # (module_utils/vethlab_lessons.py declares each lesson and its checkpoints by these keys).
+    "lesson.docker0.title": {"en": "Understanding docker0", "zh": "理解Docker0"},
+    "lesson.link.title": {"en": "Linking containers (--link)", "zh": "容器互联（--link）"},
+    "lesson.network.title": {"en": "A custom network", "zh": "自定义网络"},
+    "lesson.connect.title": {"en": "Connecting networks (docker network connect)", "zh": "网络连通（docker network connect）"},
+    "checkpoint.C1.title": {
+        "en": "The host has the docker0 bridge, up, with an IPv4 address",
+        "zh": "主机上有 docker0 网桥，处于开启状态，并有 IPv4 地址",
+    },
+    "checkpoint.C1.passed": {
+        "en": "Installing Docker created the docker0 bridge; it is the gateway of every container on the default network.",
+        "zh": "安装 Docker 时创建了 docker0 网桥；它是默认网络上每个容器的网关。",
+    },
+    "checkpoint.C1.failed": {
+        "en": "No docker0 that is up with an IPv4 address: is the Docker engine running, with its default bridge enabled, and"
+        " did someone take the bridge down (ip link set docker0 down)? The lab does not change the host's network.",
+        "zh": "没有一个开启且带 IPv4 地址的 docker0：Docker 引擎在运行吗？默认网桥启用了吗？是不是有人把"
+        "网桥关掉了（ip link set docker0 down）？实验不会修改主机的网络。",
+    },
+    "checkpoint.C2.title": {
+        "en": "Each container has an eth0@ifN with an address inside docker0's subnet",
+        "zh": "每个容器都有一个 eth0@ifN，地址在 docker0 的子网内",
+    },
+    "checkpoint.C2.passed": {
+        "en": "Docker gave each container an eth0 and an address from docker0's subnet; @ifN names the other end of its cable.",
+        "zh": "Docker 给每个容器分配了一个 eth0 和 docker0 子网中的地址；@ifN 指出了这根“网线”另一端的编号。",
+    },
+    "checkpoint.C2.failed": {
+        "en": "A container lacks eth0@ifN or an address in docker0's subnet: is it running, on the default bridge?",
+        "zh": "有容器缺少 eth0@ifN，或没有 docker0 子网中的地址：它在运行吗？在默认网桥上吗？",
+    },
+    "checkpoint.C3.title": {
+        "en": "Each container's eth0 pairs with exactly one host veth on docker0, the indexes crossing over",
+        "zh": "每个容器的 eth0 都与主机上 docker0 中的一个 veth 成对，编号交叉对应",
+    },
+    "checkpoint.C3.passed": {
+        "en": "eth0@ifN in the container and vethX@ifM on the host name each other: the two ends of one veth pair, the host"
+        " end on docker0.",
+        "zh": "容器里的 eth0@ifN 和主机上的 vethX@ifM 互相指向对方：它们是同一个 veth-pair 的两端，主机一端接在 docker0 上。",
+    },
+    "checkpoint.C3.failed": {
+        "en": "A container's eth0 has no single host veth naming it back, or that veth is not on docker0.",
+        "zh": "有容器的 eth0 找不到唯一一个互相对应的主机 veth，或者那个 veth 不在 docker0 上。",
+    },
+    "checkpoint.C4.title": {
+        "en": "The number of lab veths on docker0 equals the number of running lab containers",
+        "zh": "docker0 上实验 veth 的数量等于运行中的实验容器数量",
+    },
+    "checkpoint.C4.passed": {
+        "en": "One container, one veth pair: every running container adds exactly one veth to docker0.",
+        "zh": "一个容器，一对 veth：每个运行中的容器恰好给 docker0 增加一个 veth。",
+    },
+    "checkpoint.C4.failed": {
+        "en": "The counts differ: a container is stopped, or a veth is left over or missing.",
+        "zh": "数量不一致：有容器停止了，或者有多余或缺失的 veth。",
+    },
+    "checkpoint.C5.title": {
+        "en": "The host reaches each container",
+        "zh": "主机能 ping 通每个容器",
+    },
+    "checkpoint.C5.passed": {
+        "en": "The host reaches each container's address through docker0 and the veth pair.",
+        "zh": "主机通过 docker0 和 veth-pair 到达每个容器的地址。",
+    },
+    "checkpoint.C5.failed": {
+        "en": "The host cannot reach a container: look at the failed cells below.",
+        "zh": "主机无法到达某个容器：请查看下面未通过的连通性单元。",
+    },
+    "checkpoint.C6.title": {
+        "en": "Each container reaches the host (docker0's address)",
+        "zh": "每个容器都能 ping 通主机（docker0 的地址）",
+    },
+    "checkpoint.C6.passed": {
+        "en": "Each container reaches its gateway, docker0's address on the host.",
+        "zh": "每个容器都能到达它的网关，即主机上 docker0 的地址。",
+    },
+    "checkpoint.C6.failed": {
+        "en": "A container cannot reach docker0's address: look at the failed cells below.",
+        "zh": "有容器无法到达 docker0 的地址：请查看下面未通过的连通性单元。",
+    },
+    "checkpoint.C7.title": {
+        "en": "Each container reaches the host's primary address (the lesson's 'outside')",
+        "zh": "每个容器都能 ping 通主机的主地址（课程中的“外界”）",
+    },
+    "checkpoint.C7.passed": {
+        "en": "Each container reaches beyond docker0: the host routes its traffic to the host's own primary address.",
+        "zh": "每个容器都能到达 docker0 之外：主机把它的流量路由到主机自己的主地址。",
+    },
+    "checkpoint.C7.failed": {
+        "en": "A container cannot reach the host's primary address: look at the failed cells below (forwarding, firewall?).",
+        "zh": "有容器无法到达主机的主地址：请查看下面未通过的连通性单元（转发？防火墙？）。",
+    },
+    "checkpoint.C8.title": {
+        "en": "The containers reach each other",
+        "zh": "容器之间能互相 ping 通",
+    },
+    "checkpoint.C8.passed": {
+        "en": "Containers on the same bridge reach each other: docker0 switches between their veths.",
+        "zh": "同一网桥上的容器可以互相到达：docker0 在它们的 veth 之间转发。",
+    },
+    "checkpoint.C8.failed": {
+        "en": "Two containers cannot reach each other: look at the failed cells below (inter-container traffic disabled?).",
+        "zh": "有两个容器无法互相到达：请查看下面未通过的连通性单元（容器间通信被禁用了？）。",
+    },
+    "checkpoint.C9.title": {
+        "en": "On the default bridge, a container cannot reach another by its name",
+        "zh": "在默认网桥上，容器无法通过名字访问另一个容器",
+    },
+    "checkpoint.C9.passed": {
+        "en": "A container on the default bridge cannot resolve another's name: docker0 offers no name service between"
+        " containers; they reach each other by address only.",
+        "zh": "默认网桥上的容器无法解析另一个容器的名字：docker0 不为容器之间提供名字解析，容器之间只能通过 IP 地址访问。",
+    },
+    "checkpoint.C9.failed": {
+        "en": "The name resolved on the default bridge: is there an /etc/hosts entry, a --link, or a DNS server answering for it?",
+        "zh": "在默认网桥上名字被解析了：是不是 /etc/hosts 里有这一项、用了 --link，或者有 DNS 服务器替它回答？",
+    },
+    "checkpoint.C10.title": {
+        "en": "With --link, the linking container reaches the linked one by name",
+        "zh": "使用 --link 后，发起链接的容器能通过名字访问被链接的容器",
+    },
+    "checkpoint.C10.passed": {
+        "en": "--link wrote the linked container's name and address into the caller's /etc/hosts, so its name resolves there.",
+        "zh": "--link 把被链接容器的名字和地址写进了发起者的 /etc/hosts，所以在发起者里这个名字可以解析。",
+    },
+    "checkpoint.C10.failed": {
+        "en": "The linking container cannot reach the linked one by name: was it started with --link, after the linked container?",
+        "zh": "发起链接的容器无法通过名字访问被链接的容器：它是用 --link 启动的吗？是在被链接容器之后启动的吗？",
+    },
+    "checkpoint.C11.title": {
+        "en": "--link is one-way: the linked container cannot resolve the linking one",
+        "zh": "--link 是单向的：被链接的容器无法解析发起链接的容器",
+    },
+    "checkpoint.C11.passed": {
+        "en": "Only the caller's hosts file was written: the other way round the name does not resolve. --link is legacy; a"
+        " custom network (the next chapter) gives names both ways.",
+        "zh": "只有发起者的 hosts 文件被修改：反过来这个名字无法解析。--link 已是过时的用法；自定义网络（下一章）让名字双向可用。",
+    },
+    "checkpoint.C11.failed": {
+        "en": "The linked container resolved the caller's name: were they linked both ways, or do they share a custom network?",
+        "zh": "被链接的容器解析到了发起者的名字：是不是互相都做了链接，或者它们在同一个自定义网络上？",
+    },
+    "checkpoint.C12.title": {
+        "en": "/etc/hosts shows how --link works: the caller's holds the linked container, the other's does not",
+        "zh": "/etc/hosts 揭示了 --link 的原理：发起者的文件里有被链接的容器，另一方的没有",
+    },
+    "checkpoint.C12.passed": {
+        "en": "--link writes the caller's /etc/hosts only: one line with the linked container's address and name.",
+        "zh": "--link 只修改发起者的 /etc/hosts：加入一行被链接容器的地址和名字。",
+    },
+    "checkpoint.C12.failed": {
+        "en": "The hosts files are not as --link leaves them: look at both containers' /etc/hosts.",
+        "zh": "hosts 文件不是 --link 留下的样子：请查看两个容器的 /etc/hosts。",
+    },
+    "checkpoint.C13.title": {
+        "en": "docker network create made a bridge br-<id> on the host, up, holding the gateway",
+        "zh": "docker network create 在主机上创建了一个网桥 br-<id>，处于开启状态，并持有网关地址",
+    },
+    "checkpoint.C13.passed": {
+        "en": "A custom network is a bridge of its own, named br- and the start of the network's id; its gateway is the"
+        " host's address on it.",
+        "zh": "自定义网络是一个独立的网桥，名字是 br- 加上网络 id 的开头；网关就是主机在这个网桥上的地址。",
+    },
+    "checkpoint.C13.failed": {
+        "en": "The custom network's bridge is missing, down, or not holding the gateway: look at docker network inspect and"
+        " ip addr on the host.",
+        "zh": "自定义网络的网桥不存在、处于关闭状态，或者没有网关地址：请查看 docker network inspect 和主机上的 ip addr。",
+    },
+    "checkpoint.C14.title": {
+        "en": "Each container of the custom network has an address in its subnet and a veth on its bridge",
+        "zh": "自定义网络中的每个容器都有该子网内的地址，并有一个接在该网桥上的 veth",
+    },
+    "checkpoint.C14.passed": {
+        "en": "The same veth pair as on docker0, only the host end is master br-<id>.",
+        "zh": "和 docker0 上一样是 veth-pair，只是主机一端的 master 是 br-<id>。",
+    },
+    "checkpoint.C14.failed": {
+        "en": "A container of the custom network has no address in its subnet, or its veth is not on its bridge.",
+        "zh": "自定义网络中有容器没有该子网内的地址，或者它的 veth 不在这个网桥上。",
+    },
+    "checkpoint.C15.title": {
+        "en": "On a custom network, containers reach each other by name",
+        "zh": "在自定义网络上，容器之间可以通过名字互相访问",
+    },
+    "checkpoint.C15.passed": {
+        "en": "Docker's embedded DNS answers for every container of a custom network, both ways: no --link needed.",
+        "zh": "Docker 内置的 DNS 为自定义网络中的每个容器应答，双向都可以：不需要 --link。",
+    },
+    "checkpoint.C15.failed": {
+        "en": "Two containers of the custom network cannot reach each other by name: look at the failed cells below.",
+        "zh": "自定义网络中有两个容器无法通过名字互相访问：请查看下面未通过的连通性单元。",
+    },
+    "checkpoint.C16.title": {
+        "en": "Their /etc/resolv.conf names Docker's embedded DNS, 127.0.0.11",
+        "zh": "它们的 /etc/resolv.conf 指向 Docker 内置 DNS 127.0.0.11",
+    },
+    "checkpoint.C16.passed": {
+        "en": "On a custom network a container asks 127.0.0.11, Docker's embedded DNS server, which knows its neighbours' names.",
+        "zh": "在自定义网络中，容器向 127.0.0.11（Docker 内置的 DNS 服务器）查询名字，它知道同一网络中其他容器的名字。",
+    },
+    "checkpoint.C16.failed": {
+        "en": "A container of the custom network does not ask 127.0.0.11: was it started on the network (--net)?",
+        "zh": "自定义网络中有容器没有使用 127.0.0.11：它是用 --net 启动在这个网络上的吗？",
+    },
+    "checkpoint.C17.title": {
+        "en": "A container on docker0 cannot reach a container on the custom network",
+        "zh": "docker0 上的容器无法访问自定义网络上的容器",
+    },
+    "checkpoint.C17.passed": {
+        "en": "Docker isolates its bridges from each other: different networks, no traffic between them, even by address.",
+        "zh": "Docker 会把不同的网桥相互隔离：不同网络之间即使用 IP 地址也不通。",
+    },
+    "checkpoint.C17.failed": {
+        "en": "A container on docker0 got a reply from the custom network: the bridges' isolation is off.",
+        "zh": "docker0 上的容器收到了自定义网络的回复：网桥之间的隔离被关闭了。",
+    },
+    "checkpoint.C18.title": {
+        "en": "docker network connect gave the container a second interface, each on its own bridge",
+        "zh": "docker network connect 给容器加了第二块网卡，两块网卡各接在自己的网桥上",
+    },
+    "checkpoint.C18.passed": {
+        "en": "One container, two veth pairs: eth0 on docker0, eth1 on the custom network's bridge.",
+        "zh": "一个容器，两对 veth：eth0 接在 docker0 上，eth1 接在自定义网络的网桥上。",
+    },
+    "checkpoint.C18.failed": {
+        "en": "The connected container does not have two interfaces each paired on its own bridge: was docker network connect run?",
+        "zh": "被连接的容器没有两块分别接在各自网桥上的网卡：执行过 docker network connect 吗？",
+    },
+    "checkpoint.C19.title": {
+        "en": "The connected container reaches a container of the custom network by name",
+        "zh": "被连接的容器能通过名字访问自定义网络上的容器",
+    },
+    "checkpoint.C19.passed": {
+        "en": "Connected to the network, the container asks its embedded DNS too: the network's names resolve.",
+        "zh": "连接到这个网络后，容器也能使用它的内置 DNS：网络中的名字可以解析。",
+    },
+    "checkpoint.C19.failed": {
+        "en": "The connected container cannot reach the custom network's container by name: look at the failed cell below.",
+        "zh": "被连接的容器无法通过名字访问自定义网络中的容器：请查看下面未通过的连通性单元。",
+    },
+    "checkpoint.C20.title": {
+        "en": "A container on docker0 only still cannot reach it",
+        "zh": "只在 docker0 上的容器仍然无法访问它",
+    },
+    "checkpoint.C20.passed": {
+        "en": "Connecting one container opens nothing for the others: a container on docker0 alone cannot even resolve the name.",
+        "zh": "连接一个容器不会为其他容器开放任何东西：只在 docker0 上的容器连名字都解析不了。",
+    },
+    "checkpoint.C20.failed": {
+        "en": "A container on docker0 only reached the custom network's container by name: is it connected too?",
+        "zh": "只在 docker0 上的容器通过名字访问到了自定义网络的容器：它是不是也被连接了？",
+    },
 }
 
 

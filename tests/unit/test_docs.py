@@ -72,8 +72,11 @@ def test_every_path_and_test_a_document_names_exists(path):
 
 def test_every_setting_of_every_role_is_in_the_settings_page():
     page = text(ROOT / "docs" / "settings.md")
-    # Not settings: another role's result (*_result), and what a role derives in its vars/ (lab_plan).
+    # Not settings: another role's result (*_result), what a role derives in its vars/ (lab_lock), and what
+    # the settings step keeps for the run (lab_plan).
     derived = {name for path in (ROOT / "roles").glob("*/vars/main.yml") for name in yaml.safe_load(path.read_text()) or {}}
+    for task in yaml.safe_load((ROOT / "roles" / "lab" / "tasks" / "settings.yml").read_text()):
+        derived.update(task.get("ansible.builtin.set_fact") or {})
     for spec in (ROOT / "roles").glob("*/meta/argument_specs.yml"):
         for entry in yaml.safe_load(spec.read_text())["argument_specs"].values():
             for name in entry.get("options") or {}:

@@ -1,0 +1,318 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""The checkpoints' judges: each a small function from what was seen on the machine (a
+vethlab_checkpoints.Seen) to (passed, detail parts), or, for a reachability checkpoint, to the
+cells it owns (each a source, a target by address or by name, and the result the lesson expects).
+The lessons' declarations (vethlab_lessons) name them, one line per checkpoint. Plain Python,
+standard library only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from .vethlab_texts import each_language, field, in_every_language, place
+
+HOST = "host"
+# Docker's embedded DNS server, which a container on a user network asks for names.
+EMBEDDED_DNS = "127.0.0.11"
+
+
+# --------------------------------------------------------------------------- judges
+
+
+def _in(cidr, network):
+    try:
+        return network is not None and ipaddress.ip_interface(cidr).ip in network
+    except ValueError:
+        return False
+
+
+def judge_bridge(_, seen):
+    detail = [("detail.bridge", {"bridge": seen.bridge, "addresses": ", ".join(seen.bridge_ipv4)})]
+    if not seen.bridge_ipv4:
+        detail = [("detail.bridge_no_address", {"bridge": seen.bridge})]
+    if seen.bridge_problems:
+        problems = each_language(lambda lang: ", ".join(field(p, "is", lang) for p in seen.bridge_problems))
+        detail = [("detail.bridge_problems", {"problems": problems, "detail": in_every_language(detail)})]
+    return seen.network is not None and not seen.bridge_problems, detail
+
+
+def judge_addresses(_, seen):
+    passed, detail = bool(seen.containers), []
+    for name in seen.containers:
+        eth0 = seen.interface(name)
+        if eth0 is None:
+            passed = False
+            why = "detail.not_running" if name not in seen.running else "detail.no_eth0_in_ip_addr"
+            detail.append(("detail.no_eth0", {"container": name, "why": in_every_language([(why, {})])}))
+            continue
+        inside = [cidr for cidr in eth0["ipv4"] if _in(cidr, seen.network)]
+        if eth0["peer_ifindex"] is None or not inside:
+            passed = False
+            addresses = ", ".join(eth0["ipv4"]) or in_every_language([("detail.no_ipv4", {})])
+            detail.append(
+                ("detail.eth0_outside", {"container": name, "header": eth0["header"], "addresses": addresses, "bridge": seen.bridge})
+            )
+        else:
+            detail.append(("detail.eth0_address", {"container": name, "header": eth0["header"], "address": inside[0]}))
+    return passed, detail or [("detail.no_container", {})]
+
+
+def judge_pairs(_, seen):
+    passed, detail = bool(seen.containers), []
+    for name in seen.containers:
+        if seen.interface(name) is None:
+            passed = False
+            detail.append(("detail.no_eth0", {"container": name, "why": in_every_language([("detail.no_eth0_in_ip_addr", {})])}))
+            continue
+        matches = seen.pairs_of(name)
+        if len(matches) != 1 or matches[0]["bridge"] != seen.bridge:
+            passed = False
+            if matches:
+                detail.append(("detail.pair_elsewhere", {"container": name, "interface": "eth0", "where": matches[0]["bridge"]}))
+            else:
+                detail.append(("detail.no_pair", {"container": name, "interface": "eth0"}))
+            continue
+        pair = matches[0]
+        detail.append(
+            (
+                "detail.pair",
+                {
+                    "container": name,
+                    "interface": "eth0",
+                    "peer": pair["container_peer_ifindex"],
+                    "veth": pair["host_interface"],
+                    "ifindex": pair["host_peer_ifindex"],
+                    "bridge": pair["bridge"],
+                },
+            )
+        )
+    return passed, detail or [("detail.no_container", {})]
+
+
+def judge_veth_count(_, seen):
+    pairs = seen.veths.get("pairs") or []
+    lab_veths = sorted(p["host_interface"] for p in pairs if p["container"] in seen.containers and p["bridge"] == seen.bridge)
+    running = [name for name in seen.containers if name in seen.running]
+    members = len(((seen.veths.get("bridges") or {}).get(seen.bridge) or {}).get("members") or [])
+    values = {
+        "count": len(lab_veths),
+        "bridge": seen.bridge,
+        "veths": ", ".join(lab_veths) or in_every_language([("detail.none", {})]),
+        "running": len(running),
+        "members": members,
+    }
+    return bool(running) and len(lab_veths) == len(running), [("detail.veth_count", values)]
+
+
+def judge_cells(checkpoint, seen):
+    """A reachability checkpoint: it passes when every cell it owns is as the lesson expects."""
+    mine = [cell for cell in seen.cells if cell.get("checkpoint") == checkpoint.id]
+    failed = [cell for cell in mine if not cell.get("passed")]
+    shown = failed or mine
+    if not shown:
+        return False, [("detail.no_cell", {})]
+    return bool(mine) and not failed, [("detail.cell", _cell_values(cell)) for cell in shown]
+
+
+def _cell_values(cell):
+    """A cell as a checkpoint's detail shows it: its way and its result (why it failed, when it did)."""
+    result = "why" if cell.get("why") else "detail"
+    return {
+        "source": each_language(lambda lang: place(cell["source"], lang)),
+        "target": each_language(lambda lang: place(cell["target"], lang)),
+        "address": " (%s)" % cell["address"] if cell.get("address") else "",
+        "result": each_language(lambda lang: field(cell, result, lang)),
+    }
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def cells_host_to_containers(seen):
+    return [
+        {"source": HOST, "target": name, "address": seen.eth0_address(name), "expected": "reachable"}
+        for name in seen.containers
+        if seen.eth0_address(name)
+    ]
+
+
+def cells_containers_to_bridge(seen):
+    if not seen.bridge_ipv4:
+        return []
+    address = seen.bridge_ipv4[0].split("/", 1)[0]
+    target = "host (%s)" % seen.bridge
+    return [
+        {"source": name, "target": target, "address": address, "expected": "reachable"}
+        for name in seen.containers
+        if seen.eth0_address(name)
+    ]
+
+
+def cells_containers_to_outside(seen):
+    if not seen.primary:
+        return []
+    return [
+        {"source": name, "target": "host (primary)", "address": seen.primary, "expected": "reachable"}
+        for name in seen.containers
+        if seen.eth0_address(name)
+    ]
+
+
+def cells_containers_to_each_other(seen):
+    return [
+        {"source": name, "target": other, "address": seen.eth0_address(other), "expected": "reachable"}
+        for name in seen.containers
+        for other in seen.containers
+        if other != name and seen.eth0_address(name) and seen.eth0_address(other)
+    ]
+
+
+def cells_name_on_the_default_bridge(seen):
+    """The course's first surprise: on the default bridge, a container's name does not resolve."""
+    if len(seen.containers) < 2 or not seen.eth0_address(seen.containers[1]):
+        return []
+    first, second = seen.containers[0], seen.containers[1]
+    return [{"source": second, "target": first, "name": first, "expected": "unresolved"}]
+
+
+def _linked(seen):
+    return bool(seen.link_container and seen.eth0_address(seen.link_container) and seen.eth0_address(seen.link_target))
+
+
+def cells_link_forward(seen):
+    """The linking container reaches the linked one by name."""
+    if not _linked(seen):
+        return []
+    return [{"source": seen.link_container, "target": seen.link_target, "name": seen.link_target, "expected": "reachable"}]
+
+
+def cells_link_back(seen):
+    """The linked container cannot resolve the linking one: --link is one-way."""
+    if not _linked(seen):
+        return []
+    return [{"source": seen.link_target, "target": seen.link_container, "name": seen.link_container, "expected": "unresolved"}]
+
+
+def judge_link_hosts(_, seen):
+    """--link writes the caller's /etc/hosts: alpine03's holds alpine02's address and name, alpine02's no alpine03."""
+    caller, target = seen.link_container, seen.link_target
+    address = seen.eth0_address(target)
+    theirs, ours = seen.file(caller, "/etc/hosts"), seen.file(target, "/etc/hosts")
+    if theirs is None or ours is None or address is None:
+        return False, [("detail.file_missing", {"container": caller if theirs is None else target, "path": "/etc/hosts"})]
+    lines = [line.split() for line in theirs.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    has_target = any(words[0] == address and target in words[1:] for words in lines)
+    back = any(seen.link_container in line.split()[1:] for line in ours.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    detail = [
+        ("detail.hosts_line" if has_target else "detail.hosts_no_line", {"container": caller, "name": target, "address": address}),
+        ("detail.hosts_line_back" if back else "detail.hosts_no_line_back", {"container": target, "name": caller}),
+    ]
+    return has_target and not back, detail
+
+
+def judge_custom_bridge(_, seen):
+    """docker network create made a bridge br-<id> on the host, up, holding the gateway."""
+    if not seen.custom:
+        return False, [("detail.no_network", {})]
+    name, gateway = seen.custom["name"], seen.custom["gateway"]
+    bridge = (seen.veths.get("bridges") or {}).get(seen.custom_bridge or "")
+    if bridge is None:
+        return False, [("detail.no_bridge_for_network", {"network": name, "bridge": seen.custom_bridge or "br-?"})]
+    holds = any(cidr.split("/", 1)[0] == gateway for cidr in bridge.get("ipv4") or [])
+    up = "UP" in (bridge.get("flags") or [])
+    values = {"network": name, "bridge": seen.custom_bridge, "addresses": ", ".join(bridge.get("ipv4") or []) or "-", "gateway": gateway}
+    return holds and up, [("detail.network_bridge" if holds and up else "detail.network_bridge_wrong", values)]
+
+
+def judge_custom_pairs(_, seen):
+    """Each container of the custom network: eth0 with an address in its subnet, paired with a veth on br-<id>."""
+    if not seen.custom or not seen.net_containers:
+        return False, [("detail.no_network", {})]
+    subnet = ipaddress.ip_network(seen.custom["subnet"])
+    passed, detail = True, []
+    for name in seen.net_containers:
+        eth0, pairs = seen.interface(name), seen.pairs_of(name)
+        inside = [cidr for cidr in (eth0 or {}).get("ipv4", []) if _in(cidr, subnet)]
+        if eth0 is None or not inside or len(pairs) != 1 or pairs[0]["bridge"] != seen.custom_bridge:
+            passed = False
+            where = pairs[0]["bridge"] if pairs else "-"
+            detail.append(
+                (
+                    "detail.net_pair_wrong",
+                    {"container": name, "subnet": str(subnet), "bridge": seen.custom_bridge or "br-?", "where": where},
+                )
+            )
+        else:
+            pair = pairs[0]
+            detail.append(
+                ("detail.net_pair", {"container": name, "address": inside[0], "veth": pair["host_interface"], "bridge": pair["bridge"]})
+            )
+    return passed, detail
+
+
+def cells_custom_by_name(seen):
+    if len(seen.net_containers) < 2:
+        return []
+    first, second = seen.net_containers[0], seen.net_containers[1]
+    return [
+        {"source": first, "target": second, "name": second, "expected": "reachable"},
+        {"source": second, "target": first, "name": first, "expected": "reachable"},
+    ]
+
+
+def judge_embedded_dns(_, seen):
+    """On a user network, a container asks Docker's embedded DNS server (127.0.0.11) for names."""
+    passed, detail = bool(seen.net_containers), []
+    for name in seen.net_containers:
+        text = seen.file(name, "/etc/resolv.conf")
+        servers = [line.split()[1] for line in (text or "").splitlines() if line.startswith("nameserver") and len(line.split()) > 1]
+        ok = EMBEDDED_DNS in servers
+        passed = passed and ok
+        detail.append(("detail.nameservers", {"container": name, "servers": ", ".join(servers) or "-"}))
+    return passed, detail or [("detail.no_network", {})]
+
+
+def cells_isolation(seen):
+    """A container on docker0 gets no reply from one on the custom network: Docker isolates the bridges."""
+    if len(seen.containers) < 2 or not seen.net_containers:
+        return []
+    source, target = seen.containers[1], seen.net_containers[0]
+    address = seen.eth0_address(target)
+    if not (address and seen.eth0_address(source)):
+        return []
+    return [{"source": source, "target": target, "address": address, "expected": "unreachable"}]
+
+
+def judge_two_interfaces(_, seen):
+    """Connected, the container has two interfaces, each one end of a veth pair on its own bridge."""
+    name = seen.connect
+    if not name or not seen.custom_bridge:
+        return False, [("detail.no_network", {})]
+    passed, detail = True, []
+    mine = [p for p in seen.veths.get("pairs") or [] if p["container"] == name]
+    for bridge in (seen.bridge, seen.custom_bridge):
+        pairs = [p for p in mine if p["bridge"] == bridge]
+        if len(pairs) != 1:
+            passed = False
+            detail.append(("detail.no_pair_on", {"container": name, "bridge": bridge}))
+            continue
+        pair = pairs[0]
+        interface = pair["container_interface"]
+        values = {"container": name, "interface": interface, "peer": pair["container_peer_ifindex"], "veth": pair["host_interface"]}
+        detail.append(("detail.pair", dict(values, ifindex=pair["host_peer_ifindex"], bridge=pair["bridge"])))
+    return passed, detail
+
+
+def cells_connected_by_name(seen):
+    if not (seen.connect and seen.net_containers):
+        return []
+    return [{"source": seen.connect, "target": seen.net_containers[0], "name": seen.net_containers[0], "expected": "reachable"}]
+
+
+def cells_not_connected_by_name(seen):
+    if len(seen.containers) < 2 or not seen.net_containers:
+        return []
+    source = seen.containers[1]
+    return [{"source": source, "target": seen.net_containers[0], "name": seen.net_containers[0], "expected": "unresolved"}]
