@@ -25,9 +25,11 @@ description:
     lab's report folder and prints the class summary (on standard error, after the play recap).
   - A lab run is a playbook with the report step (a play running the role C(lab_report)). It
     learns the class and the report folder from the C(lab_run) fact of the lab's settings step,
-    the verdict from the C(lab_checks) task, and the report from the C(lab_report_files) task. Any
-    other run (teardown, one step alone) has no verdict, so its machines are C(done), C(failed)
-    or C(unreachable) and no class report is written.
+    and each machine's verdict from the report step's data (the C(lab_verdict) fact: the path of
+    its lab.json and its content); it recognises no module and reads no report back from disk.
+    A machine the report step judged takes that verdict; one it did not judge takes the first
+    failure no rescue handled, else "no report". Any other run (teardown, one step alone) has no
+    verdict, so its machines are C(done), C(failed) or C(unreachable) and no class report is written.
   - When the environment variable VETHLAB_OUTCOMES_FILE names a file, it writes there, as JSON,
     the outcomes and the class summary (the C(vethlab) command reads it).
 """
@@ -41,7 +43,7 @@ from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
 
 from vethlab.module_utils.vethlab_texts import render
-from vethlab.report import DONE, FAILED, PASSED, UNREACHABLE, now, previous_summary, render_class_report, summary_lines
+from vethlab.report import DONE, FAILED, PASSED, UNREACHABLE, now, previous_summary, render_class_report, summary_lines, without_lab
 
 
 def goes_to_rescue(task):
@@ -58,10 +60,6 @@ def goes_to_rescue(task):
     return False
 
 
-def _action(result):
-    return (result._task.action or "").rsplit(".", 1)[-1]
-
-
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "aggregate"
@@ -74,8 +72,7 @@ class CallbackModule(CallbackBase):
         self._hosts = {}  # every host of the run, in the order first seen
         self._failures = {}  # host: the first failure no rescue handles {step, task, message}
         self._unreachable = {}  # host: the connection error
-        self._verdicts = {}  # host: {passed, failed: [checkpoint ids]} from lab_checks
-        self._reports = {}  # host: the lab.json written (or confirmed unchanged) in this run
+        self._verdicts = {}  # host: the report step's verdict {report, lab} (the lab_verdict fact)
         self._run = None  # the lab_run fact: {report_dir, class_hosts}
         self._judges = False  # the playbook has the report step: a lab run, with a class report
 
@@ -99,14 +96,9 @@ class CallbackModule(CallbackBase):
         run = (data.get("ansible_facts") or {}).get("lab_run")
         if isinstance(run, dict) and self._run is None:
             self._run = run
-        action = _action(result)
-        if action == "lab_checks" and "passed" in data:
-            failed = [c["id"] for c in data.get("checkpoints") or [] if not c.get("passed")]
-            self._verdicts[host] = {"passed": bool(data["passed"]), "failed": failed}
-        elif action == "lab_report_files":
-            paths = [path for path in (data.get("written") or []) + (data.get("unchanged") or []) if path.endswith("/lab.json")]
-            if paths:
-                self._reports[host] = paths[0]
+        verdict = (data.get("ansible_facts") or {}).get("lab_verdict")
+        if isinstance(verdict, dict) and isinstance(verdict.get("lab"), dict):
+            self._verdicts[host] = verdict  # the report step's data: {report: lab.json's path, lab: its content}
 
     def v2_runner_on_skipped(self, result):
         self._seen(result)
@@ -136,20 +128,23 @@ class CallbackModule(CallbackBase):
         """passed, failed or unreachable, with the reason a teacher reads (in English, and as message
         parts for the pages in other languages). Ansible's own stats say whether a failure stood (a
         rescued one does not count); this callback's records say why."""
-        report = self._reports.get(host)
-        verdict = self._verdicts.get(host)
-        record = {"status": PASSED, "reason_parts": [], "report": report, "step": "", "task": "", "message": ""}
+        verdict = self._verdicts.get(host) or {}
+        record = {"status": PASSED, "reason_parts": [], "report": verdict.get("report"), "lab": verdict.get("lab")}
+        record.update(step="", task="", message="")
         if host in self._unreachable or stats.dark.get(host):
             message = self._unreachable.get(host, "")
             record.update(status=UNREACHABLE, reason_parts=[("reason.unreachable", {"message": message})], message=message)
-        elif report and verdict and not verdict["passed"]:
-            record.update(status=FAILED, reason_parts=[("reason.checkpoints", {"ids": ", ".join(verdict["failed"])})])
+        elif verdict and not verdict["lab"].get("passed"):
+            # The report step judged the machine: its failed checkpoints are the outcome (the step's own
+            # failure that follows, on purpose, says the same).
+            failed = [c["id"] for c in verdict["lab"].get("checkpoints") or [] if not c.get("passed")]
+            record.update(status=FAILED, reason_parts=[("reason.checkpoints", {"ids": ", ".join(failed)})])
         elif stats.failures.get(host):
             failure = self._failures.get(host) or {"step": self._play, "task": "", "message": "a task failed"}
             record.update(status=FAILED, reason_parts=[("reason.step", failure)], **failure)
         elif not self._judging():
             record.update(status=DONE)  # not a lab run (teardown, a single step): no verdict
-        elif not (report and verdict):
+        elif not verdict:
             record.update(status=FAILED, reason_parts=[("reason.no_report", {})])
         record["reason"] = render(record["reason_parts"])
         return record
@@ -174,4 +169,4 @@ class CallbackModule(CallbackBase):
         path = os.environ.get("VETHLAB_OUTCOMES_FILE")
         if path:
             with open(path, "w", encoding="utf-8") as handle:
-                json.dump({"outcomes": outcomes, "summary": summary}, handle, indent=2)
+                json.dump({"outcomes": without_lab(outcomes), "summary": summary}, handle, indent=2)

@@ -24,8 +24,9 @@ description:
     host's firewall, or, for a name, DNS.
   - Commands are argument lists (C(docker exec NAME ping ...)), never shell strings; an address
     must be a literal IP address, a name a Docker container name.
-  - Changes nothing. It does not fail when a checkpoint fails; the caller decides, after the
-    report is written.
+  - Changes nothing in the lab; with O(unlock), it gives back the lab's lock this run took (a file
+    it removes). It does not fail when a checkpoint fails; the caller decides, after the report is
+    written.
 version_added: "0.1.0"
 author:
   - vethlab contributors
@@ -78,7 +79,7 @@ options:
 attributes:
   check_mode:
     support: full
-    description: Pings change nothing; check mode measures the same.
+    description: Pings change nothing; check mode measures the same and gives no lock back.
   diff_mode:
     support: none
     description: Nothing is changed.

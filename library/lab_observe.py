@@ -26,7 +26,7 @@ description:
   - Reads the host's IPv4 default route, and returns the host's primary address (the first IPv4
     address of the default route's interface) and all its IPv4 addresses.
   - Commands are argument lists, never shell strings; container names must be Docker names.
-  - Changes nothing.
+  - Changes nothing in the lab; with O(lock), it takes the lab's lock first (a file it writes).
 version_added: "0.1.0"
 author:
   - vethlab contributors

@@ -95,7 +95,8 @@ def load_machines(hosts: list[str], outcomes: dict, at: str, previous: dict | No
                 parts = [("reason.not_in_run_yet", {})]
             machine = {"status": NOT_IN_RUN, "reason_parts": parts, "at": None, "last": last, "lab": None, "report": None}
         else:
-            lab = _read_lab(outcome.get("report"))
+            # This run's data, as its report step gave it (the callback); lab.json when rendered again later.
+            lab = outcome["lab"] if outcome.get("lab") is not None else _read_lab(outcome.get("report"))
             parts = outcome.get("reason_parts") or ([{"en": outcome["reason"]}] if outcome.get("reason") else [])
             machine = {"status": outcome["status"], "reason_parts": parts, "at": at, "last": None, "lab": lab}
             machine["report"] = outcome.get("report") if lab else None
@@ -280,6 +281,11 @@ def previous_summary(report_dir: Path) -> dict | None:
         return None
 
 
+def without_lab(outcomes: dict) -> dict:
+    """The outcomes without each machine's data (its lab.json, which the outcome names)."""
+    return {host: {key: value for key, value in outcome.items() if key != "lab"} for host, outcome in outcomes.items()}
+
+
 def render_class_report(
     report_dir: Path, hosts: list[str], outcomes: dict, run: dict, previous: dict | None = None, languages: list[str] | tuple = ("en", "zh")
 ) -> dict:
@@ -315,7 +321,7 @@ def render_class_report(
     summary = {
         "run": run,
         "hosts": list(hosts),
-        "outcomes": outcomes,
+        "outcomes": without_lab(outcomes),
         "languages": languages,
         "machines": [{key: m[key] for key in fields} for m in machines],
         "counts": tally,
