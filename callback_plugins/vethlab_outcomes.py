@@ -25,8 +25,8 @@ description:
     lab's report folder and prints the class summary (on standard error, after the play recap).
   - A lab run is a playbook with the report step (a play running the role C(lab_report)). It
     learns the class and the report folder from the C(lab_run) fact of the lab's settings step,
-    and each machine's verdict from the report step's data (the C(lab_verdict) fact: the path of
-    its lab.json and its content); it recognises no module and reads no report back from disk.
+    and each machine's verdict from the report step's data (the C(lab_verdict) fact, with the path
+    of its lab.json and its content); it recognises no module and reads no report back from disk.
     A machine the report step judged takes that verdict; one it did not judge takes the first
     failure no rescue handled, else "no report". Any other run (teardown, one step alone) has no
     verdict, so its machines are C(done), C(failed) or C(unreachable) and no class report is written.

@@ -31,3 +31,14 @@ def test_the_callback_imports_in_a_fresh_interpreter():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "vethlab_outcomes"
+
+
+def test_the_callbacks_documentation_renders():
+    """Its DOCUMENTATION is YAML that ansible-doc renders (a stray ': ' once broke every playbook run)."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-doc"), "-t", "callback", "vethlab_outcomes"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "vethlab_outcomes" in done.stdout, done.stderr
