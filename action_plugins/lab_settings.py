@@ -159,6 +159,35 @@ def owner() -> dict:
     return {"run": "%s-%d-%s" % (controller, pid, started), "holder": "%s@%s" % (user, controller), "pid": pid, "controller": controller}
 
 
+def options_of(roles: list[str]) -> dict:
+    """Every setting the roles declare (a shared setting is declared by every role that reads it, alike)."""
+    options = {}
+    for role in roles:
+        for name, option in role_options(role).items():
+            options.setdefault(name, option)
+    return options
+
+
+def judge(settings: dict, options: dict) -> dict:
+    """The settings step's verdict on the settings given: failed with every problem named, or good, with
+    the run's plan. The action below gives it the user's settings; the tests call it in-process."""
+    problems = list(ArgumentSpecValidator(options).validate(settings, validate_role_argument_spec=True).error_messages)
+    for check in CHECKS:
+        problems.extend(check(settings))
+    if problems:
+        return {
+            "failed": True,
+            "problems": problems,
+            "msg": "Bad lab settings; nothing was changed: %s." % "; ".join(dict.fromkeys(problems)),
+        }
+    return {
+        "changed": False,
+        "msg": "The settings are good: %d checked." % len(settings),
+        "checked": sorted(settings),
+        "plan": run_plan(settings),
+    }
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(("roles",))
@@ -170,21 +199,10 @@ class ActionModule(ActionBase):
         if not isinstance(roles, list) or not roles:
             raise AnsibleActionFail("lab_settings: 'roles' must list the roles whose settings are checked")
         task_vars = task_vars or {}
-        options = {}
-        for role in roles:  # a shared setting is declared by every role that reads it, alike
-            for name, option in role_options(role).items():
-                options.setdefault(name, option)
-        settings = self._templar.template({name: task_vars[name] for name in options if name in task_vars})
-        problems = list(ArgumentSpecValidator(options).validate(settings, validate_role_argument_spec=True).error_messages)
-        for check in CHECKS:
-            problems.extend(check(settings))
-        if problems:
-            result.update(
-                failed=True, problems=problems, msg="Bad lab settings; nothing was changed: %s." % "; ".join(dict.fromkeys(problems))
-            )
-        else:
-            result.update(changed=False, msg="The settings are good: %d checked." % len(settings), checked=sorted(settings))
-            # The run's plan, computed once here and read by every step; the run's owner, whom the lab's lock on
-            # each machine names. Data, not facts: the settings step sets them for this run only (never cached).
-            result.update(plan=run_plan(settings), owner=owner())
+        options = options_of(roles)
+        result.update(judge(self._templar.template({name: task_vars[name] for name in options if name in task_vars}), options))
+        if not result.get("failed"):
+            # The run's plan (judge's), computed once here and read by every step; the run's owner, whom the lab's
+            # lock on each machine names. Data, not facts: the settings step sets them for this run only (never cached).
+            result["owner"] = owner()
         return result

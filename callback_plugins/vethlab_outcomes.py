@@ -25,7 +25,7 @@ description:
     lab's report folder and prints the class summary (on standard error, after the play recap).
   - A lab run is a playbook with the report step (a play running the role C(lab_report)). It
     learns the class and the report folder from the C(lab_run) fact of the lab's settings step,
-    and each machine's verdict from the report step's data (the C(lab_verdict) fact, with the path
+    and each machine's verdict from the report step's data (the C(lab_report_verdict) fact, with the path
     of its lab.json and its content); it recognises no module and reads no report back from disk.
     A machine the report step judged takes that verdict; one it did not judge takes the first
     failure no rescue handled, else "no report". Any other run (teardown, one step alone) has no
@@ -72,7 +72,7 @@ class CallbackModule(CallbackBase):
         self._hosts = {}  # every host of the run, in the order first seen
         self._failures = {}  # host: the first failure no rescue handles {step, task, message}
         self._unreachable = {}  # host: the connection error
-        self._verdicts = {}  # host: the report step's verdict {report, lab} (the lab_verdict fact)
+        self._verdicts = {}  # host: the report step's verdict {report, lab} (the lab_report_verdict fact)
         self._run = None  # the lab_run fact: {report_dir, class_hosts}
         self._judges = False  # the playbook has the report step: a lab run, with a class report
 
@@ -96,7 +96,7 @@ class CallbackModule(CallbackBase):
         run = (data.get("ansible_facts") or {}).get("lab_run")
         if isinstance(run, dict) and self._run is None:
             self._run = run
-        verdict = (data.get("ansible_facts") or {}).get("lab_verdict")
+        verdict = (data.get("ansible_facts") or {}).get("lab_report_verdict")
         if isinstance(verdict, dict) and isinstance(verdict.get("lab"), dict):
             self._verdicts[host] = verdict  # the report step's data: {report: lab.json's path, lab: its content}
 

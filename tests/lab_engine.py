@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from vethlab.module_utils.vethlab_busybox import find_static_busybox, import_changes, rootfs_tar
@@ -67,6 +69,39 @@ def cut_cable(container: str) -> None:
     subprocess.run(["nsenter", "-t", pid, "-n", "ip", "link", "set", "eth0", "down"], check=True)
 
 
+# The pid file of this host's own dockerd (the role's docker_engine_direct_pidfile, dockerd's default). The
+# simulated machines run their own dockerd, visible here too: a test stops only this one.
+ENGINE_PIDFILE = Path("/var/run/docker.pid")
+
+
+def host_engine_pid() -> int | None:
+    """The pid of this host's own dockerd, from its pid file, when that process is a running dockerd."""
+    try:
+        pid = int(ENGINE_PIDFILE.read_text().strip())
+        return pid if Path("/proc/%d/comm" % pid).read_text().strip() == "dockerd" else None
+    except (OSError, ValueError):
+        return None
+
+
+def stop_host_engine(sig: int = signal.SIGTERM, wait: float = 60) -> None:
+    """Stop this host's own dockerd (by its pid file), and wait until the process is gone."""
+    pid = host_engine_pid()
+    assert pid is not None, "this host's dockerd is not running (no live pid in %s)" % ENGINE_PIDFILE
+    os.kill(pid, sig)
+    deadline = time.monotonic() + wait
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid), "dockerd %d survived signal %d" % (pid, sig)
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie waiting for its parent does not)."""
+    try:
+        return Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def engine_available() -> bool:
     return shutil.which("docker") is not None and subprocess.run(("docker", "info"), capture_output=True).returncode == 0
 
@@ -118,9 +153,13 @@ def _ansible_playbook(argv, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def molecule(scenario: str, step: str, check: bool = True, timeout: int = 1200) -> subprocess.CompletedProcess:
+# For the runs that meet a machine which is down: SSH gives up after 3 s instead of ansible.cfg's 10.
+SHORT_SSH_TIMEOUT = {"ANSIBLE_TIMEOUT": "3"}
+
+
+def molecule(scenario: str, step: str, check: bool = True, timeout: int = 1200, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run one Molecule step of a scenario (Molecule calls ansible-config and pytest from PATH: the venv's)."""
-    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), NO_COLOR="1", ANSIBLE_FORCE_COLOR="0")
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), NO_COLOR="1", ANSIBLE_FORCE_COLOR="0", **(env or {}))
     done = subprocess.run(
         [str(BIN / "molecule"), step, "--scenario-name", scenario], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )

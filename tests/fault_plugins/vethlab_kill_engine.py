@@ -15,14 +15,20 @@ name: vethlab_kill_engine
 type: aggregate
 short_description: Test fault injection - kill dockerd before a named task
 description:
-  - Kills dockerd with SIGKILL before the task named by VETHLAB_KILL_ENGINE_AT (role prefix ignored).
+  - Kills this host's dockerd (the one its pid file names, never another dockerd on the machine) with SIGKILL
+    before the task named by VETHLAB_KILL_ENGINE_AT (role prefix ignored).
 """
 
 import os
-import subprocess
-import time
+import signal
+import sys
+from pathlib import Path
 
 from ansible.plugins.callback import CallbackBase
+
+# The tests' own helpers (this plugin is the tests', loaded by ansible-playbook from tests/fault_plugins/).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from lab_engine import stop_host_engine
 
 
 class CallbackModule(CallbackBase):
@@ -40,9 +46,4 @@ class CallbackModule(CallbackBase):
         if self._done or not self._target or task.get_name().split(" : ")[-1] != self._target:
             return
         self._done = True
-        subprocess.run(["pkill", "-KILL", "-x", "dockerd"], check=True)
-        for _ in range(100):
-            if subprocess.run(["pgrep", "-x", "dockerd"], capture_output=True).returncode != 0:
-                return
-            time.sleep(0.1)
-        raise RuntimeError("dockerd survived SIGKILL")
+        stop_host_engine(signal.SIGKILL, wait=10)

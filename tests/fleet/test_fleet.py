@@ -21,7 +21,7 @@ import pytest
 
 import lab_engine
 from chromium import rendered_dom, visible_text
-from lab_engine import BIN, ansible_playbook, docker, task_result
+from lab_engine import BIN, SHORT_SSH_TIMEOUT, ansible_playbook, docker, task_result
 
 pytestmark = [pytest.mark.engine, pytest.mark.fleet, pytest.mark.browser]
 
@@ -30,8 +30,8 @@ STUDENTS = ["student01", "student02", "student03"]
 JUDGED = "9"
 
 
-def molecule(step: str, check: bool = True) -> subprocess.CompletedProcess:
-    return lab_engine.molecule("fleet", step, check)
+def molecule(step: str, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
+    return lab_engine.molecule("fleet", step, check, env=env)
 
 
 def reports_dir() -> Path:
@@ -99,7 +99,7 @@ def test_reset_scope_all_wipes_a_machine_as_the_lesson_does_and_keeps_volumes(fl
 
 
 def vethlab(*argv: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")))
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), **SHORT_SSH_TIMEOUT)
     return subprocess.run([str(BIN / "vethlab"), *argv], env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -123,8 +123,8 @@ def test_a_limited_run_marks_the_others_not_in_this_run(fleet):
 
 
 def test_a_broken_machine_does_not_stop_the_class(fleet):
-    docker("stop", "-t", "0", "student03")
-    done = molecule("converge", check=False)
+    docker("stop", "-t", "0", "student03")  # a student's machine that is off
+    done = molecule("converge", check=False, env=SHORT_SSH_TIMEOUT)
     assert done.returncode != 0  # the run says a machine failed
     rows = {r["machine"]: r for r in csv.DictReader(io.StringIO((fleet / "class.csv").read_text()))}
     assert rows["student01"]["passed"] == rows["student02"]["passed"] == JUDGED
@@ -144,7 +144,7 @@ def test_a_broken_machine_does_not_stop_the_class(fleet):
 
 
 def test_the_vethlab_command_reports_the_broken_machine(fleet):
-    # Runs after the test above, which stopped student03.
+    docker("stop", "-t", "0", "student03")  # a student's machine that is off (stopped already, when the test above ran)
     done = vethlab("check", "-i", str(fleet.parent / "inventory"))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "2 of 3 machines passed." in done.stdout

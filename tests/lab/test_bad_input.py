@@ -1,14 +1,39 @@
-"""Bad settings stop lab.yml before anything on the host changes, with a message naming them."""
+"""Bad settings stop lab.yml before anything on the host changes, with a message naming them.
+
+Every case is judged in-process by the settings step's own code (action_plugins/lab_settings.py:
+the roles' specs, then the checks no spec can say); playbook runs show, for one case of each kind,
+that lab.yml stops there and the engine is unchanged."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 
 import pytest
 
+from conftest import ROOT
 from lab_engine import ansible_playbook, engine_state, task_result
 
-pytestmark = [pytest.mark.engine]
+# Every role whose settings lab.yml's settings step checks (roles/lab/tasks/settings.yml).
+ROLES = ["lab", "docker_engine", "lab_reset", "lab_image", "lab_containers", "lab_inspect", "lab_verify", "lab_report", "lab_teardown"]
+
+
+def settings_step():
+    spec = importlib.util.spec_from_file_location("lab_settings_in_process", ROOT / "action_plugins" / "lab_settings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_settings_step_checks_the_roles_it_names():
+    text = (ROOT / "roles" / "lab" / "tasks" / "settings.yml").read_text()
+    assert "roles: [%s]" % ", ".join(ROLES) in text
+
+
+def test_good_settings_pass_with_the_runs_plan():
+    step = settings_step()
+    verdict = step.judge({"lab_lessons": ["docker0"]}, step.options_of(ROLES))
+    assert not verdict.get("failed") and verdict["plan"]["lessons"] == ["docker0"]
 
 
 @pytest.mark.parametrize(
@@ -49,6 +74,25 @@ pytestmark = [pytest.mark.engine]
         ({"docker_engine_registry_mirrors": ["mirror.school.example"]}, '"mirror.school.example" is not an http or https URL'),
     ],
 )
+def test_bad_settings_are_refused_naming_them(settings, expected):
+    step = settings_step()
+    verdict = step.judge(settings, step.options_of(ROLES))
+    assert verdict["failed"] is True
+    assert verdict["msg"].startswith("Bad lab settings; nothing was changed:")
+    assert expected in verdict["msg"]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"lab_containers": ["alpine01", "a;rm -rf /"]}, 'lab_containers: "a;rm -rf /" is not a container name'),
+        (
+            {"lab_verify_ping_count": "many", "docker_engine_start": "sometimes"},
+            "value of docker_engine_start must be one of: auto, systemd, direct",
+        ),
+    ],
+)
 def test_bad_settings_change_nothing(settings, expected):
     before = engine_state()
     code, report, output = ansible_playbook("lab.yml", "-e", json.dumps(settings))
@@ -61,6 +105,7 @@ def test_bad_settings_change_nothing(settings, expected):
     assert engine_state() == before
 
 
+@pytest.mark.engine
 def test_a_shared_setting_of_the_wrong_type_changes_nothing():
     """The shared settings (role lab's) are checked by the settings step's own argument spec first."""
     before = engine_state()

@@ -17,6 +17,7 @@ from lab_engine import (
     docker,
     engine_available,
     engine_state,
+    stop_host_engine,
     sysfs_links,
     task_result,
 )
@@ -32,13 +33,9 @@ def test_a_stopped_engine_is_started_and_the_lab_passes(tmp_path):
     assert engine_available()
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
-    # Stop the engine the way a reboot or an admin would (no systemd here: the daemon itself).
-    subprocess.run(["pkill", "-x", "dockerd"], check=True)
-    for _ in range(120):
-        if not engine_available():
-            break
-        time.sleep(0.5)
-    assert not engine_available()  # the run starts while dockerd may still be shutting down
+    # Stop the engine the way a reboot or an admin would (no systemd here: the daemon itself, by its pid file).
+    stop_host_engine()
+    assert not engine_available()
     code, report, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
     assert task_result(report, "Start dockerd directly, logging to /var/log/dockerd.log")["changed"] is True

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from conftest import pair_tuples, pairs_from_truth
-from lab_engine import ansible_playbook, docker, engine_available, sysfs_links, task_result
+from lab_engine import ansible_playbook, docker, engine_available, host_engine_pid, sysfs_links, task_result
 
 pytestmark = [pytest.mark.engine]
 
@@ -145,13 +145,14 @@ def test_a_named_source_in_check_mode_on_this_machine_removes_nothing(first_run)
     assert first_run
     packages = ["dpkg-query", "-W", "-f", "${Package} ${Version} ${db:Status-Abbrev}\\n"]
     before = subprocess.run(packages, capture_output=True, text=True, check=True).stdout
-    engine = subprocess.run(["pgrep", "-x", "dockerd"], capture_output=True, text=True, check=True).stdout
+    engine = host_engine_pid()
+    assert engine is not None
     code, report, output = ansible_playbook("playbooks/docker_engine.yml", "--check", "-e", "docker_engine_source=docker-ce")
     assert code == 0, output
     said = task_result(report, SAY_ENGINE)["msg"]
     assert "Docker from docker-ce (docker-ce, docker-ce-cli, containerd.io), switching: would remove docker.io" in said
     assert subprocess.run(packages, capture_output=True, text=True, check=True).stdout == before
-    assert subprocess.run(["pgrep", "-x", "dockerd"], capture_output=True, text=True, check=True).stdout == engine
+    assert host_engine_pid() == engine
     code, report, output = ansible_playbook("playbooks/docker_engine.yml", "--check")
     assert code == 0, output
     assert "Docker from distro (docker.io), installed: kept" in task_result(report, SAY_ENGINE)["msg"]

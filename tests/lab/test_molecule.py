@@ -1,8 +1,9 @@
 """The Molecule scenario `default` on this machine, verified by pytest-testinfra.
 
-`molecule test` runs destroy, syntax, create, converge, idempotence, verify and destroy; its
-verifier (molecule/default/tests/test_lab.py) recomputes the checkpoints from the machine on its
-own. A machine that contradicts its lab.json (a cable cut after the converge) fails the verifier.
+The scenario's sequence - destroy, syntax, create, converge, idempotence, verify and destroy - runs
+once, step by step; its verifier (molecule/default/tests/test_lab.py) recomputes the checkpoints
+from the machine on its own. A machine that contradicts its lab.json (a cable cut after the
+converge) then fails the verifier.
 """
 
 from __future__ import annotations
@@ -21,28 +22,37 @@ def molecule(step: str) -> subprocess.CompletedProcess:
     return lab_engine.molecule("default", step, check=False, timeout=900)
 
 
-def test_molecule_default_scenario():
-    completed = molecule("test")
-    output = completed.stdout + completed.stderr
-    assert completed.returncode == 0, output[-6000:]
-    for step in ("converge", "idempotence", "verify"):
-        assert "%s: Executed: Successful" % step in output or "%s ➜" % step in output, step
-    assert "Executing Testinfra tests" in output and "11 passed" in output
-
-
-def test_the_verifier_fails_when_the_machine_contradicts_its_report():
+@pytest.fixture(scope="module")
+def scenario():
+    """The scenario's own sequence (molecule.yml's test_sequence), step by step, converged once for both
+    tests: each step's output, for the tests to read. Destroyed at the end."""
+    outputs = {}
     try:
-        for step in ("destroy", "create", "converge"):
+        for step in ("destroy", "syntax", "create", "converge", "idempotence", "verify"):
             done = molecule(step)
-            assert done.returncode == 0, (done.stdout + done.stderr)[-6000:]
-        assert molecule("verify").returncode == 0
-        cut_cable("alpine02")  # after the converge: lab.json still says every cell answered
-        done = molecule("verify")
-        output = done.stdout + done.stderr
-        assert done.returncode != 0, output[-6000:]
-        for checkpoint in ("C5", "C6", "C7", "C8"):
-            assert "localhost %s: lab.json says passed, the machine shows failed" % checkpoint in output, checkpoint
-        assert "lab.json says reachable, the verifier sees unreachable" in output  # its own pings of every cell
-        assert "5 failed, 6 passed" in output
+            outputs[step] = (done.returncode, done.stdout + done.stderr)
+            assert done.returncode == 0, (step, outputs[step][1][-6000:])
+        yield outputs
     finally:
         molecule("destroy")
+
+
+def test_molecule_default_scenario(scenario):
+    assert [step for step, (code, _) in scenario.items() if code != 0] == []
+    for step in ("converge", "idempotence", "verify"):
+        output = scenario[step][1]
+        assert "%s: Executed: Successful" % step in output or "%s ➜" % step in output, step
+    verify = scenario["verify"][1]
+    assert "Executing Testinfra tests" in verify and "11 passed" in verify
+
+
+def test_the_verifier_fails_when_the_machine_contradicts_its_report(scenario):
+    assert scenario["verify"][0] == 0
+    cut_cable("alpine02")  # after the converge: lab.json still says every cell answered
+    done = molecule("verify")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output[-6000:]
+    for checkpoint in ("C5", "C6", "C7", "C8"):
+        assert "localhost %s: lab.json says passed, the machine shows failed" % checkpoint in output, checkpoint
+    assert "lab.json says reachable, the verifier sees unreachable" in output  # its own pings of every cell
+    assert "5 failed, 6 passed" in output

@@ -16,6 +16,7 @@ import yaml
 from conftest import ROOT
 from lab_engine import BIN
 from vethlab.cli import build_parser
+from vethlab.module_utils import vethlab_lessons
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 PATH_ROOTS = ("roles", "playbooks", "module_utils", "library", "tests", "docs", "inventory", "scripts", "vethlab", "molecule")
@@ -82,6 +83,13 @@ def test_every_setting_of_every_role_is_in_the_settings_page():
             for name in entry.get("options") or {}:
                 if not (name.endswith("_result") or name in derived):
                     assert "`%s`" % name in page, "%s (%s) is not in docs/settings.md" % (name, spec)
+
+
+def test_the_lessons_settings_show_their_declared_defaults():
+    page = text(ROOT / "docs" / "settings.md")
+    for name, setting in vethlab_lessons.settings().items():
+        shown = "[%s]" % ", ".join(setting.default) if isinstance(setting.default, list) else str(setting.default)
+        assert "| `%s` | `%s` |" % (name, shown) in page, name
 
 
 @pytest.mark.parametrize(("path", "line"), commands(), ids=[line for _, line in commands()])
