@@ -39,7 +39,7 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Take the lab's lock (lab_lock is derived from the settings step's lab_run_owner, see roles/lab/vars)
+- name: Take the lab's lock (lab_lock is derived from the settings step's lab_this_run, see roles/lab/vars)
   lab_lock:
     path: "{{ lab_lock.path }}"
     run: "{{ lab_lock.run }}"
