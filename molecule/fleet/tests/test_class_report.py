@@ -17,8 +17,10 @@ STUDENTS = ["student01", "student02", "student03"]
 
 def test_every_machine_passed_every_checkpoint():
     rows = list(csv.DictReader((REPORTS / "class.csv").open(encoding="utf-8")))
-    judged = len(json.loads((REPORTS / "student01" / "lab.json").read_text(encoding="utf-8"))["checkpoints"])
-    assert judged == 9  # the docker0 lesson: C1-C9
+    lab = json.loads((REPORTS / "student01" / "lab.json").read_text(encoding="utf-8"))
+    judged = len(lab["checkpoints"])
+    # The lessons' own list of their checkpoints, each judged (the docker0 lesson's, here).
+    assert judged > 0 and [c["id"] for c in lab["checkpoints"]] == [cid for lesson in lab["lessons"] for cid in lesson["checkpoints"]]
     assert [(r["machine"], r["status"], r["passed"], r["failed"], r["problems"]) for r in rows] == [
         (name, "passed", str(judged), "0", "") for name in STUDENTS
     ]
