@@ -33,6 +33,16 @@ def load_library_module(name: str):
     return module
 
 
+def load_action_plugin(name: str):
+    """An action plugin of action_plugins/, imported here to call its functions in-process."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("vethlab_test_" + name, ROOT / "action_plugins" / (name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def read_fixture(*parts: str) -> str:
     return FIXTURES.joinpath(*parts).read_text(encoding="utf-8")
 

@@ -6,12 +6,11 @@ that lab.yml stops there and the engine is unchanged."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_action_plugin
 from lab_engine import ansible_playbook, engine_state, task_result
 
 # Every role whose settings lab.yml's settings step checks (roles/lab/tasks/settings.yml).
@@ -19,10 +18,7 @@ ROLES = ["lab", "docker_engine", "lab_reset", "lab_image", "lab_containers", "la
 
 
 def settings_step():
-    spec = importlib.util.spec_from_file_location("lab_settings_in_process", ROOT / "action_plugins" / "lab_settings.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_action_plugin("lab_settings")
 
 
 def test_the_settings_step_checks_the_roles_it_names():

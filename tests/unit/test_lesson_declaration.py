@@ -3,12 +3,11 @@ goes through the settings check, the plan and the judge like the course's own.""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
 
-from conftest import ROOT, load_captured
+from conftest import ROOT, load_action_plugin, load_captured
 from vethlab.module_utils import vethlab_lessons
 from vethlab.module_utils.vethlab_checkpoints import Seen, checkpoints, evaluate, ids, matrix
 from vethlab.module_utils.vethlab_lessons import Checkpoint, Lesson, Setting, plan
@@ -46,15 +45,8 @@ def probe():
     vethlab_lessons.unregister(PROBE.id, MESSAGES)
 
 
-def lab_settings():
-    spec = importlib.util.spec_from_file_location("lab_settings_under_test", ROOT / "action_plugins" / "lab_settings.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def problems(settings):
-    checks = lab_settings()
+    checks = load_action_plugin("lab_settings")
     return [problem for check in checks.CHECKS for problem in check(settings)]
 
 
