@@ -10,7 +10,7 @@ LAB_ARGS ?=
 # The Molecule scenario `make molecule` runs: default (this machine), fleet (a simulated class) or machines (a machine with Docker CE).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test molecule bench bench-fleet fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test suite molecule bench bench-fleet fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -56,8 +56,13 @@ lint: venv
 unit: venv
 	pytest -m "not engine and not browser and not fleet"
 
-test: venv engine test-deps lint
-	pytest
+# Lint runs beside the tests (make -j2); the tests that share this machine's engine run one at a time in
+# one pytest worker, the others in a second one (tests/conftest.py).
+test: venv engine test-deps
+	$(MAKE) --no-print-directory -j2 lint suite
+
+suite: venv
+	pytest -n 2 --dist loadgroup
 
 # Molecule calls ansible-config and pytest from PATH: the venv's, exported above.
 molecule: venv engine test-deps

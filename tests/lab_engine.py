@@ -24,7 +24,10 @@ BUSYBOX_IMAGE = "vethlab/busybox:test"
 BIN = Path(sys.executable).parent
 # Every run of the lab in the tests: the containers ask 127.0.0.1 for names, so that no name lookup
 # (the docker0 lesson's C9 asks for a name that must not resolve) leaves this machine.
-LOCAL_DNS = json.dumps({"lab_containers_dns": ["127.0.0.1"]})
+# Every lab run of the tests: no name lookup leaves the machine (DNS on the containers' loopback, where
+# nothing answers), and a ping that gets no reply gives up after 1 s instead of 2 (the cells that must
+# fail, and the cells a test breaks, wait for it).
+LAB_TEST_SETTINGS = json.dumps({"lab_containers_dns": ["127.0.0.1"], "lab_verify_ping_timeout": 1})
 
 
 def docker(*argv: str) -> str:
@@ -149,7 +152,7 @@ def _ansible_playbook(argv, env: dict) -> subprocess.CompletedProcess:
         **env,
     }
     return subprocess.run(
-        [str(BIN / "ansible-playbook"), "-e", LOCAL_DNS, *argv], cwd=ROOT, capture_output=True, text=True, env=environment
+        [str(BIN / "ansible-playbook"), "-e", LAB_TEST_SETTINGS, *argv], cwd=ROOT, capture_output=True, text=True, env=environment
     )
 
 

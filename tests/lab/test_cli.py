@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from lab_engine import BIN, LOCAL_DNS, ROOT, build_busybox_image, cut_cable, docker, engine_state
+from lab_engine import BIN, LAB_TEST_SETTINGS, ROOT, build_busybox_image, cut_cable, docker, engine_state
 
 pytestmark = [pytest.mark.engine]
 
@@ -27,7 +27,7 @@ NO_REGISTRY = "lab_image_name=127.0.0.1:9/vethlab/no-registry:latest"
 def vethlab(*argv: str, merged: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")))
     if argv[0] in ("up", "check"):
-        argv = (*argv, "-e", LOCAL_DNS)
+        argv = (*argv, "-e", LAB_TEST_SETTINGS)
     return subprocess.run(
         [VETHLAB, *argv],
         cwd="/",

@@ -113,8 +113,9 @@ KILL_POINTS = [
 
 @pytest.mark.parametrize(("step", "task"), KILL_POINTS, ids=[step.split()[0] for step, _ in KILL_POINTS])
 def test_an_engine_killed_during_a_run_is_named_and_the_next_run_converges(tmp_path, step, task):
-    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
-    assert code == 0, output
+    # An earlier run's report, which a run that dies must leave as it is.
+    (tmp_path / "localhost").mkdir()
+    (tmp_path / "localhost" / "lab.json").write_text('{"host": "localhost", "passed": true, "written_by": "an earlier run"}\n')
     before = (tmp_path / "localhost" / "lab.json").read_bytes()
     fault = {
         "ANSIBLE_CALLBACK_PLUGINS": "%s:%s" % (ROOT / "tests" / "fault_plugins", ROOT / "callback_plugins"),

@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from lab_engine import BIN, LOCAL_DNS, ROOT, build_busybox_image
+from lab_engine import BIN, LAB_TEST_SETTINGS, ROOT, build_busybox_image
 
 pytestmark = [pytest.mark.engine]
 
@@ -39,7 +39,7 @@ def test_ansible_navigator_runs_the_lab_and_writes_the_same_verdict(tmp_path):
             "--log-file",
             str(tmp_path / "navigator.log"),
             "-e",
-            LOCAL_DNS,
+            LAB_TEST_SETTINGS,
             "-e",
             "lab_image_source=busybox",
             "-e",

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from lab_engine import BIN, LOCAL_DNS, ROOT, ansible_playbook, build_busybox_image, docker, engine_state, task_result
+from lab_engine import BIN, LAB_TEST_SETTINGS, ROOT, ansible_playbook, build_busybox_image, docker, engine_state, task_result
 
 pytestmark = [pytest.mark.engine]
 
@@ -42,7 +42,7 @@ def test_two_fresh_runs_at_once_end_with_one_lab(tmp_path):
     env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "PATH": "%s:%s" % (BIN, os.environ["PATH"]), "ANSIBLE_NOCOLOR": "1"}
     runs = [
         subprocess.Popen(
-            [str(BIN / "ansible-playbook"), "-e", LOCAL_DNS, *lab_args(tmp_path / name), "-e", "lab_fresh=true"],
+            [str(BIN / "ansible-playbook"), "-e", LAB_TEST_SETTINGS, *lab_args(tmp_path / name), "-e", "lab_fresh=true"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
