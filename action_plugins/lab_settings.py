@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 import ipaddress
 import os
+import re
 import socket
 from pathlib import Path
 from urllib.parse import urlparse
@@ -23,7 +24,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from vethlab.module_utils import vethlab_lessons
-from vethlab.module_utils.vethlab_docker import is_container_name
+from vethlab.module_utils.vethlab_docker import IMAGE_REFERENCE, INTERFACE_NAME, LABEL_KEY, is_container_name
 from vethlab.module_utils.vethlab_lessons import ALL, names, network_problems, plan
 from vethlab.module_utils.vethlab_texts import LANGUAGES
 
@@ -123,6 +124,38 @@ def check_dns_and_languages(settings: dict) -> list[str]:
     return problems
 
 
+# The settings that reach a command, a template or a file name, each with the one pattern its values must match
+# (and what that is, for the message); values are passed as arguments or data, and this keeps them plain too.
+ABSOLUTE_PATH = re.compile(r"^/[^\x00-\x1f\x7f]*$")
+PLAIN_TEXT = re.compile(r"^[^\x00-\x1f\x7f]+$")
+HTTP_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~%/+-]*)?$")
+USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
+PATTERNS = {
+    "lab_label": (LABEL_KEY, "a Docker label key (lower-case letters and digits, parts joined by . _ or -)"),
+    "lab_image_label": (LABEL_KEY, "a Docker label key (lower-case letters and digits, parts joined by . _ or -)"),
+    "lab_image_name": (IMAGE_REFERENCE, "an image reference such as alpine:latest or registry.example:5000/alpine:3.20"),
+    "lab_image_busybox_name": (IMAGE_REFERENCE, "an image reference such as vethlab/busybox:latest"),
+    "lab_bridge": (INTERFACE_NAME, "a network interface name (letters, digits, _ . -, at most 15)"),
+    "lab_lock_path": (ABSOLUTE_PATH, "an absolute path"),
+    "docker_engine_direct_log": (ABSOLUTE_PATH, "an absolute path"),
+    "docker_engine_direct_pidfile": (ABSOLUTE_PATH, "an absolute path"),
+    "lab_report_dir": (PLAIN_TEXT, "a folder's path, with no control characters"),
+    "lab_image_archive": (PLAIN_TEXT, "a file's path, with no control characters"),
+    "docker_engine_repo_url": (HTTP_URL, "an http or https URL"),
+    "docker_engine_users": (USER_NAME, "a user name (lower-case letters, digits, _ and -)"),
+}
+
+
+def check_patterns(settings: dict) -> list[str]:
+    problems = []
+    for setting, (pattern, what) in PATTERNS.items():
+        values = settings.get(setting)
+        for value in values if isinstance(values, list) else [] if values in (None, "") else [values]:
+            if not isinstance(value, str) or not pattern.match(value):
+                problems.append("%s: %s is not %s" % (setting, _shown(value), what))
+    return problems
+
+
 def check_archive(settings: dict) -> list[str]:
     if settings.get("lab_image_source") != "archive":
         return []
@@ -134,7 +167,7 @@ def check_archive(settings: dict) -> list[str]:
     )
 
 
-CHECKS = (check_containers, check_lessons, check_plan, check_dns_and_languages, check_mirrors, check_archive)
+CHECKS = (check_containers, check_lessons, check_plan, check_patterns, check_dns_and_languages, check_mirrors, check_archive)
 
 
 def _shown(value) -> str:

@@ -137,7 +137,9 @@ def survey(runner, docker="docker", label="vethlab.lab", images=()):
     for name in images:
         if not isinstance(name, str) or not name or name.startswith("-") or any(ch.isspace() for ch in name):
             raise CollectError("image %r is not an image name" % (name,))
-    listing = [docker, "ps", "--all", "--format", '{{.Names}}\t{{.Label "%s"}}' % label]
+    # Every container's id; then its name and labels as Docker's JSON (the label is looked up as data,
+    # never written into a --format template, where a crafted label could make every container match).
+    listing = [docker, "ps", "--all", "--quiet", "--no-trunc"]
     argvs = [listing, [docker, "network", "ls", "--quiet"]] + ([[docker, "image", "inspect", *images]] if images else [])
     with ThreadPoolExecutor(max_workers=len(argvs)) as pool:
         results = list(pool.map(runner, argvs))
@@ -147,7 +149,13 @@ def survey(runner, docker="docker", label="vethlab.lab", images=()):
             if ENGINE_LOST.search(detail):
                 raise CollectError("the Docker engine does not answer: %s" % detail)
             raise CollectError("%s failed (exit %d): %s" % (" ".join(argv), rc, detail))
-    containers = [line.split("\t") + [""] * (1 - line.count("\t")) for line in results[0][1].splitlines() if line.strip()]
+    containers = []
+    container_ids = results[0][1].split()
+    if container_ids:
+        rc, out, err = runner([docker, "container", "inspect", *container_ids])
+        for found in json.loads(out) if out.strip().startswith("[") else []:  # a container removed meanwhile is left out
+            labels = (found.get("Config") or {}).get("Labels") or {}
+            containers.append([(found.get("Name") or "").lstrip("/"), labels.get(label, "")])
     network_ids = results[1][1].split()
     networks = []
     if network_ids:

@@ -25,6 +25,7 @@ CAPTURED = sorted(path.name for path in (FIXTURES / "captured").iterdir() if pat
 SHARES_THE_MACHINE = "machine"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items):
     for item in items:
         under_unit = Path(str(item.fspath)).parent.name == "unit"

@@ -68,6 +68,16 @@ def test_good_settings_pass_with_the_runs_plan():
             'docker_engine_registry_mirrors: "ftp://mirror.school.example" is not an http or https URL',
         ),
         ({"docker_engine_registry_mirrors": ["mirror.school.example"]}, '"mirror.school.example" is not an http or https URL'),
+        # Settings that reach a command, a template or a file name match one strict pattern each.
+        ({"lab_label": 'vethlab.lab"}}{{.Names'}, 'lab_label: "vethlab.lab\\"}}{{.Names" is not a Docker label key'),
+        ({"lab_label": "Vethlab Lab"}, 'lab_label: "Vethlab Lab" is not a Docker label key'),
+        ({"lab_image_name": "alpine; rm -rf /"}, 'lab_image_name: "alpine; rm -rf /" is not an image reference'),
+        ({"lab_image_busybox_name": "--privileged"}, 'lab_image_busybox_name: "--privileged" is not an image reference'),
+        ({"lab_bridge": "docker0 up"}, 'lab_bridge: "docker0 up" is not a network interface name'),
+        ({"lab_lock_path": "run/vethlab.lock"}, 'lab_lock_path: "run/vethlab.lock" is not an absolute path'),
+        ({"docker_engine_direct_pidfile": "/run/docker.pid\n/etc/passwd"}, "docker_engine_direct_pidfile: "),
+        ({"docker_engine_repo_url": "ftp://download.example"}, 'docker_engine_repo_url: "ftp://download.example" is not an http or https URL'),
+        ({"docker_engine_users": ["student", "Bad User"]}, 'docker_engine_users: "Bad User" is not a user name'),
     ],
 )
 def test_bad_settings_are_refused_naming_them(settings, expected):
@@ -87,6 +97,8 @@ def test_bad_settings_are_refused_naming_them(settings, expected):
             {"lab_verify_ping_count": "many", "docker_engine_start": "sometimes"},
             "value of docker_engine_start must be one of: auto, systemd, direct",
         ),
+        # A label with template syntax would have made every container look like the lab's to the reset.
+        ({"lab_label": '"}}{{.Names}}{{"'}, "lab_label: "),
     ],
 )
 def test_bad_settings_change_nothing(settings, expected):
