@@ -10,7 +10,7 @@ LAB_ARGS ?=
 # The Molecule scenario `make molecule` runs: default (this machine), fleet (a simulated class) or machines (a machine with Docker CE).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test suite molecule bench bench-fleet fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test tests-machine tests-alone molecule bench bench-fleet fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -56,13 +56,17 @@ lint: venv
 unit: venv
 	pytest -m "not engine and not browser and not fleet"
 
-# Lint runs beside the tests (make -j2); the tests that share this machine's engine run one at a time in
-# one pytest worker, the others in a second one (tests/conftest.py).
+# Three at once, each printing when it is done: lint; the tests that share this machine (its Docker engine,
+# its lab, the simulated machines: markers engine and fleet), one at a time; and all the others.
 test: venv engine test-deps
-	$(MAKE) --no-print-directory -j2 lint suite
+	@echo "lint, the tests that share this machine, and the other tests run side by side; each prints when it is done"
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint tests-machine tests-alone
 
-suite: venv
-	pytest -n 2 --dist loadgroup
+tests-machine: venv
+	pytest -m "engine or fleet"
+
+tests-alone: venv
+	pytest -m "not engine and not fleet"
 
 # Molecule calls ansible-config and pytest from PATH: the venv's, exported above.
 molecule: venv engine test-deps

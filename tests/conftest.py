@@ -18,21 +18,6 @@ if str(FIXTURES.parent) not in sys.path:
 CAPTURED = sorted(path.name for path in (FIXTURES / "captured").iterdir() if path.is_dir())
 
 
-# Tests that share this machine (its Docker engine, its lab containers, the fact cache of its
-# ansible-playbook runs, the simulated machines) run one at a time, in one xdist worker; the others
-# (tests/unit/ without the engine marker: parsing, judging, texts, docs, pages in Chromium) run beside
-# them in the other worker (`make test` runs pytest -n 2 --dist loadgroup).
-SHARES_THE_MACHINE = "machine"
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items):
-    for item in items:
-        under_unit = Path(str(item.fspath)).parent.name == "unit"
-        if not under_unit or item.get_closest_marker("engine") or item.get_closest_marker("fleet"):
-            item.add_marker(pytest.mark.xdist_group(SHARES_THE_MACHINE))
-
-
 def load_library_module(name: str):
     """A module of library/, imported here as Ansible runs it on a host: each module_utils/ file
     answers to ansible.module_utils.<name>, as AnsiballZ ships it (the same module objects as
