@@ -6,6 +6,7 @@ The logic is in module_utils/, shared with the modules."""
 
 from __future__ import annotations
 
+from vethlab.files import machine_folder
 from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_texts
 
 
@@ -43,6 +44,11 @@ def vethlab_image_ids(images, names):
     return ids
 
 
+def vethlab_machine_folder(host):
+    """A machine's report folder under the report folder (vethlab/files.py: readable, one of its own)."""
+    return machine_folder(host)
+
+
 def vethlab_say(key, lang="en", **params):
     """A sentence of vethlab_texts, in ``lang``."""
     return vethlab_texts.say(key, lang, **params)
@@ -66,6 +72,7 @@ class FilterModule:
             "vethlab_actions": vethlab_actions,
             "vethlab_image_ids": vethlab_image_ids,
             "vethlab_network_decisions": vethlab_network_decisions,
+            "vethlab_machine_folder": vethlab_machine_folder,
             "vethlab_say": vethlab_say,
             "vethlab_field": vethlab_field,
             "vethlab_place": vethlab_place,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jinja2
 
-from vethlab.files import write_if_changed
+from vethlab.files import machine_folder, write_if_changed
 from vethlab.module_utils.vethlab_checkpoints import IDS
 from vethlab.module_utils.vethlab_texts import LANGUAGES, field, place, render, say
 
@@ -51,16 +51,6 @@ def _natural(checkpoint_id: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", checkpoint_id))
 
 
-def safe_name(host: str, taken: set[str]) -> str:
-    """A file name for a host's page: letters, digits, dot, dash, underscore; unique."""
-    base = re.sub(r"^\.", "_", re.sub(r"[^A-Za-z0-9_.-]", "_", host))
-    name, number = base, 2
-    while name in taken:
-        name, number = "%s-%d" % (base, number), number + 1
-    taken.add(name)
-    return name
-
-
 def _read_lab(path: str | None) -> dict | None:
     if not path or not os.path.isfile(path):
         return None
@@ -82,7 +72,7 @@ def _previous_machines(previous: dict | None) -> dict:
 
 def load_machines(hosts: list[str], outcomes: dict, at: str, previous: dict | None = None) -> list[dict]:
     """One record per machine of the class, in inventory order, plus the hosts of this run outside it."""
-    machines, taken = [], set()
+    machines = []
     earlier = _previous_machines(previous)
     for host in list(hosts) + [host for host in outcomes if host not in hosts]:
         outcome = outcomes.get(host)
@@ -102,7 +92,7 @@ def load_machines(hosts: list[str], outcomes: dict, at: str, previous: dict | No
             machine["report"] = outcome.get("report") if lab else None
         machine["reason"] = render(machine["reason_parts"])
         machine["host"] = host
-        machine["page"] = safe_name(host, taken) + ".html"
+        machine["page"] = machine_folder(host) + ".html"
         machine["checkpoints"] = {c["id"]: c for c in (machine["lab"] or {}).get("checkpoints", [])}
         machines.append(machine)
     columns = checkpoint_columns(machines)

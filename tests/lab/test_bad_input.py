@@ -76,7 +76,10 @@ def test_good_settings_pass_with_the_runs_plan():
         ({"lab_bridge": "docker0 up"}, 'lab_bridge: "docker0 up" is not a network interface name'),
         ({"lab_lock_path": "run/vethlab.lock"}, 'lab_lock_path: "run/vethlab.lock" is not an absolute path'),
         ({"docker_engine_direct_pidfile": "/run/docker.pid\n/etc/passwd"}, "docker_engine_direct_pidfile: "),
-        ({"docker_engine_repo_url": "ftp://download.example"}, 'docker_engine_repo_url: "ftp://download.example" is not an http or https URL'),
+        (
+            {"docker_engine_repo_url": "ftp://download.example"},
+            'docker_engine_repo_url: "ftp://download.example" is not an http or https URL',
+        ),
         ({"docker_engine_users": ["student", "Bad User"]}, 'docker_engine_users: "Bad User" is not a user name'),
     ],
 )
