@@ -29,6 +29,7 @@ class Seen:
         self.plan = run_plan
         self.veths = observed.get("veths") or {}
         self.running = list(observed.get("running") or [])
+        self.states = observed.get("states") or {}
         self.health = observed.get("health") or {}
         self.files = observed.get("files") or {}
         self.bridge_problems = (observed.get("bridge_problems") or {}).get(bridge) or []
@@ -56,6 +57,16 @@ class Seen:
         """The container's IPv4 address on an interface (no prefix), when it runs and has one."""
         found = self.interface(container, name) if container in self.running else None
         return found["ipv4"][0].split("/", 1)[0] if found and found["ipv4"] else None
+
+    def not_running(self, lesson):
+        """The containers a lesson needs - its own and those of the lessons it needs - that do not run,
+        each with Docker's word for its state (exited, paused, created; missing when there is none)."""
+        wanted = set(vethlab_lessons.needed([lesson]))
+        return [
+            (entry["name"], self.states.get(entry["name"]) or "missing")
+            for entry in self.plan["containers"]
+            if entry["lesson"] in wanted and entry["name"] not in self.running
+        ]
 
     def file(self, container, path):
         """A file read in a running container, or None."""

@@ -91,7 +91,7 @@ def judge_pairs(_, seen):
     return passed, detail or [("detail.no_container", {})]
 
 
-def judge_veth_count(_, seen):
+def judge_veth_count(checkpoint, seen):
     pairs = seen.veths.get("pairs") or []
     lab_veths = sorted(p["host_interface"] for p in pairs if p["container"] in seen.containers and p["bridge"] == seen.bridge)
     running = [name for name in seen.containers if name in seen.running]
@@ -103,17 +103,25 @@ def judge_veth_count(_, seen):
         "running": len(running),
         "members": members,
     }
-    return bool(running) and len(lab_veths) == len(running), [("detail.veth_count", values)]
+    stopped = _stopped(seen.not_running(checkpoint.lesson))
+    return bool(running) and not stopped and len(lab_veths) == len(running), [*stopped, ("detail.veth_count", values)]
+
+
+def _stopped(containers):
+    """A detail for each container the checkpoint's lesson needs that does not run: such a checkpoint
+    fails, whatever else was seen (a stopped container's cells cannot be asked)."""
+    return [("detail.not_running_state", {"container": name, "state": state}) for name, state in containers]
 
 
 def judge_cells(checkpoint, seen):
     """A reachability checkpoint: it passes when every cell it owns is as the lesson expects."""
     mine = [cell for cell in seen.cells if cell.get("checkpoint") == checkpoint.id]
     failed = [cell for cell in mine if not cell.get("passed")]
+    stopped = _stopped(seen.not_running(checkpoint.lesson))
     shown = failed or mine
     if not shown:
-        return False, [("detail.no_cell", {})]
-    return bool(mine) and not failed, [("detail.cell", _cell_values(cell)) for cell in shown]
+        return False, stopped or [("detail.no_cell", {})]
+    return bool(mine) and not failed and not stopped, stopped + [("detail.cell", _cell_values(cell)) for cell in shown]
 
 
 def _cell_values(cell):

@@ -17,6 +17,10 @@ LANGUAGES = ("en", "zh")
 
 MESSAGES = {
     # ---------------------------------------------------------------- a ping and its result
+    "detail.not_running_state": {
+        "en": "{container} is {state}: the lesson needs it running",
+        "zh": "{container} 处于 {state} 状态：本节课需要它在运行",
+    },
     "ping.answered": {
         "en": "{answered} of {sent} echo requests answered",
         "zh": "发出 {sent} 个回显请求，收到 {answered} 个回复",

@@ -95,6 +95,14 @@ def test_lab_fresh_false_on_the_command_line_keeps_the_containers(first_run):
 def test_a_stopped_container_is_started_again(first_run):
     reports, _ = first_run
     docker("stop", "-t", "0", "alpine02")
+    # Check mode judges it where it stands: every checkpoint that needs alpine02 fails, naming its state.
+    code, _, output = lab(reports, "--check")
+    assert code == 2, output
+    checkpoints = {c["id"]: c for c in json.loads((reports / "localhost" / "lab.json").read_text())["checkpoints"]}
+    needing = [cid for cid in DOCKER0 if cid not in ("C1",)]
+    assert [cid for cid in DOCKER0 if not checkpoints[cid]["passed"]] == needing
+    for cid in needing:
+        assert cid in ("C2", "C3") or "alpine02 is exited: the lesson needs it running" in checkpoints[cid]["detail"], cid
     code, report, output = lab(reports)
     assert code == 0, output
     start = task_result(report, "Start the lab's containers")

@@ -104,12 +104,29 @@ def test_a_stopped_container_fails_c2_and_c3_naming_it(observed):
     del stopped["veths"]["containers"]["alpine02"]
     stopped["veths"]["pairs"] = [p for p in stopped["veths"]["pairs"] if p["container"] != "alpine02"]
     stopped["running"] = ["alpine01"]
+    stopped["states"] = {"alpine01": "running", "alpine02": "exited"}
     checkpoints = judged(stopped)
     assert not checkpoints["C2"]["passed"] and "alpine02: no eth0 (not running)" in checkpoints["C2"]["detail"]
     assert "alpine02：没有 eth0（没有运行）" in checkpoints["C2"]["i18n"]["zh"]["detail"]
     assert not checkpoints["C3"]["passed"] and "alpine02: no eth0" in checkpoints["C3"]["detail"]
-    assert checkpoints["C4"]["passed"]  # one veth, one running container
+    # A stopped container fails every checkpoint that needs it, naming its state (its cells cannot be
+    # asked: C4's count and the pings of C5-C9 would otherwise pass on what is left).
+    assert stopped["states"]["alpine02"] == "exited"
+    for cid in ("C4", *(c.id for c in CHECKPOINTS if c.lesson == "docker0" and c.cells)):
+        assert not checkpoints[cid]["passed"], cid
+        assert "alpine02 is exited: the lesson needs it running" in checkpoints[cid]["detail"], cid
+        assert "alpine02 处于 exited 状态：本节课需要它在运行" in checkpoints[cid]["i18n"]["zh"]["detail"], cid
+    assert checkpoints["C1"]["passed"]  # docker0 itself is fine
     assert checkpoints["C2"]["text"] == CHECKPOINTS[1].failed["en"]
+
+
+def test_a_paused_container_fails_the_checkpoints_that_need_it(observed):
+    paused = copy.deepcopy(observed)
+    paused["running"] = ["alpine01"]
+    paused["states"] = {"alpine01": "running", "alpine02": "paused"}
+    checkpoints = judged(paused)
+    assert not checkpoints["C4"]["passed"] and "alpine02 is paused" in checkpoints["C4"]["detail"]
+    assert not checkpoints["C5"]["passed"] and "alpine02 is paused" in checkpoints["C5"]["detail"]
 
 
 def test_an_unreachable_cell_fails_its_checkpoint_only_and_shows_why(observed):
