@@ -40,6 +40,9 @@ class Seen:
         self.custom = run_plan.get("network")
         found = (observed.get("networks") or {}).get((self.custom or {}).get("name")) or {}
         self.custom_bridge = found.get("bridge")
+        # Docker's own records, judged beside the kernel's: the custom network, and each container's links.
+        self.custom_record = found or None
+        self.inspected = observed.get("inspected") or {}
         self.connect = run_plan.get("connect")
         self.bridge = bridge
         self.bridge_ipv4 = ((self.veths.get("bridges") or {}).get(bridge) or {}).get("ipv4") or []
@@ -67,6 +70,11 @@ class Seen:
             for entry in self.plan["containers"]
             if entry["lesson"] in wanted and entry["name"] not in self.running
         ]
+
+    def links_of(self, container):
+        """The containers Docker recorded ``container`` as linked to (HostConfig.Links), or None when not inspected."""
+        view = self.inspected.get(container)
+        return None if view is None else list(view.get("links") or [])
 
     def file(self, container, path):
         """A file read in a running container, or None."""

@@ -69,7 +69,8 @@ def inspect_containers(containers, runner, docker="docker"):
 
 
 def inspect_networks(names, runner, docker="docker"):
-    """Name to each Docker network's id, its bridge on the host, subnet, gateway and labels (None when missing)."""
+    """Name to each Docker network's id, driver, bridge on the host, subnet, gateway, labels and the containers on
+    it with their addresses, as Docker records them (None when missing)."""
     found_by_name = {name: None for name in names}
     if not names:
         return found_by_name
@@ -84,10 +85,16 @@ def inspect_networks(names, runner, docker="docker"):
         if item.get("Name") in found_by_name:
             found_by_name[item["Name"]] = {
                 "id": item.get("Id") or "",
+                "driver": item.get("Driver") or "",
                 "bridge": bridge,
                 "subnet": config.get("Subnet"),
                 "gateway": config.get("Gateway"),
                 "labels": item.get("Labels") or {},
+                # Docker's record of the containers on it: name -> its address there (CIDR).
+                "containers": {
+                    (entry.get("Name") or "").lstrip("/"): entry.get("IPv4Address") or ""
+                    for entry in (item.get("Containers") or {}).values()
+                },
             }
     detail = (err or "").strip() or "no message"
     if rc != 0 and ENGINE_LOST.search(detail):

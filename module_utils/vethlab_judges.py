@@ -203,8 +203,33 @@ def cells_link_back(seen):
     return [{"source": seen.link_target, "target": seen.link_container, "name": seen.link_container, "expected": "unresolved"}]
 
 
+def _link_record(seen):
+    """Docker's record of --link (HostConfig.Links): the caller linked to the target, and not the other way."""
+    caller, target = seen.link_container, seen.link_target
+    forward, back = seen.links_of(caller), seen.links_of(target)
+    if forward is None or target not in forward:
+        return False, [("detail.link_not_recorded", {"container": caller, "name": target})]
+    if back and caller in back:
+        return False, [("detail.link_recorded_back", {"container": target, "name": caller})]
+    return True, [("detail.link_recorded", {"container": caller, "name": target})]
+
+
+def judge_link_cells(checkpoint, seen):
+    """A --link cell checkpoint: its cells as the lesson expects them, and Docker's record of the link agreeing."""
+    recorded, said = _link_record(seen)
+    passed, detail = judge_cells(checkpoint, seen)
+    return passed and recorded, (said if not recorded else []) + detail
+
+
 def judge_link_hosts(_, seen):
-    """--link writes the caller's /etc/hosts: alpine03's holds alpine02's address and name, alpine02's no alpine03."""
+    """--link writes the caller's /etc/hosts: alpine03's holds alpine02's address and name, alpine02's no alpine03;
+    and Docker recorded the link (HostConfig.Links): a hosts file edited by hand is not --link."""
+    recorded, said = _link_record(seen)
+    passed, detail = _link_hosts_files(seen)
+    return passed and recorded, said + detail
+
+
+def _link_hosts_files(seen):
     caller, target = seen.link_container, seen.link_target
     address = seen.eth0_address(target)
     theirs, ours = seen.file(caller, "/etc/hosts"), seen.file(target, "/etc/hosts")
@@ -227,11 +252,27 @@ def judge_custom_bridge(_, seen):
     name, gateway = seen.custom["name"], seen.custom["gateway"]
     bridge = (seen.veths.get("bridges") or {}).get(seen.custom_bridge or "")
     if bridge is None:
-        return False, [("detail.no_bridge_for_network", {"network": name, "bridge": seen.custom_bridge or "br-?"})]
+        return False, [
+            ("detail.no_bridge_for_network", {"network": name, "bridge": seen.custom_bridge or "br-?"}),
+            *_network_record(seen)[1],
+        ]
     holds = any(cidr.split("/", 1)[0] == gateway for cidr in bridge.get("ipv4") or [])
     up = "UP" in (bridge.get("flags") or [])
     values = {"network": name, "bridge": seen.custom_bridge, "addresses": ", ".join(bridge.get("ipv4") or []) or "-", "gateway": gateway}
-    return holds and up, [("detail.network_bridge" if holds and up else "detail.network_bridge_wrong", values)]
+    recorded, said = _network_record(seen)
+    return holds and up and recorded, [("detail.network_bridge" if holds and up else "detail.network_bridge_wrong", values), *said]
+
+
+def _network_record(seen):
+    """Docker's record of the custom network agrees with the lesson: a bridge network with the subnet and gateway asked."""
+    record, custom = seen.custom_record or {}, seen.custom
+    found = {"driver": record.get("driver") or "-", "subnet": record.get("subnet") or "-", "gateway": record.get("gateway") or "-"}
+    wanted = {"driver": "bridge", "subnet": custom["subnet"], "gateway": custom["gateway"]}
+    wrong = [key for key in ("driver", "subnet", "gateway") if str(found[key]) != str(wanted[key])]
+    if wrong:
+        mismatch = ", ".join("%s %s (the lesson: %s)" % (key, found[key], wanted[key]) for key in wrong)
+        return False, [("detail.network_record_wrong", {"network": custom["name"], "mismatch": mismatch})]
+    return True, [("detail.network_record", dict(found, network=custom["name"]))]
 
 
 def judge_custom_pairs(_, seen):
@@ -256,6 +297,13 @@ def judge_custom_pairs(_, seen):
             pair = pairs[0]
             detail.append(
                 ("detail.net_pair", {"container": name, "address": inside[0], "veth": pair["host_interface"], "bridge": pair["bridge"]})
+            )
+        # Docker's record of the network lists the container with the address the kernel shows.
+        recorded = ((seen.custom_record or {}).get("containers") or {}).get(name)
+        if recorded is None or (inside and recorded.split("/", 1)[0] != inside[0].split("/", 1)[0]):
+            passed = False
+            detail.append(
+                ("detail.net_member_not_recorded", {"container": name, "network": seen.custom["name"], "recorded": recorded or "-"})
             )
     return passed, detail
 

@@ -112,8 +112,8 @@ LESSONS = [
         links=(("docker0", 1),),
         files=("/etc/hosts", "/etc/resolv.conf"),
         checkpoints=(
-            C("C10", cells=judges.cells_link_forward),
-            C("C11", cells=judges.cells_link_back),
+            C("C10", judge=judges.judge_link_cells, cells=judges.cells_link_forward),
+            C("C11", judge=judges.judge_link_cells, cells=judges.cells_link_back),
             C("C12", judge=judges.judge_link_hosts),
         ),
     ),

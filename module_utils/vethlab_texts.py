@@ -21,6 +21,30 @@ MESSAGES = {
         "en": "{container} is {state}: the lesson needs it running",
         "zh": "{container} 处于 {state} 状态：本节课需要它在运行",
     },
+    "detail.link_recorded": {
+        "en": "Docker recorded {container} --link {name}",
+        "zh": "Docker 记录了 {container} --link {name}",
+    },
+    "detail.link_not_recorded": {
+        "en": "Docker has no --link from {container} to {name} (HostConfig.Links): a hosts line written by hand is not --link",
+        "zh": "Docker 没有记录 {container} 到 {name} 的 --link（HostConfig.Links）：手工写进 hosts 的一行不是 --link",
+    },
+    "detail.link_recorded_back": {
+        "en": "Docker recorded a --link from {container} back to {name}: the lesson's link is one-way",
+        "zh": "Docker 记录了从 {container} 反向到 {name} 的 --link：本节课的链接是单向的",
+    },
+    "detail.network_record": {
+        "en": "docker network inspect {network}: driver {driver}, subnet {subnet}, gateway {gateway}",
+        "zh": "docker network inspect {network}：驱动 {driver}，子网 {subnet}，网关 {gateway}",
+    },
+    "detail.network_record_wrong": {
+        "en": "docker network inspect {network} disagrees with the lesson: {mismatch}",
+        "zh": "docker network inspect {network} 与本节课不一致：{mismatch}",
+    },
+    "detail.net_member_not_recorded": {
+        "en": "Docker's record of {network} does not list {container} with the address its eth0 has (recorded: {recorded})",
+        "zh": "Docker 对 {network} 的记录里没有 {container} 及其 eth0 上的地址（记录为：{recorded}）",
+    },
     "ping.answered": {
         "en": "{answered} of {sent} echo requests answered",
         "zh": "发出 {sent} 个回显请求，收到 {answered} 个回复",

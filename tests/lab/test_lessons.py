@@ -123,6 +123,29 @@ def test_a_broken_connection_is_seen_as_a_name_that_does_not_resolve_and_repaire
     assert report(whole_unit)["passed"] is True
 
 
+def test_a_hand_made_link_container_without_link_fails_c10_to_c12_and_is_repaired(whole_unit):
+    """alpine03 started without --link, its /etc/hosts line written by hand: the pings by name answer as
+    --link would make them, but Docker's record (HostConfig.Links) has no link: C10-C12 fail, in check mode too."""
+    image = docker("inspect", "-f", "{{.Config.Image}}", "alpine03").strip()
+    address = docker("inspect", "-f", "{{.NetworkSettings.Networks.bridge.IPAddress}}", "alpine02").strip()
+    docker("rm", "-f", "alpine03")
+    docker("run", "-dit", "--name", "alpine03", "--label", "vethlab.lab=true", "--dns", "127.0.0.1", image)
+    docker("exec", "alpine03", "sh", "-c", 'echo "$1 alpine02" >> /etc/hosts', "sh", address)
+    before = engine_state()
+    code, _, output = lab(whole_unit, "--check")
+    assert code == 2, output
+    data = report(whole_unit)
+    checkpoints = {c["id"]: c for c in data["checkpoints"]}
+    assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C10", "C11", "C12"]
+    for cid in ("C10", "C11", "C12"):
+        assert "Docker has no --link from alpine03 to alpine02 (HostConfig.Links)" in checkpoints[cid]["detail"], cid
+        assert "Docker 没有记录 alpine03 到 alpine02 的 --link" in checkpoints[cid]["i18n"]["zh"]["detail"], cid
+    assert engine_state() == before
+    code, _, output = lab(whole_unit)
+    assert code == 0, output
+    assert report(whole_unit)["passed"] is True
+
+
 def test_both_languages_and_no_english_sentence_left_on_the_chinese_page(whole_unit):
     folder = whole_unit / "localhost"
     english, chinese = (folder / "lab.md").read_text(), (folder / "lab.zh.md").read_text()

@@ -9,7 +9,7 @@ import pytest
 from conftest import load_captured
 from vethlab.module_utils.vethlab_checkpoints import CHECKPOINTS, IDS, LESSON_TITLES, Seen, evaluate, matrix, of_lessons
 from vethlab.module_utils.vethlab_health import problem
-from vethlab.module_utils.vethlab_lessons import LESSONS, lesson
+from vethlab.module_utils.vethlab_lessons import LESSONS, lesson, plan
 from vethlab.module_utils.vethlab_pairing import pair_veths
 from vethlab.module_utils.vethlab_texts import LANGUAGES
 
@@ -54,7 +54,8 @@ def test_every_entry_is_whole_and_every_text_has_every_language():
     assert all(set(LESSON_TITLES[entry]) == set(LANGUAGES) for entry in ORDER)
     for checkpoint in CHECKPOINTS:
         assert checkpoint.lesson in ORDER
-        assert (checkpoint.cells is None) != (checkpoint.judge.__name__ == "judge_cells")
+        # A checkpoint with cells is judged by them (judge_cells, or a judge that adds Docker's record to them).
+        assert checkpoint.judge is not None and (checkpoint.cells is not None or checkpoint.judge.__name__ != "judge_cells")
         for texts in (checkpoint.title, checkpoint.passed, checkpoint.failed):
             assert set(texts) == set(LANGUAGES) and all(texts.values())
 
@@ -174,3 +175,58 @@ def test_a_veth_on_another_bridge_fails_c3_and_c4(observed):
 def test_only_the_lessons_asked_for_are_judged(observed):
     seen = Seen(observed, NAMES, primary="192.0.2.2")
     assert matrix(seen, []) == [] and evaluate(seen, []) == {"checkpoints": [], "lessons": [], "passed": False}
+
+
+# --------------------------------------------------------------------------- structure from Docker's record
+
+
+def linked(observed, links, hosts_line=True):
+    """The link lesson seen on the captured machine: alpine03 (the second container's interfaces, as
+    a stand-in) started with ``links`` (Docker's HostConfig.Links), its /etc/hosts with or without
+    the line --link writes; both of its cells answered as the lesson expects."""
+    veths = copy.deepcopy(observed["veths"])
+    veths["containers"]["alpine03"] = veths["containers"]["alpine02"]
+    run = plan(["link"], {"lab_containers": NAMES})
+    seen = Seen(dict(observed, veths=veths, running=[*NAMES, "alpine03"]), run, primary="192.0.2.2")
+    address = seen.eth0_address("alpine02")
+    hosts = "127.0.0.1\tlocalhost\n" + ("%s\talpine02 3f2c1d\n" % address if hosts_line else "")
+    seen.files = {"alpine03": {"/etc/hosts": hosts}, "alpine02": {"/etc/hosts": "127.0.0.1\tlocalhost\n"}}
+    seen.inspected = {"alpine03": {"links": links}, "alpine02": {"links": []}}
+    seen.cells = [dict(cell, observed=cell["expected"], passed=True, detail=ANSWERED) for cell in matrix(seen, ["link"])]
+    return {c["id"]: c for c in evaluate(seen, ["link"])["checkpoints"]}
+
+
+def test_link_passes_when_docker_recorded_it_and_the_hosts_file_agrees(observed):
+    checkpoints = linked(observed, ["alpine02"])
+    assert all(checkpoints[cid]["passed"] for cid in ("C10", "C11", "C12")), checkpoints
+    assert "Docker recorded alpine03 --link alpine02" in checkpoints["C12"]["detail"]
+
+
+def test_a_hosts_file_edited_by_hand_without_link_fails_c10_to_c12(observed):
+    checkpoints = linked(observed, [])
+    for cid in ("C10", "C11", "C12"):
+        assert not checkpoints[cid]["passed"], cid
+        assert "Docker has no --link from alpine03 to alpine02 (HostConfig.Links)" in checkpoints[cid]["detail"], cid
+        assert "Docker 没有记录 alpine03 到 alpine02 的 --link" in checkpoints[cid]["i18n"]["zh"]["detail"], cid
+
+
+def test_a_link_in_the_wrong_direction_fails(observed):
+    checkpoints = linked(observed, ["alpine02"])
+    assert checkpoints["C12"]["passed"]
+    veths = copy.deepcopy(observed["veths"])
+    veths["containers"]["alpine03"] = veths["containers"]["alpine02"]
+    seen = Seen(dict(observed, veths=veths, running=[*NAMES, "alpine03"]), plan(["link"], {"lab_containers": NAMES}))
+    seen.inspected = {"alpine03": {"links": []}, "alpine02": {"links": ["alpine03"]}}  # alpine02 --link alpine03
+    seen.files = {"alpine03": {"/etc/hosts": ""}, "alpine02": {"/etc/hosts": ""}}
+    c12 = {c["id"]: c for c in evaluate(seen, ["link"])["checkpoints"]}["C12"]
+    assert not c12["passed"] and "Docker has no --link from alpine03 to alpine02" in c12["detail"]
+
+
+def test_a_network_created_with_another_subnet_fails_c13_saying_which(observed):
+    run = plan(["network"], {"lab_containers": NAMES})
+    record = {"driver": "bridge", "bridge": "br-0123456789ab", "subnet": "10.9.0.0/24", "gateway": "10.9.0.1", "containers": {}}
+    seen = Seen(dict(observed, networks={"mynet": record}), run, primary="192.0.2.2")
+    c13 = {c["id"]: c for c in evaluate(seen, ["network"])["checkpoints"]}["C13"]
+    assert not c13["passed"]
+    assert "docker network inspect mynet disagrees with the lesson: subnet 10.9.0.0/24 (the lesson: 192.168.0.0/16)" in c13["detail"]
+    assert "与本节课不一致" in c13["i18n"]["zh"]["detail"]
