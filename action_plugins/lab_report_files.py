@@ -10,6 +10,7 @@ without starting a module on any host. Check mode reports what would change and 
 from __future__ import annotations
 
 import os
+import re
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.text.converters import to_bytes
@@ -20,7 +21,7 @@ from vethlab.files import write_if_changed
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("dest", "files", "mode"))
+    _VALID_ARGS = frozenset(("dest", "files", "mode", "stamp"))
     _requires_connection = False
 
     def run(self, tmp=None, task_vars=None):
@@ -32,17 +33,36 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("lab_report_files: 'dest' must name a folder on the controller")
         if not isinstance(files, dict) or not files:
             raise AnsibleActionFail("lab_report_files: 'files' must map file names to their content")
-        written, unchanged = [], []
+        try:
+            stamp = re.compile(self._task.args["stamp"], re.M) if self._task.args.get("stamp") else None
+        except re.error as error:
+            raise AnsibleActionFail("lab_report_files: 'stamp' is not a regular expression: %s" % error) from error
+        written, restamped, unchanged = [], [], []
         for name, content in files.items():
             if not isinstance(name, str) or os.path.basename(name) != name or name in ("", ".", ".."):
                 raise AnsibleActionFail("lab_report_files: %r is not a plain file name" % (name,))
             path = os.path.join(dest, name)
+            data = to_bytes(content if isinstance(content, str) else str(content))
+            only_stamp = stamp is not None and _without(stamp, _read(path)) == _without(stamp, data)
             try:
-                changed = write_if_changed(
-                    path, to_bytes(content if isinstance(content, str) else str(content)), mode, self._task.check_mode
-                )
+                changed = write_if_changed(path, data, mode, self._task.check_mode)
             except OSError as error:
                 raise AnsibleActionFail("lab_report_files: cannot write %s: %s" % (path, error)) from error
-            (written if changed else unchanged).append(path)
-        result.update(changed=bool(written), written=written, unchanged=unchanged)
+            (unchanged if not changed else restamped if only_stamp else written).append(path)
+        result.update(changed=bool(written), written=written, restamped=restamped, unchanged=unchanged)
         return result
+
+
+def _read(path):
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _without(stamp, data):
+    """The file's lines but its stamp's (None for a file that is not there)."""
+    if data is None:
+        return None
+    return [line for line in data.decode("utf-8", "replace").splitlines() if not stamp.match(line)]

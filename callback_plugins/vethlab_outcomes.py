@@ -42,8 +42,20 @@ from ansible import context
 from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
 
+from vethlab.files import machine_folder, write_if_changed
 from vethlab.module_utils.vethlab_texts import render
-from vethlab.report import DONE, FAILED, PASSED, UNREACHABLE, now, previous_summary, render_class_report, summary_lines, without_lab
+from vethlab.report import (
+    DONE,
+    FAILED,
+    PASSED,
+    UNREACHABLE,
+    now,
+    previous_summary,
+    render_class_report,
+    stopped_run_files,
+    summary_lines,
+    without_lab,
+)
 
 
 def goes_to_rescue(task):
@@ -73,6 +85,7 @@ class CallbackModule(CallbackBase):
         self._failures = {}  # host: the first failure no rescue handles {step, task, message}
         self._unreachable = {}  # host: the connection error
         self._verdicts = {}  # host: the report step's verdict {report, lab} (the lab_report_verdict fact)
+        self._run_ids = {}  # host: this run's id (the lab_this_run fact of the settings step)
         self._run = None  # the lab_run fact: {report_dir, class_hosts}
         self._judges = False  # the playbook has the report step: a lab run, with a class report
 
@@ -96,6 +109,9 @@ class CallbackModule(CallbackBase):
         run = (data.get("ansible_facts") or {}).get("lab_run")
         if isinstance(run, dict) and self._run is None:
             self._run = run
+        this_run = (data.get("ansible_facts") or {}).get("lab_this_run")
+        if isinstance(this_run, dict):
+            self._run_ids[host] = str(this_run.get("run") or "")
         verdict = (data.get("ansible_facts") or {}).get("lab_report_verdict")
         if isinstance(verdict, dict) and isinstance(verdict.get("lab"), dict):
             self._verdicts[host] = verdict  # the report step's data: {report: lab.json's path, lab: its content}
@@ -162,6 +178,12 @@ class CallbackModule(CallbackBase):
             }
             report_dir = Path(self._run["report_dir"])
             languages = self._run.get("languages") or ["en"]
+            # A machine whose run stopped before its report: its files say so, dated, never an earlier pass.
+            for host, outcome in outcomes.items():
+                if outcome["status"] in (FAILED, UNREACHABLE) and outcome.get("lab") is None:
+                    files = stopped_run_files(host, outcome, self._run_ids.get(host, ""), run["at"], languages)
+                    for name, content in files.items():
+                        write_if_changed(report_dir / machine_folder(host) / name, content.encode("utf-8"))
             summary = render_class_report(
                 report_dir, self._run.get("class_hosts") or hosts, outcomes, run, previous_summary(report_dir), languages
             )

@@ -29,6 +29,12 @@ options:
     description: Permissions of the files written.
     type: str
     default: "0644"
+  stamp:
+    description:
+      - A regular expression for the lines that only say which run wrote the file (its id and time).
+        A file whose other lines are the same is written again with the new stamp, but not counted as
+        changed - the report is dated, and a run that finds the same lab still changes nothing.
+    type: str
 attributes:
   check_mode:
     support: full
@@ -50,6 +56,11 @@ EXAMPLES = r"""
 RETURN = r"""
 written:
   description: The files written (would be written, in check mode).
+  returned: always
+  type: list
+  elements: str
+restamped:
+  description: The files written again only to carry this run's stamp (O(stamp)); not a change.
   returned: always
   type: list
   elements: str

@@ -186,6 +186,13 @@ MESSAGES = {
     },
     # ---------------------------------------------------------------- the words of the pages and the summary
     "page.title": {"en": "vethlab: {host} — {verdict}", "zh": "vethlab：{host} — {verdict}"},
+    # The page's stamp: which run judged the machine, and when (lab_report_stamp finds this line).
+    "page.run": {"en": "Run {id}, {at}.", "zh": "运行 {id}，{at}。"},
+    "page.run_stopped": {"en": "the run stopped before its report", "zh": "运行在写报告之前停止了"},
+    "page.stopped_before_report": {
+        "en": "This run stopped before its report: {reason}. No checkpoint was judged, and an earlier report is not shown as this run's.",
+        "zh": "本次运行在写报告之前就停止了：{reason}。没有判定任何检查点，也不会把以前的报告当作本次的结果。",
+    },
     "page.all_passed": {"en": "all checkpoints passed", "zh": "所有检查点都已通过"},
     "page.some_failed": {"en": "some checkpoints FAILED", "zh": "有检查点未通过"},
     "page.other_language": {"en": "English: {page}", "zh": "中文：{page}"},

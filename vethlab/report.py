@@ -271,6 +271,40 @@ def previous_summary(report_dir: Path) -> dict | None:
         return None
 
 
+def _md(value) -> str:
+    """A value as Markdown text that shows as it is (as lab.md.j2's text() does)."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("`", "'")
+
+
+def stopped_run_files(host: str, outcome: dict, run_id: str, at: str, languages) -> dict:
+    """lab.json and the student's pages of a machine whose run stopped before its report step (failed
+    at a step, or unreachable): dated, saying so, so that an earlier run's pass is never left in place."""
+    data = {
+        "host": host,
+        "passed": False,
+        "run_id": run_id,
+        "run_at": at,
+        "outcome": outcome["status"],
+        "stopped": {key: outcome.get(key) or "" for key in ("step", "task", "message")},
+        "reason": outcome.get("reason") or "",
+        "i18n": {lang: {"reason": render(outcome.get("reason_parts") or [], lang)} for lang in LANGUAGES if lang != "en"},
+        "checkpoints": [],
+    }
+    files = {"lab.json": json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"}
+    for lang in languages:
+        reason = render(outcome.get("reason_parts") or [], lang) or outcome.get("reason") or ""
+        lines = [
+            "# " + _md(say("page.title", lang, host=host, verdict=say("page.run_stopped", lang))),
+            "",
+            say("page.run", lang, id="`%s`" % _md(run_id), at=_md(shown_time(at))),
+            "",
+            _md(say("page.stopped_before_report", lang, reason=reason)),
+            "",
+        ]
+        files[page_name("lab", lang).replace(".html", ".md")] = "\n".join(lines)
+    return files
+
+
 def without_lab(outcomes: dict) -> dict:
     """The outcomes without each machine's data (its lab.json, which the outcome names)."""
     return {host: {key: value for key, value in outcome.items() if key != "lab"} for host, outcome in outcomes.items()}

@@ -113,10 +113,9 @@ KILL_POINTS = [
 
 @pytest.mark.parametrize(("step", "task"), KILL_POINTS, ids=[step.split()[0] for step, _ in KILL_POINTS])
 def test_an_engine_killed_during_a_run_is_named_and_the_next_run_converges(tmp_path, step, task):
-    # An earlier run's report, which a run that dies must leave as it is.
+    # An earlier run's passing report, which a run that dies must not leave in place.
     (tmp_path / "localhost").mkdir()
     (tmp_path / "localhost" / "lab.json").write_text('{"host": "localhost", "passed": true, "written_by": "an earlier run"}\n')
-    before = (tmp_path / "localhost" / "lab.json").read_bytes()
     fault = {
         "ANSIBLE_CALLBACK_PLUGINS": "%s:%s" % (ROOT / "tests" / "fault_plugins", ROOT / "callback_plugins"),
         "ANSIBLE_CALLBACKS_ENABLED": "vethlab_kill_engine",
@@ -128,8 +127,13 @@ def test_an_engine_killed_during_a_run_is_named_and_the_next_run_converges(tmp_p
     message = task_result(report, "Stop, saying why the step failed")["msg"]
     assert message.startswith('The Docker engine on localhost stopped answering during the step "%s", at the task "' % step), message
     assert "Run the lab again" in message
-    # The run stopped at the fault: no report was judged from a dead engine.
-    assert (tmp_path / "localhost" / "lab.json").read_bytes() == before
+    # The run stopped at the fault: no report was judged from a dead engine, and the machine's files say
+    # that this run stopped, where and why, dated - never the earlier pass.
+    stopped = json.loads((tmp_path / "localhost" / "lab.json").read_text())
+    assert stopped["passed"] is False and stopped["outcome"] == "failed" and stopped["checkpoints"] == []
+    assert stopped["stopped"]["message"] == message and stopped["run_id"] and stopped["run_at"]
+    assert "This run stopped before its report: failed at" in (tmp_path / "localhost" / "lab.md").read_text()
+    assert "本次运行在写报告之前就停止了" in (tmp_path / "localhost" / "lab.zh.md").read_text()
     code, report, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
     assert task_result(report, "Start dockerd directly, logging to /var/log/dockerd.log")["changed"] is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -68,14 +69,26 @@ def test_the_students_page_shows_the_pairs_crossing_over(first_run):
     assert "| C5 | host | alpine01 |" in page
 
 
+STAMP = re.compile(r'^(\s*"run_(at|id)": |Run `|运行 `)')
+
+
+def unstamped(folder):
+    """Each report file's lines but the run's stamp (its id and time)."""
+    return {path.name: [line for line in path.read_text().splitlines() if not STAMP.match(line)] for path in folder.iterdir()}
+
+
 def test_a_second_run_changes_nothing_and_rewrites_no_report(first_run):
+    """The same lab, judged again: nothing changes, and each report says only that this run judged it."""
     reports, _ = first_run
-    before = {path.name: path.read_bytes() for path in (reports / "localhost").iterdir()}
+    before, stamped = unstamped(reports / "localhost"), json.loads((reports / "localhost" / "lab.json").read_text())
     code, report, output = lab(reports)
     assert code == 0, output
     assert report["stats"]["localhost"]["changed"] == 0, output
-    after = {path.name: path.read_bytes() for path in (reports / "localhost").iterdir()}
-    assert after == before
+    assert unstamped(reports / "localhost") == before
+    again = json.loads((reports / "localhost" / "lab.json").read_text())
+    assert again["run_id"] and again["run_id"] != stamped["run_id"] and again["run_at"] >= stamped["run_at"]
+    for page in ("lab.md", "lab.zh.md"):
+        assert again["run_id"] in (reports / "localhost" / page).read_text(), page
 
 
 def test_check_mode_on_the_running_lab_changes_nothing(first_run):
