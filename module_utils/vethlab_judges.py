@@ -177,12 +177,19 @@ def cells_containers_to_each_other(seen):
     ]
 
 
+def _must_fail(cell, seen):
+    """A cell that must fail, with its control: its source (a container on docker0) must reach its own
+    gateway, docker0's address, in the same run - else the cell is error, not passed."""
+    gateway = seen.bridge_ipv4[0].split("/", 1)[0] if seen.bridge_ipv4 else None
+    return dict(cell, control=gateway) if gateway else cell
+
+
 def cells_name_on_the_default_bridge(seen):
     """The course's first surprise: on the default bridge, a container's name does not resolve."""
     if len(seen.containers) < 2 or not seen.eth0_address(seen.containers[1]):
         return []
     first, second = seen.containers[0], seen.containers[1]
-    return [{"source": second, "target": first, "name": first, "expected": "unresolved"}]
+    return [_must_fail({"source": second, "target": first, "name": first, "expected": "unresolved"}, seen)]
 
 
 def _linked(seen):
@@ -200,7 +207,9 @@ def cells_link_back(seen):
     """The linked container cannot resolve the linking one: --link is one-way."""
     if not _linked(seen):
         return []
-    return [{"source": seen.link_target, "target": seen.link_container, "name": seen.link_container, "expected": "unresolved"}]
+    return [
+        _must_fail({"source": seen.link_target, "target": seen.link_container, "name": seen.link_container, "expected": "unresolved"}, seen)
+    ]
 
 
 def _link_record(seen):
@@ -338,7 +347,7 @@ def cells_isolation(seen):
     address = seen.eth0_address(target)
     if not (address and seen.eth0_address(source)):
         return []
-    return [{"source": source, "target": target, "address": address, "expected": "unreachable"}]
+    return [_must_fail({"source": source, "target": target, "address": address, "expected": "unreachable"}, seen)]
 
 
 def judge_two_interfaces(_, seen):
@@ -371,4 +380,6 @@ def cells_not_connected_by_name(seen):
     if len(seen.containers) < 2 or not seen.net_containers:
         return []
     source = seen.containers[1]
-    return [{"source": source, "target": seen.net_containers[0], "name": seen.net_containers[0], "expected": "unresolved"}]
+    return [
+        _must_fail({"source": source, "target": seen.net_containers[0], "name": seen.net_containers[0], "expected": "unresolved"}, seen)
+    ]

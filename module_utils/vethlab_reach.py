@@ -5,9 +5,16 @@
 A cell goes from a source to a target. The source is ``host`` (ping runs on the lab host) or a
 container's name (ping runs in it through ``docker exec``). The target is pinged by its address
 (a literal IP address) or, to test name resolution, by a container's name. A cell expects one of
-three results and observes one: ``reachable`` (a reply), ``unreachable`` (no reply) or
-``unresolved`` (the name does not resolve), so "this must fail" is a result like any other and a
-DNS problem is never mistaken for a firewall one.
+three results - ``reachable`` (a reply), ``unreachable`` (no reply) or ``unresolved`` (the name
+does not resolve) - so "this must fail" is a result like any other and a DNS problem is never
+mistaken for a firewall one. It observes one of four: those three, or ``error`` - the probe could
+not run (no such container, paused, no ping, exec failed) - which never equals an expectation.
+
+A reply is proof and is never undone: a cell is reachable when any probe got one. A probe is
+repeated only to confirm a surprise - no reply where the lesson expects one - never to move a
+cell towards what it expects; each cell says how many probes its verdict rests on. A cell that
+must fail names a ``control``: an address its source must reach first (its own gateway). When the
+source cannot, the cell is ``error``: a source cut off from everything shows no isolation.
 
 Commands are argument lists, never shell strings; an address must be a literal IP address and a
 name a Docker container name, so nothing the user typed reaches a shell or is read as an option.
@@ -23,8 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from .vethlab_docker import ENGINE_LOST, is_container_name
 
 HOST = "host"
-REACHABLE, UNREACHABLE, UNRESOLVED = "reachable", "unreachable", "unresolved"
-RESULTS = (REACHABLE, UNREACHABLE, UNRESOLVED)
+REACHABLE, UNREACHABLE, UNRESOLVED, ERROR = "reachable", "unreachable", "unresolved", "error"
+RESULTS = (REACHABLE, UNREACHABLE, UNRESOLVED)  # what a cell may expect; ERROR is only ever observed
 # busybox: "2 packets transmitted, 2 packets received, 0% packet loss"
 # iputils: "2 packets transmitted, 2 received, 0% packet loss, time 1001ms"
 _SUMMARY = re.compile(r"(\d+) packets transmitted, (\d+) (?:packets )?received")
@@ -67,6 +74,11 @@ def validate_cell(cell, position):
         raise CellError("cell #%d: expected %r is not one of %s" % (position, expected, ", ".join(RESULTS)))
     normalised["expected"] = expected
     normalised["target"] = str(cell.get("target") or cell.get("name") or normalised["address"])
+    if cell.get("control") is not None:
+        try:
+            normalised["control"] = str(ipaddress.ip_address(str(cell["control"])))
+        except ValueError:
+            raise CellError("cell #%d: control %r is not an IP address" % (position, cell["control"])) from None
     return normalised
 
 
@@ -110,25 +122,41 @@ def observe(cell, rc, out, err):
     said = _last_line(rc, out, err)
     if cell.get("name") and _UNRESOLVED.search("%s\n%s" % (err or "", out or "")):
         return UNRESOLVED, [("ping.unresolved", {"name": cell["name"], "said": said})], None
-    return UNREACHABLE, [("ping.did_not_run", {"rc": rc, "said": said})], address
+    return ERROR, [("ping.did_not_run", {"rc": rc, "said": said})], address
+
+
+def _probe(cell, target, runner, count, timeout, host_ping):
+    rc, out, err = runner(ping_argv(cell["source"], target, count, timeout, host_ping))
+    if cell["source"] != HOST and received(out) is None and ENGINE_LOST.search("%s\n%s" % (err or "", out or "")):
+        said = "ping did not run (exit %d): %s" % (rc, _last_line(rc, out, err))
+        raise EngineLost("the Docker engine stopped answering: %s -> %s could not run ping (%s)" % (cell["source"], cell["target"], said))
+    return rc, out, err
 
 
 def ping_cell(cell, runner, count=1, timeout=2, attempts=2, host_ping=("ping",)):
-    """Ping one cell, again (at most ``attempts`` times) while it is not as expected; return the cell with its result."""
-    result = dict(cell)
+    """Ping one cell; return it with its result (``observed``, ``passed``, ``probes``: the pings its verdict
+    rests on). A cell that must fail first pings its ``control`` from its source; one whose source
+    cannot is ``error``. A probe is repeated (at most ``attempts`` times) only while no reply came
+    where one is expected; a reply, once seen, stands."""
+    result = dict(cell, probes=0)
+    if cell.get("control") and cell["expected"] != REACHABLE:
+        rc, out, err = _probe(cell, cell["control"], runner, 1, timeout, host_ping)
+        result["probes"] += 1
+        control = received(out)
+        if rc != 0 or not control or control[1] == 0:
+            said = _last_line(rc, out, err) if control is None else "no reply"
+            detail = [("cell.source_cut_off", {"source": cell["source"], "control": cell["control"], "said": said})]
+            result.update(observed=ERROR, detail_parts=detail, passed=False, control_failed=True)
+            return result
     for _ in range(max(1, attempts)):
-        rc, out, err = runner(ping_argv(cell["source"], cell["name"] or cell["address"], count, timeout, host_ping))
-        if cell["source"] != HOST and received(out) is None and ENGINE_LOST.search("%s\n%s" % (err or "", out or "")):
-            said = "ping did not run (exit %d): %s" % (rc, _last_line(rc, out, err))
-            raise EngineLost(
-                "the Docker engine stopped answering: %s -> %s could not run ping (%s)" % (cell["source"], cell["target"], said)
-            )
+        rc, out, err = _probe(cell, cell["name"] or cell["address"], runner, count, timeout, host_ping)
+        result["probes"] += 1
         observed, detail, address = observe(cell, rc, out, err)
         result.update(observed=observed, detail_parts=detail)
         if cell["name"] and address:
             result["address"] = address
-        if observed == cell["expected"]:
-            break
+        if not (observed == UNREACHABLE and cell["expected"] == REACHABLE):
+            break  # a reply, an answer as expected, or no answer at all (unresolved, error): nothing to confirm
     result["passed"] = result["observed"] == result["expected"]
     return result
 

@@ -57,6 +57,14 @@ MESSAGES = {
         "en": "ping did not run (exit {rc}): {said}",
         "zh": "ping 没有运行（退出码 {rc}）：{said}",
     },
+    "cell.source_cut_off": {
+        "en": "{source} cannot reach its own gateway {control} ({said}): a source cut off from everything shows nothing about this cell",
+        "zh": "{source} 连自己的网关 {control} 都无法到达（{said}）：一个与外界完全断开的源无法说明这个单元的任何事",
+    },
+    "cell.error": {
+        "en": "the probe could not run: look at the source container's state (docker ps -a, docker inspect)",
+        "zh": "探测无法运行：请查看源容器的状态（docker ps -a、docker inspect）",
+    },
     "cell.expected_unreachable_but_reachable": {
         "en": "it answered, but the lesson expects no reply here",
         "zh": "它回复了，但本节课预期这里没有回复",
@@ -294,6 +302,7 @@ MESSAGES = {
     "word.reachable": {"en": "reachable", "zh": "可达"},
     "word.unreachable": {"en": "unreachable", "zh": "不可达（无回复）"},
     "word.unresolved": {"en": "unresolved", "zh": "无法解析"},
+    "word.error": {"en": "error (the probe could not run)", "zh": "错误（探测无法运行）"},
     "word.passed": {"en": "passed", "zh": "通过"},
     "word.failed": {"en": "FAILED", "zh": "未通过"},
     "word.host": {"en": "host", "zh": "主机"},

@@ -12,12 +12,14 @@ given in every language the reports speak. Plain Python, standard library only.
 from __future__ import annotations
 
 from .vethlab_checkpoints import Seen, evaluate, matrix
-from .vethlab_reach import REACHABLE, UNREACHABLE, UNRESOLVED, run_matrix
+from .vethlab_reach import ERROR, REACHABLE, UNREACHABLE, UNRESOLVED, run_matrix
 from .vethlab_texts import each_language, field, localized
 
 
 def where_to_look(cell, health, bridge_problems):
     """For a cell that is not as expected: where the student should look, as message parts."""
+    if cell["observed"] == ERROR:
+        return [] if cell.get("control_failed") else [("cell.error", {})]
     if cell["observed"] == UNRESOLVED:
         return [("look.dns", {})]
     if cell["expected"] == UNRESOLVED:

@@ -158,8 +158,14 @@ def test_a_ping_that_did_not_run_says_why():
         lambda argv: (1, "", "Error response from daemon: No such container: alpine09"),
         attempts=1,
     )
-    assert cell["observed"] == "unreachable"
+    # A probe that could not run is an error - never "unreachable", which a cell that must fail would take for a pass.
+    assert cell["observed"] == "error" and cell["passed"] is False
     assert detail(cell) == "ping did not run (exit 1): Error response from daemon: No such container: alpine09"
+    (cell,) = run_matrix(
+        [{"source": "alpine09", "address": "172.17.0.9", "expected": "unreachable"}],
+        lambda argv: (1, "", "Error response from daemon: Container 3f2c is paused, unpause the container before exec"),
+    )
+    assert cell["observed"] == "error" and cell["passed"] is False and cell["probes"] == 1
 
 
 @pytest.mark.engine  # the host's ping, a host tool `make engine` installs
@@ -167,3 +173,35 @@ def test_real_pings_to_this_machine():
     # The only address pinged here is this machine's own loopback.
     (cell,) = run_matrix([{"source": "host", "address": "127.0.0.1"}], lambda argv: run(argv, timeout=10))
     assert cell["observed"] == "reachable" and detail(cell) == "1 of 1 echo requests answered"
+
+
+def scripted(*replies):
+    """A runner that answers each ping in turn: True a reply, False none."""
+    replies = list(replies)
+
+    def runner(argv):
+        got = replies.pop(0)
+        return (0 if got else 1), "1 packets transmitted, %d packets received\n" % int(got), ""
+
+    return runner
+
+
+def test_a_reply_stands_and_no_retry_moves_a_cell_towards_what_it_expects():
+    # Must fail, but it answered: a surprise a reply proves; no second probe gets to undo it.
+    (cell,) = run_matrix([{"source": "alpine02", "address": "172.18.0.2", "expected": "unreachable"}], scripted(True, False))
+    assert (cell["observed"], cell["passed"], cell["probes"]) == ("reachable", False, 1)
+    # Must fail, and no reply: as expected, on one probe - nothing to confirm.
+    (cell,) = run_matrix([{"source": "alpine02", "address": "172.18.0.2", "expected": "unreachable"}], scripted(False))
+    assert (cell["observed"], cell["passed"], cell["probes"]) == ("unreachable", True, 1)
+    # Must answer, and the first echo was lost: the surprise is confirmed - here the second probe answers.
+    (cell,) = run_matrix([{"source": "alpine02", "address": "172.17.0.1"}], scripted(False, True))
+    assert (cell["observed"], cell["passed"], cell["probes"]) == ("reachable", True, 2)
+
+
+def test_a_cell_that_must_fail_is_judged_only_from_a_source_that_reaches_its_gateway():
+    cell = {"source": "alpine02", "address": "172.18.0.2", "expected": "unreachable", "control": "172.17.0.1"}
+    (judged,) = run_matrix([cell], scripted(True, False))  # the gateway answers, the target does not
+    assert (judged["observed"], judged["passed"], judged["probes"]) == ("unreachable", True, 2)
+    (cut_off,) = run_matrix([cell], scripted(False))  # alpine02 reaches nothing: it shows no isolation
+    assert (cut_off["observed"], cut_off["passed"], cut_off["probes"], cut_off["control_failed"]) == ("error", False, 1, True)
+    assert render(cut_off["detail_parts"]).startswith("alpine02 cannot reach its own gateway 172.17.0.1 (no reply)")

@@ -77,11 +77,19 @@ def test_a_broken_container_is_named_in_each_of_its_cells(observed):
     silent = {("host", address), ("alpine02", "172.17.0.1"), ("alpine02", "192.0.2.2"), ("alpine01", address)}
     silent |= {("alpine02", pair["ipv4"][0].split("/")[0]) for pair in observed["veths"]["pairs"]}
     result = run(observed, answering(silent=silent))
-    failed = [cell for cell in result["reachability"] if not cell["passed"]]  # C9's name still does not resolve: it passes
-    assert len(failed) == 5 and all(
-        "alpine02: eth0 is down; a run of the lab without --check recreates it" in cell["why"] for cell in failed
+    failed = [cell for cell in result["reachability"] if not cell["passed"]]
+    # The five cells that go through alpine02, each naming the fault ...
+    through = [cell for cell in failed if cell["expected"] == "reachable"]
+    assert len(through) == 5 and all(
+        "alpine02: eth0 is down; a run of the lab without --check recreates it" in cell["why"] for cell in through
     )
-    assert all("alpine02：eth0 处于关闭（down）状态" in cell["i18n"]["zh"]["why"] for cell in failed)
+    assert all("alpine02：eth0 处于关闭（down）状态" in cell["i18n"]["zh"]["why"] for cell in through)
+    # ... and C9's must-fail cell from alpine02: its name "does not resolve" only because alpine02 is cut off,
+    # which is no proof of the lesson's reason: an error, not a pass.
+    (c9,) = [cell for cell in failed if cell["expected"] != "reachable"]
+    assert (c9["checkpoint"], c9["observed"], c9["control"]) == ("C9", "error", "172.17.0.1")
+    assert c9["why"].startswith("alpine02 cannot reach its own gateway 172.17.0.1")
+    assert "连自己的网关 172.17.0.1 都无法到达" in c9["i18n"]["zh"]["why"]
 
 
 def test_where_to_look_tells_a_dns_problem_from_a_firewall_and_an_unexpected_answer():
