@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from lab_engine import ansible_playbook, docker, engine_state, on_screen, task_result
+from lab_engine import ansible_playbook, cut_cable, docker, engine_state, on_screen, task_result
 from vethlab.module_utils.vethlab_checkpoints import ids
 
 pytestmark = [pytest.mark.engine]
@@ -144,6 +144,39 @@ def test_a_hand_made_link_container_without_link_fails_c10_to_c12_and_is_repaire
     code, _, output = lab(whole_unit)
     assert code == 0, output
     assert report(whole_unit)["passed"] is True
+
+
+def test_a_cut_off_source_makes_the_cells_that_must_fail_errors_not_passes(whole_unit):
+    """alpine02 cut off (eth0 down): its name lookups cannot leave and its pings get no reply, so every
+    cell that must fail from it would pass; each is judged only from a source that reaches its gateway."""
+    lab(whole_unit)  # a whole lab to break
+    cut_cable("alpine02")
+    code, _, output = lab(whole_unit, "--check")
+    assert code == 2, output
+    must_fail = [c for c in report(whole_unit)["reachability"] if c["source"] == "alpine02" and c["expected"] != "reachable"]
+    assert sorted(c["checkpoint"] for c in must_fail) == ["C11", "C17", "C20", "C9"]
+    for cell in must_fail:
+        assert (cell["observed"], cell["passed"]) == ("error", False), cell
+        assert cell["why"].startswith("alpine02 cannot reach its own gateway"), cell["why"]
+    code, _, output = lab(whole_unit)
+    assert code == 0, output
+
+
+def test_a_paused_source_is_an_error_and_fails_what_needs_it(whole_unit):
+    lab(whole_unit)
+    docker("pause", "alpine02")
+    try:
+        code, _, output = lab(whole_unit, "--check")
+        assert code == 2, output
+        data = report(whole_unit)
+        (c9,) = [c for c in data["reachability"] if c["checkpoint"] == "C9"]
+        assert c9["observed"] == "error" and not c9["passed"]
+        checkpoints = {c["id"]: c for c in data["checkpoints"]}
+        assert not checkpoints["C9"]["passed"] and "alpine02 is paused: the lesson needs it running" in checkpoints["C9"]["detail"]
+    finally:
+        docker("unpause", "alpine02")
+    code, _, output = lab(whole_unit)
+    assert code == 0, output
 
 
 def test_both_languages_and_no_english_sentence_left_on_the_chinese_page(whole_unit):
