@@ -185,6 +185,11 @@ host_primary_address:
   returned: success
   type: str
   sample: 192.168.10.128
+addresses:
+  description: Every IPv4 address (CIDR) of each running container, on every interface, lo included, as [interface, address].
+  returned: success
+  type: dict
+  sample: {alpine01: [[lo, 127.0.0.1/8], [eth0, 172.17.0.2/16]]}
 host_ipv4_addresses:
   description: Every IPv4 address of the host, without prefix length.
   returned: success

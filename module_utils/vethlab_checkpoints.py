@@ -30,6 +30,8 @@ class Seen:
         self.veths = observed.get("veths") or {}
         self.running = list(observed.get("running") or [])
         self.states = observed.get("states") or {}
+        self.addresses = observed.get("addresses") or {}
+        self.host_addresses = list(observed.get("host_ipv4_addresses") or [])
         self.health = observed.get("health") or {}
         self.files = observed.get("files") or {}
         self.bridge_problems = (observed.get("bridge_problems") or {}).get(bridge) or []
@@ -60,6 +62,16 @@ class Seen:
         """The container's IPv4 address on an interface (no prefix), when it runs and has one."""
         found = self.interface(container, name) if container in self.running else None
         return found["ipv4"][0].split("/", 1)[0] if found and found["ipv4"] else None
+
+    def own_addresses(self, source):
+        """Every IPv4 address of a cell's source itself: the host's, or the container's on every interface."""
+        if source == "host":
+            return set(self.host_addresses)
+        return {cidr.split("/", 1)[0] for _, cidr in self.addresses.get(source) or []}
+
+    def addresses_of(self, container):
+        """Every IPv4 address a container has (every interface but lo)."""
+        return {cidr.split("/", 1)[0] for iface, cidr in self.addresses.get(container) or [] if iface != "lo"}
 
     def not_running(self, lesson):
         """The containers a lesson needs - its own and those of the lessons it needs - that do not run,

@@ -42,6 +42,12 @@ def observe(containers, runner, networks=None, bridge="docker0", command=("ip", 
             result["survey"] = survey(runner, docker, everything.get("label") or "vethlab.lab", everything.get("images") or [])
             result["survey"]["addresses"] = [[iface.name, cidr] for iface in host for cidr in iface.ipv4]
         veths = pair_veths(result["host_output"], result["container_outputs"])
+        # Every IPv4 address each running container has, on every interface (lo included): a reply from an
+        # address of the source itself proves nothing (vethlab_verify).
+        addresses = {
+            name: [[iface.name, cidr] for iface in parse_ip_addr(output, name) for cidr in iface.ipv4]
+            for name, output in result["container_outputs"].items()
+        }
     except (CollectError, IpOutputError) as error:
         raise ObserveError(str(error)) from error
 
@@ -55,6 +61,7 @@ def observe(containers, runner, networks=None, bridge="docker0", command=("ip", 
     result.update(
         host_primary_address=primary,
         host_ipv4_addresses=every,
+        addresses=addresses,
         veths=veths,
         networks=found,
         plugged=plugged,

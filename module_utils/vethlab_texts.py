@@ -57,6 +57,14 @@ MESSAGES = {
         "en": "ping did not run (exit {rc}): {said}",
         "zh": "ping 没有运行（退出码 {rc}）：{said}",
     },
+    "cell.own_address": {
+        "en": "but {address} is an address of {source} itself (on lo: {lo}): the reply came from the source, not across the veth pair",
+        "zh": "但 {address} 是 {source} 自己的地址（lo 上：{lo}）：回复来自源自身，而不是经过 veth-pair",
+    },
+    "cell.resolved_elsewhere": {
+        "en": "but the name {name} resolved to {address}, which is not an address of {target} ({theirs})",
+        "zh": "但名字 {name} 解析到了 {address}，它不是 {target} 的地址（{theirs}）",
+    },
     "cell.source_cut_off": {
         "en": "{source} cannot reach its own gateway {control} ({said}): a source cut off from everything shows nothing about this cell",
         "zh": "{source} 连自己的网关 {control} 都无法到达（{said}）：一个与外界完全断开的源无法说明这个单元的任何事",

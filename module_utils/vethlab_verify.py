@@ -16,8 +16,27 @@ from .vethlab_reach import ERROR, REACHABLE, UNREACHABLE, UNRESOLVED, run_matrix
 from .vethlab_texts import each_language, field, localized
 
 
+def wrong_path(cell, seen):
+    """Why an answer did not come from where the lesson says, as message parts (empty: it did): the
+    address answered is the source's own (an address added to its lo), or a name resolved to an
+    address that is not its container's."""
+    address = cell.get("address")
+    if cell.get("observed") != REACHABLE or not address:
+        return []
+    if address in seen.own_addresses(cell["source"]):
+        extra = [cidr for iface, cidr in seen.addresses.get(cell["source"]) or [] if iface == "lo" and not cidr.startswith("127.")]
+        where = {"address": address, "source": cell["source"], "lo": ", ".join(extra) or "-"}
+        return [("cell.own_address", where)]
+    if cell.get("name") and seen.addresses_of(cell["target"]) and address not in seen.addresses_of(cell["target"]):
+        theirs = ", ".join(sorted(seen.addresses_of(cell["target"])))
+        return [("cell.resolved_elsewhere", {"name": cell["name"], "address": address, "target": cell["target"], "theirs": theirs})]
+    return []
+
+
 def where_to_look(cell, health, bridge_problems):
     """For a cell that is not as expected: where the student should look, as message parts."""
+    if cell.get("wrong_path"):
+        return []  # the detail says where the answer came from
     if cell["observed"] == ERROR:
         return [] if cell.get("control_failed") else [("cell.error", {})]
     if cell["observed"] == UNRESOLVED:
@@ -65,6 +84,10 @@ def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), cou
         matrix(seen, lessons), runner, count=count, timeout=timeout, attempts=attempts, workers=workers, host_ping=host_ping
     )
     every_bridge_problem = [p for problems in (observed.get("bridge_problems") or {}).values() for p in problems]
+    for cell in measured:
+        wrong = wrong_path(cell, seen)
+        if wrong:
+            cell.update(passed=False, wrong_path=True, detail_parts=cell["detail_parts"] + wrong)
     seen.cells = [explain(cell, seen.health, every_bridge_problem) for cell in measured]
     judged = evaluate(seen, lessons)
     return {

@@ -103,3 +103,29 @@ def test_where_to_look_tells_a_dns_problem_from_a_firewall_and_an_unexpected_ans
     bridge_down = problem("bridge_down", bridge="docker0")
     ((key, params),) = where_to_look(cell, {}, [bridge_down])
     assert key == "look.bridge" and params["problems"] == {"en": "docker0 is down", "zh": "docker0 处于关闭状态"}
+
+
+def test_a_reply_from_an_address_on_the_sources_own_lo_does_not_count(observed):
+    """ICMP to the host blocked, and 172.17.0.1 added to alpine01's lo: its "container -> host" ping is
+    answered by alpine01 itself. The cell fails, saying so."""
+    observed["addresses"] = {"alpine01": [["lo", "127.0.0.1/8"], ["lo", "172.17.0.1/32"], ["eth0", "172.17.0.2/16"]]}
+    blocked = {("alpine02", "172.17.0.1")}  # the real host does not answer: only alpine01's trick does
+    result = run(observed, answering(silent=blocked))
+    (c6,) = [c for c in result["checkpoints"] if c["id"] == "C6"]
+    assert not c6["passed"]
+    (tricked,) = [c for c in result["reachability"] if c["source"] == "alpine01" and c["address"] == "172.17.0.1"]
+    assert tricked["observed"] == "reachable" and not tricked["passed"] and tricked["wrong_path"]
+    assert "but 172.17.0.1 is an address of alpine01 itself (on lo: 172.17.0.1/32)" in tricked["why"]
+    assert "是 alpine01 自己的地址" in tricked["i18n"]["zh"]["why"]
+
+
+def test_a_name_that_resolves_to_another_address_does_not_count():
+    from vethlab.module_utils.vethlab_checkpoints import Seen
+    from vethlab.module_utils.vethlab_verify import wrong_path
+
+    seen = Seen({"addresses": {"alpine02": [["eth0", "172.17.0.3/16"]], "alpine03": [["eth0", "172.17.0.4/16"]]}}, NAMES)
+    cell = {"source": "alpine03", "target": "alpine02", "name": "alpine02", "address": "172.17.0.9", "observed": "reachable"}
+    assert wrong_path(cell, seen) == [
+        ("cell.resolved_elsewhere", {"name": "alpine02", "address": "172.17.0.9", "target": "alpine02", "theirs": "172.17.0.3"})
+    ]
+    assert wrong_path(dict(cell, address="172.17.0.3"), seen) == []
