@@ -227,6 +227,25 @@ def test_a_cut_cable_is_reported_cell_by_cell_and_check_mode_fails(tmp_path):
     assert code == 0, output
 
 
+def test_an_address_on_a_containers_lo_does_not_pass_container_to_host(tmp_path):
+    """docker0's address added to alpine01's lo: its pings to "the host" are answered by itself."""
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    gateway = json.loads((tmp_path / "localhost" / "lab.json").read_text())["bridge"]["ipv4"][0].split("/")[0]
+    pid = docker("inspect", "-f", "{{.State.Pid}}", "alpine01").strip()
+    subprocess.run(["nsenter", "-t", pid, "-n", "ip", "addr", "add", gateway + "/32", "dev", "lo"], check=True)
+    try:
+        code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path, "--check")
+        assert code == 2, output
+        data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
+        (cell,) = [c for c in data["reachability"] if c["checkpoint"] == "C6" and c["source"] == "alpine01"]
+        assert cell["observed"] == "reachable" and not cell["passed"]
+        assert "but %s is an address of alpine01 itself (on lo: %s/32)" % (gateway, gateway) in cell["why"]
+        assert not {c["id"]: c for c in data["checkpoints"]}["C6"]["passed"]
+    finally:
+        subprocess.run(["nsenter", "-t", pid, "-n", "ip", "addr", "del", gateway + "/32", "dev", "lo"], check=False)
+
+
 def cut_address(container):
     """`ip addr del` of eth0's IPv4 address, inside the container's network namespace."""
     pid = docker("inspect", "-f", "{{.State.Pid}}", container).strip()
