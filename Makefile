@@ -10,7 +10,7 @@ LAB_ARGS ?=
 # The Molecule scenario `make molecule` runs: default (this machine), fleet (a simulated class) or machines (a machine with Docker CE).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test tests-machine tests-alone molecule bench bench-fleet fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test tests-machine tests-classroom tests-lab tests-alone molecule bench bench-fleet fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -62,8 +62,17 @@ test: venv engine test-deps
 	@echo "lint, the tests that share this machine, and the other tests run side by side; each prints when it is done"
 	$(MAKE) --no-print-directory -j3 --output-sync=target lint tests-machine tests-alone
 
+# The tests that share this machine: the simulated classroom's scenarios (their machines are containers with
+# their own engine) beside the lab's own tests, then alone the few that stop or break this machine's engine.
 tests-machine: venv
-	pytest -m "engine or fleet"
+	$(MAKE) --no-print-directory -j2 --output-sync=target tests-classroom tests-lab
+	pytest -m "exclusive"
+
+tests-classroom: venv
+	pytest -m "fleet and not exclusive"
+
+tests-lab: venv
+	pytest -m "engine and not fleet and not exclusive"
 
 tests-alone: venv
 	pytest -m "not engine and not fleet"

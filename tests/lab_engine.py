@@ -55,9 +55,20 @@ def sysfs_links(container: str | None = None) -> dict[str, dict[str, int]]:
     return {name: {"ifindex": int(index), "iflink": int(link)} for name, index, link in (line.split() for line in out.splitlines())}
 
 
+# The simulated student machines are other machines: containers of this engine with this label, from these
+# images. make test runs their scenarios beside the lab's tests, so a snapshot of this machine leaves them out.
+SIMULATED_MACHINE_LABEL = "vethlab.fleet"
+SIMULATED_MACHINE_IMAGES = ("vethlab/student-node:", "vethlab/student-node-engine:")
+
+
 def engine_state() -> tuple[str, str]:
-    """Every container (id, name, state) and every image id: equal before and after means nothing changed."""
-    return docker("ps", "--all", "--format", "{{.ID}} {{.Names}} {{.State}}"), docker("images", "--all", "--quiet", "--no-trunc")
+    """Every container (id, name, state) and every image id of this machine's own (the simulated machines
+    left out): equal before and after means nothing changed."""
+    containers = docker("ps", "--all", "--format", '{{.ID}} {{.Names}} {{.State}} {{.Label "%s"}}' % SIMULATED_MACHINE_LABEL)
+    own = [line.rsplit(" ", 1)[0] for line in containers.splitlines() if not line.endswith(" true")]
+    images = docker("images", "--all", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}")
+    kept = sorted({line.split()[0] for line in images.splitlines() if not line.split()[-1].startswith(SIMULATED_MACHINE_IMAGES)})
+    return "\n".join(own), "\n".join(kept)
 
 
 def run(argv: list[str], env: dict | None = None, timeout: int = 30) -> tuple[int, str, str]:

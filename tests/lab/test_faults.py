@@ -29,6 +29,7 @@ def lab(*extra, env=None):
     return ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", *extra, env=env)
 
 
+@pytest.mark.exclusive
 def test_a_stopped_engine_is_started_and_the_lab_passes(tmp_path):
     assert engine_available()
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
@@ -42,6 +43,7 @@ def test_a_stopped_engine_is_started_and_the_lab_passes(tmp_path):
     assert json.loads((tmp_path / "localhost" / "lab.json").read_text())["passed"] is True
 
 
+@pytest.mark.exclusive
 def test_reset_scope_all_in_check_mode_lists_everything_and_removes_nothing(tmp_path):
     user = "vethlab-fault-user-container"
     docker("rm", "-f", user)
@@ -111,6 +113,7 @@ KILL_POINTS = [
 ]
 
 
+@pytest.mark.exclusive
 @pytest.mark.parametrize(("step", "task"), KILL_POINTS, ids=[step.split()[0] for step, _ in KILL_POINTS])
 def test_an_engine_killed_during_a_run_is_named_and_the_next_run_converges(tmp_path, step, task):
     # An earlier run's passing report, which a run that dies must not leave in place.
@@ -297,6 +300,7 @@ def test_a_fault_in_what_the_lab_owns_is_reported_by_check_and_repaired_by_a_rer
     assert result == 0 and report["stats"]["localhost"]["changed"] == 0, output
 
 
+@pytest.mark.exclusive
 def test_docker0_down_is_the_hosts_fault_reported_not_repaired(tmp_path):
     reports = ("-e", "lab_report_dir=%s" % tmp_path)
     assert lab(*reports)[0] == 0
