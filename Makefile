@@ -66,16 +66,16 @@ test: venv engine test-deps
 # their own engine) beside the lab's own tests, then alone the few that stop or break this machine's engine.
 tests-machine: venv
 	$(MAKE) --no-print-directory -j2 --output-sync=target tests-classroom tests-lab
-	pytest -m "exclusive"
+	pytest --durations=10 -m "exclusive"
 
 tests-classroom: venv
-	pytest -m "fleet and not exclusive"
+	pytest --durations=10 -m "fleet and not exclusive"
 
 tests-lab: venv
-	pytest -m "engine and not fleet and not exclusive"
+	pytest --durations=25 -m "engine and not fleet and not exclusive"
 
 tests-alone: venv
-	pytest -m "not engine and not fleet"
+	pytest --durations=10 -m "not engine and not fleet"
 
 # Molecule calls ansible-config and pytest from PATH: the venv's, exported above.
 molecule: venv engine test-deps
