@@ -56,9 +56,10 @@ def sysfs_links(container: str | None = None) -> dict[str, dict[str, int]]:
 
 
 # The simulated student machines are other machines: containers of this engine with this label, from these
-# images. make test runs their scenarios beside the lab's tests, so a snapshot of this machine leaves them out.
+# images (and the class's image, which their scenarios build on the controller under its own name and label).
+# make test runs their scenarios beside the lab's tests, so a snapshot of this machine leaves them out.
 SIMULATED_MACHINE_LABEL = "vethlab.fleet"
-SIMULATED_MACHINE_IMAGES = ("vethlab/student-node:", "vethlab/student-node-engine:")
+SIMULATED_MACHINE_IMAGES = ("vethlab/student-node:", "vethlab/student-node-engine:", "vethlab/busybox-class:")
 
 
 def engine_state() -> tuple[str, str]:
