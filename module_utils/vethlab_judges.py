@@ -235,7 +235,7 @@ def judge_link_hosts(_, seen):
     and Docker recorded the link (HostConfig.Links): a hosts file edited by hand is not --link."""
     recorded, said = _link_record(seen)
     passed, detail = _link_hosts_files(seen)
-    return passed and recorded, said + detail
+    return passed and recorded, detail + said
 
 
 def _link_hosts_files(seen):

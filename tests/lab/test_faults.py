@@ -207,24 +207,22 @@ def test_a_cut_cable_is_reported_cell_by_cell_and_check_mode_fails(tmp_path):
     assert code == 2, output
     data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
     assert data["passed"] is False
-    failed = {(c["source"], c["target"]) for c in data["reachability"] if not c["as_expected"]}
-    involving = {
-        (c["source"], c["target"])
-        for c in data["reachability"]
-        if "alpine02" in (c["source"], c["target"]) and c["expected"] == "reachable"
-    }
+    reachable = [c for c in data["reachability"] if c["expected"] == "reachable"]
+    failed = {(c["source"], c["target"]) for c in reachable if not c["as_expected"]}
+    involving = {(c["source"], c["target"]) for c in reachable if "alpine02" in (c["source"], c["target"])}
     assert failed == involving and len(failed) == 5  # host->02, 02->docker0, 02->outside, 01->02, 02->01
     assert all(c["detail"] for c in data["reachability"] if not c["as_expected"])
     assert all(
-        "alpine02: eth0 is down; a run of the lab without --check recreates it" in c["why"]
-        for c in data["reachability"]
-        if not c["as_expected"]
+        "alpine02: eth0 is down; a run of the lab without --check recreates it" in c["why"] for c in reachable if not c["as_expected"]
     )
-    assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C5", "C6", "C7", "C8"]
+    # C9's cell from alpine02, which must fail: its name "does not resolve" only because alpine02 reaches nothing.
+    (c9,) = [c for c in data["reachability"] if c["checkpoint"] == "C9"]
+    assert (c9["observed"], c9["as_expected"]) == ("error", False) and c9["why"].startswith("alpine02 cannot reach its own gateway")
+    assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C5", "C6", "C7", "C8", "C9"]
     page = (tmp_path / "localhost" / "lab.md").read_text()
-    assert page.count("**not as expected**") == 5 and page.count("| **FAILED** |") == 4
+    assert page.count("**not as expected**") == 6 and page.count("| **FAILED** |") == 5
     message = task_result(report, "Fail the host when a checkpoint failed")["msg"]
-    assert message.startswith("localhost failed C5, C6, C7, C8:") and "lab.md" in message
+    assert message.startswith("localhost failed C5, C6, C7, C8, C9:") and "lab.md" in message
     assert "`alpine02`: eth0 is down; the lab recreates this container on its next run" in page
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
@@ -312,10 +310,12 @@ def test_docker0_down_is_the_hosts_fault_reported_not_repaired(tmp_path):
         data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
         checkpoints = {c["id"]: c for c in data["checkpoints"]}
         assert not checkpoints["C1"]["passed"] and checkpoints["C1"]["detail"].startswith("on the host, docker0 is down")
-        assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C1", "C5", "C6", "C7", "C8"]
+        assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C1", "C5", "C6", "C7", "C8", "C9"]
         failed = [c for c in data["reachability"] if not c["passed"]]
-        assert len(failed) == 8  # every cell but C9's, whose name must not resolve and does not
-        assert all("on the host, docker0 is down: the lab does not change the host's network" in c["why"] for c in failed)
+        assert len(failed) == 9  # every cell; C9's, which must fail, is an error: alpine02 cannot reach its gateway
+        reachable = [c for c in failed if c["expected"] == "reachable"]
+        assert all("on the host, docker0 is down: the lab does not change the host's network" in c["why"] for c in reachable)
+        assert [c["observed"] for c in failed if c["expected"] != "reachable"] == ["error"]
         assert data["health"] == {"alpine01": [], "alpine02": []}  # the containers are whole: none recreated
         assert engine_state() == before
         assert "docker0 is down" in (tmp_path / "localhost" / "lab.md").read_text()
