@@ -10,7 +10,7 @@ LAB_ARGS ?=
 # The Molecule scenario `make molecule` runs: default (this machine), fleet (a simulated class) or machines (a machine with Docker CE).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test tests-machine tests-classroom tests-lab tests-alone molecule bench bench-fleet fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone molecule bench bench-fleet fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -56,17 +56,19 @@ lint: venv
 unit: venv
 	pytest -m "not engine and not browser and not fleet"
 
-# Three at once, each printing when it is done: lint; the tests that share this machine (its Docker engine,
-# its lab, the simulated machines: markers engine and fleet), one at a time; and all the others.
+# Two lanes at once, each printing when it is done (this machine has 2 cores): the lab's own tests, which share
+# this machine's engine and its lab (markers engine, not fleet); and, one after the other, lint, the tests that
+# need no engine, and the simulated classroom's scenarios (their machines are containers with engines of their
+# own). Then, alone, the few tests that stop or break this machine's engine (marker exclusive).
 test: venv engine test-deps
-	@echo "lint, the tests that share this machine, and the other tests run side by side; each prints when it is done"
-	$(MAKE) --no-print-directory -j3 --output-sync=target lint tests-machine tests-alone
-
-# The tests that share this machine: the simulated classroom's scenarios (their machines are containers with
-# their own engine) beside the lab's own tests, then alone the few that stop or break this machine's engine.
-tests-machine: venv
-	$(MAKE) --no-print-directory -j2 --output-sync=target tests-classroom tests-lab
+	@echo "two lanes side by side - the lab's tests; lint, the tests without an engine, the classroom - then the exclusive tests"
+	$(MAKE) --no-print-directory -j2 --output-sync=target tests-lab lane-others
 	pytest --durations=10 -m "exclusive"
+
+lane-others: venv
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory tests-alone
+	$(MAKE) --no-print-directory tests-classroom
 
 tests-classroom: venv
 	pytest --durations=10 -m "fleet and not exclusive"
