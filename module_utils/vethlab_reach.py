@@ -38,6 +38,9 @@ _SUMMARY = re.compile(r"(\d+) packets transmitted, (\d+) (?:packets )?received")
 # busybox: "ping: bad address 'alpine01'"; iputils: "ping: alpine01: Name or service not known",
 # "ping: alpine01: Temporary failure in name resolution".
 _UNRESOLVED = re.compile(r"bad address|Name or service not known|Temporary failure in name resolution|Name does not resolve")
+# ping ran and the network said no: "ping: sendto: Network is unreachable" (busybox, no route), "connect:
+# Network is unreachable" (iputils), "No route to host". An answer about the network, not a probe that failed.
+_NO_ROUTE = re.compile(r"Network is unreachable|No route to host|Destination Host Unreachable")
 # "PING alpine02 (172.17.0.3): 56 data bytes" (busybox), "PING alpine02 (172.17.0.3) 56(84) bytes of data." (iputils)
 _RESOLVED = re.compile(r"^PING \S+ \(([0-9a-fA-F.:]+)\)", re.MULTILINE)
 
@@ -122,6 +125,8 @@ def observe(cell, rc, out, err):
     said = _last_line(rc, out, err)
     if cell.get("name") and _UNRESOLVED.search("%s\n%s" % (err or "", out or "")):
         return UNRESOLVED, [("ping.unresolved", {"name": cell["name"], "said": said})], None
+    if _NO_ROUTE.search("%s\n%s" % (err or "", out or "")):
+        return UNREACHABLE, [("ping.no_route", {"said": said})], address
     return ERROR, [("ping.did_not_run", {"rc": rc, "said": said})], address
 
 

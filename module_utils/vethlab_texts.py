@@ -53,6 +53,10 @@ MESSAGES = {
         "en": "the name {name} does not resolve ({said})",
         "zh": "名字 {name} 无法解析（{said}）",
     },
+    "ping.no_route": {
+        "en": "no route to it ({said})",
+        "zh": "没有到达它的路由（{said}）",
+    },
     "ping.did_not_run": {
         "en": "ping did not run (exit {rc}): {said}",
         "zh": "ping 没有运行（退出码 {rc}）：{said}",

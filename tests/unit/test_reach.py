@@ -205,3 +205,11 @@ def test_a_cell_that_must_fail_is_judged_only_from_a_source_that_reaches_its_gat
     (cut_off,) = run_matrix([cell], scripted(False))  # alpine02 reaches nothing: it shows no isolation
     assert (cut_off["observed"], cut_off["passed"], cut_off["probes"], cut_off["control_failed"]) == ("error", False, 1, True)
     assert render(cut_off["detail_parts"]).startswith("alpine02 cannot reach its own gateway 172.17.0.1 (no reply)")
+
+
+def test_a_network_that_says_no_route_is_unreachable_not_an_error():
+    """busybox's ping with eth0 down prints no summary, only "sendto: Network is unreachable": ping ran, and the
+    network answered; the probe did not fail."""
+    (cell,) = run_matrix([{"source": "alpine02", "address": "172.17.0.1"}], lambda argv: (1, "", "ping: sendto: Network is unreachable\n"))
+    assert (cell["observed"], cell["passed"]) == ("unreachable", False)
+    assert detail(cell) == "no route to it (ping: sendto: Network is unreachable)"
