@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from .vethlab_ip import IpOutputError, parse_ip_addr
+from .vethlab_texts import localized
 
 __all__ = ["IpOutputError", "pair_veths", "host_addresses", "default_route_interface"]
 
@@ -48,17 +49,7 @@ _BRIDGE_NAME = re.compile(r"^(docker0|br-[0-9a-f]{12})$")
 
 
 # Why an interface has no peer, in words for a student.
-REASON_NETWORK_NONE = "the container has no interface but lo: it was started with --network none"
-REASON_NETWORK_HOST = (
-    "the container shows the host's own interfaces: it shares the host's network namespace (--network host) and has no veth"
-)
-REASON_NO_PEER_INDEX = "its header has no @ifN peer index: it is not one end of a veth pair"
-REASON_PEER_MISSING = "the host output has no interface %d, the peer index in %s"
-REASON_NOT_BACK = (
-    "host interface %d is %s, which points to %s, not back to %d: not a veth pair (macvlan, ipvlan or another namespace's veth?)"
-)
-REASON_AMBIGUOUS = "host veth %s matches more than one container interface (%s): were the same container's outputs given twice?"
-REASON_HOST_ONLY = "no given container has interface %d with peer @if%d: a veth of a container that was not given, or of another namespace"
+# Why an interface is not paired: a message of vethlab_texts (``unpaired.*``), in every language.
 
 
 def pair_veths(host_output, container_outputs):
@@ -80,9 +71,9 @@ def pair_veths(host_output, container_outputs):
     for name, interfaces in containers:
         wired = [iface for iface in interfaces if not iface.is_loopback and not iface.link_none]
         if not wired:
-            unpaired.append(_unpaired("container", name, None, REASON_NETWORK_NONE))
+            unpaired.append(_unpaired("container", name, None, ("unpaired.network_none", {})))
         elif host_identity and all((iface.ifindex, iface.name, iface.mac) in host_identity for iface in wired):
-            unpaired.append(_unpaired("container", name, None, REASON_NETWORK_HOST))
+            unpaired.append(_unpaired("container", name, None, ("unpaired.network_host", {})))
         else:
             for iface in wired:
                 reason = _why_not_paired(iface, host_by_index)
@@ -99,11 +90,11 @@ def pair_veths(host_output, container_outputs):
             continue
         names = ", ".join("%s %s" % (name, iface.name) for name, iface in claimants)
         for name, iface in claimants:
-            unpaired.append(_unpaired("container", name, iface, REASON_AMBIGUOUS % (veth.header, names)))
+            unpaired.append(_unpaired("container", name, iface, ("unpaired.ambiguous", {"veth": veth.header, "names": names})))
 
     for veth in host:
         if veth.link_ifindex is not None and veth.ifindex not in claims:
-            unpaired.append(_unpaired("host", None, veth, REASON_HOST_ONLY % (veth.link_ifindex, veth.ifindex)))
+            unpaired.append(_unpaired("host", None, veth, ("unpaired.host_only", {"ifindex": veth.link_ifindex, "peer": veth.ifindex})))
 
     order = {name: position for position, (name, _) in enumerate(containers)}
     pairs.sort(key=lambda pair: (order[pair["container"]], pair["container_ifindex"]))
@@ -132,13 +123,13 @@ def _parse_containers(container_outputs, warnings):
 def _why_not_paired(iface, host_by_index):
     """None when both directions agree with a host interface, else the reason they do not."""
     if iface.link_ifindex is None:
-        return REASON_NO_PEER_INDEX
+        return ("unpaired.no_peer_index", {})
     peer = host_by_index.get(iface.link_ifindex)
     if peer is None:
-        return REASON_PEER_MISSING % (iface.link_ifindex, iface.header)
+        return ("unpaired.peer_missing", {"ifindex": iface.link_ifindex, "header": iface.header})
     if peer.link_ifindex != iface.ifindex:
         points_to = "if%d" % peer.link_ifindex if peer.link_ifindex is not None else "no peer"
-        return REASON_NOT_BACK % (peer.ifindex, peer.header, points_to, iface.ifindex)
+        return ("unpaired.not_back", {"ifindex": peer.ifindex, "header": peer.header, "points_to": points_to, "back": iface.ifindex})
     return None
 
 
@@ -181,14 +172,17 @@ def _summary(iface):
 
 
 def _unpaired(side, container, iface, reason):
-    return {
-        "side": side,
-        "container": container,
-        "interface": iface.name if iface else None,
-        "ifindex": iface.ifindex if iface else None,
-        "peer_ifindex": iface.link_ifindex if iface else None,
-        "reason": reason,
-    }
+    """An interface that is not paired, with its reason - ``(message key, params)`` - in every language."""
+    return dict(
+        {
+            "side": side,
+            "container": container,
+            "interface": iface.name if iface else None,
+            "ifindex": iface.ifindex if iface else None,
+            "peer_ifindex": iface.link_ifindex if iface else None,
+        },
+        **localized(reason=[reason]),
+    )
 
 
 def _bridges(host):

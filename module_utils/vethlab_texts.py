@@ -103,6 +103,38 @@ MESSAGES = {
         "en": "a name that does not resolve is a DNS matter, not a firewall one: look at the container's /etc/hosts and /etc/resolv.conf",
         "zh": "名字无法解析是 DNS 的问题，不是防火墙的问题：请查看容器的 /etc/hosts 和 /etc/resolv.conf",
     },
+    # ---------------------------------------------------------------- why an interface is not paired
+    "unpaired.network_none": {
+        "en": "the container has no interface but lo: it was started with --network none",
+        "zh": "容器除了 lo 没有其他网卡：它是用 --network none 启动的",
+    },
+    "unpaired.network_host": {
+        "en": "the container shows the host's own interfaces: it shares the host's network namespace (--network host) and has no veth",
+        "zh": "容器里显示的是主机自己的网卡：它与主机共用网络命名空间（--network host），没有 veth",
+    },
+    "unpaired.no_peer_index": {
+        "en": "its header has no @ifN peer index: it is not one end of a veth pair",
+        "zh": "它的标题行没有 @ifN 对端编号：它不是 veth-pair 的一端",
+    },
+    "unpaired.peer_missing": {
+        "en": "the host output has no interface {ifindex}, the peer index in {header}",
+        "zh": "主机的输出中没有编号为 {ifindex} 的网卡（{header} 中的对端编号）",
+    },
+    "unpaired.not_back": {
+        "en": "host interface {ifindex} is {header}, which points to {points_to}, not back to {back}:"
+        " not a veth pair (macvlan, ipvlan or another namespace's veth?)",
+        "zh": "主机网卡 {ifindex} 是 {header}，它指向 {points_to}，而不是指回 {back}："
+        "不是 veth-pair（macvlan、ipvlan 或另一个命名空间的 veth？）",
+    },
+    "unpaired.ambiguous": {
+        "en": "host veth {veth} matches more than one container interface ({names}): were the same container's outputs given twice?",
+        "zh": "主机 veth {veth} 对应了不止一个容器网卡（{names}）：是不是同一个容器的输出给了两次？",
+    },
+    "unpaired.host_only": {
+        "en": "no given container has interface {ifindex} with peer @if{peer}:"
+        " a veth of a container that was not given, or of another namespace",
+        "zh": "没有哪个给定的容器有编号为 {ifindex}、对端为 @if{peer} 的网卡：这是未给定的容器或另一个命名空间的 veth",
+    },
     # ---------------------------------------------------------------- problems of a container or a bridge
     "problem.no_eth0.is": {"en": "it has no eth0", "zh": "它没有 eth0"},
     "problem.no_eth0.was": {"en": "it had no eth0", "zh": "它曾经没有 eth0"},
