@@ -178,3 +178,14 @@ def test_bad_container_input_is_refused_with_its_source(lesson, outputs, message
 def test_bad_host_output_names_the_host(lesson):
     with pytest.raises(IpOutputError, match=r"^host output, line 1: .*'docker0 is up'"):
         pair_veths("docker0 is up", {"alpine01": lesson["alpine01"]})
+
+
+def test_a_veth_of_a_container_not_given_says_why_in_every_language():
+    """A user's own container on docker0: its host veth is unpaired, and the student reads why in Chinese too."""
+    from conftest import load_captured
+
+    host, containers, _ = load_captured("two-containers", "txt", "busybox.txt")
+    result = pair_veths(host, {"alpine01": containers["alpine01"]})  # alpine02 is someone else's
+    (host_only,) = [item for item in result["unpaired"] if item["side"] == "host"]
+    assert host_only["reason"].startswith("no given container has interface ")
+    assert host_only["i18n"]["zh"]["reason"].startswith("没有哪个给定的容器有编号为 ")
