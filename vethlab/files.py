@@ -22,7 +22,7 @@ def machine_folder(host: str) -> str:
     Letters and digits of any script (张三 stays 张三), ``_``, ``.`` and ``-`` are kept; anything else
     becomes ``_``, as does a leading dot. When that changed the name (or cut it short), a short hash
     of the whole name follows, so that two machines never share a folder: ``student 01`` and
-    ``student_01`` are ``student_01-3f2a9c0d1e`` and ``student_01``.
+    ``student_01`` are ``student_01-5d4af84c65`` and ``student_01``.
     """
     kept = "".join(ch if ch.isalnum() or ch in "_.-" else "_" for ch in host)
     kept = ("_" + kept[1:]) if kept.startswith(".") else kept

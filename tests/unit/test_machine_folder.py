@@ -34,3 +34,7 @@ def test_folding_never_makes_two_machines_share_a_folder():
 def test_a_long_name_is_cut_and_still_its_own():
     long = "x" * 200
     assert len(machine_folder(long)) == 60 + 11 and machine_folder(long) != machine_folder(long + "y")
+
+
+def test_the_documented_example_is_what_the_function_gives():
+    assert machine_folder("student 01") == "student_01-5d4af84c65"  # vethlab/files.py, docs/teacher-guide.md
