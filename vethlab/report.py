@@ -292,11 +292,13 @@ def stopped_run_files(host: str, outcome: dict, run_id: str, at: str, languages)
     }
     files = {"lab.json": json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"}
     for lang in languages:
-        reason = render(outcome.get("reason_parts") or [], lang) or outcome.get("reason") or ""
+        reason = (render(outcome.get("reason_parts") or [], lang) or outcome.get("reason") or "").rstrip(" .。")
         lines = [
             "# " + _md(say("page.title", lang, host=host, verdict=say("page.run_stopped", lang))),
             "",
-            say("page.run", lang, id="`%s`" % _md(run_id), at=_md(shown_time(at))),
+            say(
+                "page.run", lang, id="`%s`" % (_md(run_id) or "-"), at=_md(shown_time(at))
+            ),  # no id: stopped before the settings step said it
             "",
             _md(say("page.stopped_before_report", lang, reason=reason)),
             "",

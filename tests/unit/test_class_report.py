@@ -176,3 +176,16 @@ def test_a_person_sees_the_class_in_chromium_and_no_script_runs(class_dir):
     assert EVIL in visible_text(machine_dom) and "<script" not in machine_dom
     if shutil.which("dot"):
         assert "<svg" in machine_dom and "veth pair" in machine_dom
+
+
+def test_a_run_that_stopped_before_its_report_says_so_in_every_language():
+    from vethlab.report import stopped_run_files
+
+    outcome = {"status": "failed", "reason": "failed at Reset the lab / x: the engine stopped.", "step": "Reset the lab", "task": "x"}
+    outcome["reason_parts"] = [{"en": "failed at Reset the lab / x: the engine stopped.", "zh": "在“Reset the lab / x”失败：引擎停止了。"}]
+    files = stopped_run_files("张三", outcome, "", "2026-11-29T16:06:00Z", ["en", "zh"])
+    data = json.loads(files["lab.json"])
+    assert data["passed"] is False and data["checkpoints"] == [] and data["stopped"]["step"] == "Reset the lab"
+    assert "Run `-`, 2026-11-29 16:06 UTC." in files["lab.md"]  # stopped before the settings step gave the run an id
+    assert "This run stopped before its report: failed at Reset the lab / x: the engine stopped. No checkpoint" in files["lab.md"]
+    assert "本次运行在写报告之前就停止了：在“Reset the lab / x”失败：引擎停止了。没有判定任何检查点" in files["lab.zh.md"]
