@@ -80,8 +80,18 @@ def container_problems(veths, name, bridges):
     return problems
 
 
-def health(veths, running, plugged, bridges):
+def loopback_problems(addresses):
+    """An address on a container's lo besides 127.0.0.1/8 (and ::1): the container would answer it itself."""
+    extra = [cidr for iface, cidr in addresses or [] if iface == "lo" and not cidr.startswith("127.")]
+    return [problem("lo_address", addresses=", ".join(extra))] if extra else []
+
+
+def health(veths, running, plugged, bridges, addresses=None):
     """{container: [problems]} for every running container (``plugged[container]``: the bridges of the
-    networks it joined, in order), and {bridge: [problems]} for the lab's bridges."""
-    containers = {name: container_problems(veths, name, plugged.get(name) or []) for name in running}
+    networks it joined, in order; ``addresses[container]``: its [interface, IPv4 CIDR] pairs, lo included),
+    and {bridge: [problems]} for the lab's bridges."""
+    addresses = addresses or {}
+    containers = {
+        name: container_problems(veths, name, plugged.get(name) or []) + loopback_problems(addresses.get(name)) for name in running
+    }
     return containers, {bridge: bridge_problems(veths, bridge) for bridge in bridges}

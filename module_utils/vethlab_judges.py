@@ -177,11 +177,37 @@ def cells_containers_to_each_other(seen):
     ]
 
 
+def nameservers(text):
+    """The nameserver addresses of a resolv.conf, in order."""
+    return [line.split()[1] for line in (text or "").splitlines() if line.startswith("nameserver") and len(line.split()) > 1]
+
+
+def resolver_problem(source, seen):
+    """Why ``source`` (a container on docker0) does not ask the resolver the lesson expects, as message parts
+    (empty: it does): the one Docker gave it - the host's, or the --dns it was started with - never Docker's
+    embedded DNS, which serves names only on a user-defined network."""
+    text = seen.file(source, "/etc/resolv.conf")
+    if text is None:
+        return [("cell.resolver_unread", {"source": source})]
+    servers = nameservers(text)
+    if not servers:
+        return [("cell.resolver_none", {"source": source})]
+    if EMBEDDED_DNS in servers:
+        return [("cell.resolver_embedded", {"source": source, "servers": ", ".join(servers)})]
+    wanted = list((seen.inspected.get(source) or {}).get("dns") or [])
+    if wanted and servers != wanted:
+        return [("cell.resolver_not_configured", {"source": source, "servers": ", ".join(servers), "wanted": " --dns ".join(wanted)})]
+    return []
+
+
 def _must_fail(cell, seen):
     """A cell that must fail, with its control: its source (a container on docker0) must reach its own
-    gateway, docker0's address, in the same run - else the cell is error, not passed."""
+    gateway, docker0's address, in the same run - else the cell is error, not passed. A name cell's source
+    must also ask the resolver the lesson expects; when it does not, the cell is ``unfit`` (error, not pinged)."""
     gateway = seen.bridge_ipv4[0].split("/", 1)[0] if seen.bridge_ipv4 else None
-    return dict(cell, control=gateway) if gateway else cell
+    cell = dict(cell, control=gateway) if gateway else cell
+    unfit = resolver_problem(cell["source"], seen) if cell.get("name") else []
+    return dict(cell, unfit=unfit) if unfit else cell
 
 
 def cells_name_on_the_default_bridge(seen):
@@ -331,8 +357,7 @@ def judge_embedded_dns(_, seen):
     """On a user network, a container asks Docker's embedded DNS server (127.0.0.11) for names."""
     passed, detail = bool(seen.net_containers), []
     for name in seen.net_containers:
-        text = seen.file(name, "/etc/resolv.conf")
-        servers = [line.split()[1] for line in (text or "").splitlines() if line.startswith("nameserver") and len(line.split()) > 1]
+        servers = nameservers(seen.file(name, "/etc/resolv.conf"))
         ok = EMBEDDED_DNS in servers
         passed = passed and ok
         detail.append(("detail.nameservers", {"container": name, "servers": ", ".join(servers) or "-"}))

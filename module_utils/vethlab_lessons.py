@@ -93,6 +93,7 @@ LESSONS = [
     Lesson(
         "docker0",
         containers=Setting("lab_containers", ["alpine01", "alpine02"], "The lab's container names, in the lesson's order."),
+        files=("/etc/resolv.conf",),
         checkpoints=(
             C("C1", judge=judges.judge_bridge),
             C("C2", judge=judges.judge_addresses),

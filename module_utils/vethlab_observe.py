@@ -56,7 +56,7 @@ def observe(containers, runner, networks=None, bridge="docker0", command=("ip", 
 
     plugged = {name: [bridge_of(network) for network in joined] for name, joined in networks_of.items()}
     bridges = [bridge] + [network["bridge"] for network in found.values() if network]
-    containers_health, bridges_health = health(veths, result["running"], plugged, bridges)
+    containers_health, bridges_health = health(veths, result["running"], plugged, bridges, addresses)
     warnings = veths.pop("warnings")
     result.update(
         host_primary_address=primary,

@@ -14,7 +14,12 @@ A reply is proof and is never undone: a cell is reachable when any probe got one
 repeated only to confirm a surprise - no reply where the lesson expects one - never to move a
 cell towards what it expects; each cell says how many probes its verdict rests on. A cell that
 must fail names a ``control``: an address its source must reach first (its own gateway). When the
-source cannot, the cell is ``error``: a source cut off from everything shows no isolation.
+source cannot, the cell is ``error``: a source cut off from everything shows no isolation. A cell
+that comes ``unfit`` (why its source is not as the lesson needs it) is ``error`` without a probe.
+
+After the pings, the kernel's route from each source to every address that answered is read in the
+source's namespace (``ip route get``), so the caller can tell a reply that crossed the veth pair
+from one the source gave itself.
 
 Commands are argument lists, never shell strings; an address must be a literal IP address and a
 name a Docker container name, so nothing the user typed reaches a shell or is read as an option.
@@ -144,6 +149,9 @@ def ping_cell(cell, runner, count=1, timeout=2, attempts=2, host_ping=("ping",))
     cannot is ``error``. A probe is repeated (at most ``attempts`` times) only while no reply came
     where one is expected; a reply, once seen, stands."""
     result = dict(cell, probes=0)
+    if cell.get("unfit"):  # the source is not as the lesson needs it (its resolver): nothing to ping
+        result.update(observed=ERROR, detail_parts=list(result.pop("unfit")), passed=False, control_failed=True)
+        return result
     if cell.get("control") and cell["expected"] != REACHABLE:
         rc, out, err = _probe(cell, cell["control"], runner, 1, timeout, host_ping)
         result["probes"] += 1
@@ -164,6 +172,53 @@ def ping_cell(cell, runner, count=1, timeout=2, attempts=2, host_ping=("ping",))
             break  # a reply, an answer as expected, or no answer at all (unresolved, error): nothing to confirm
     result["passed"] = result["observed"] == result["expected"]
     return result
+
+
+# One exec per source reads the kernel's route to every address asked, each under a "== ADDRESS" line;
+# the addresses are the script's arguments, never pasted into it.
+ROUTE_SCRIPT = 'for a; do echo "== $a"; ip route get "$a" 2>&1; done'
+# Route types ip prints before the address; a plain unicast route starts with the address itself.
+_ROUTE_TYPES = ("local", "unreachable", "blackhole", "prohibit", "broadcast", "multicast", "throw")
+
+
+def route_argv(source, addresses):
+    """The command that asks the kernel, in ``source``'s namespace, how it sends to each address."""
+    command = ["sh", "-c", ROUTE_SCRIPT, "route", *addresses]
+    return command if source == HOST else ["docker", "exec", source, *command]
+
+
+def parse_routes(output):
+    """``ip route get`` answers, per address: {"type", "dev", "line"} (``dev`` None when there is none).
+
+    busybox: "172.17.0.1 dev eth0  src 172.17.0.2", "local 172.17.0.2 dev lo  src 172.17.0.2";
+    iproute2: "local 172.17.0.1 dev lo table local src 172.17.0.1 uid 0"; no route: "RTNETLINK answers: ...".
+    """
+    routes, current = {}, None
+    for line in (output or "").splitlines():
+        if line.startswith("== "):
+            current = line[3:].strip()
+            continue
+        if current is None or current in routes or not line.strip() or line.startswith(" "):
+            continue
+        words = line.split()
+        kind = words[0] if words[0] in _ROUTE_TYPES else ("error" if "RTNETLINK" in line or ":" in words[0] else "unicast")
+        dev = words[words.index("dev") + 1] if "dev" in words[:-1] else None
+        routes[current] = {"type": kind, "dev": dev, "line": " ".join(words)}
+    return routes
+
+
+def read_routes(asked, runner, workers=8):
+    """{source: [addresses]} -> {(source, address): route or None}: one command per source, in parallel."""
+    sources = [(source, sorted(set(addresses))) for source, addresses in asked.items() if addresses]
+    if not sources:
+        return {}
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(sources)))) as pool:
+        answers = list(pool.map(lambda item: runner(route_argv(*item)), sources))
+    found = {}
+    for (source, addresses), (_, out, _) in zip(sources, answers):
+        routes = parse_routes(out)
+        found.update({(source, address): routes.get(address) for address in addresses})
+    return found
 
 
 def run_matrix(cells, runner, count=1, timeout=2, attempts=2, workers=8, host_ping=("ping",)):

@@ -65,6 +65,34 @@ MESSAGES = {
         "en": "but {address} is an address of {source} itself (on lo: {lo}): the reply came from the source, not across the veth pair",
         "zh": "但 {address} 是 {source} 自己的地址（lo 上：{lo}）：回复来自源自身，而不是经过 veth-pair",
     },
+    "cell.route_local": {
+        "en": "but the kernel of {source} delivers {address} to itself ({route}): {address} is an address of {source} itself, the reply did not cross the veth pair",
+        "zh": "但 {source} 的内核把 {address} 交给了自己（{route}）：{address} 是 {source} 自己的地址，回复没有经过 veth-pair",
+    },
+    "cell.route_elsewhere": {
+        "en": "but {source} sends to {address} through {dev} ({route}), not through {wanted} as the lesson's path does",
+        "zh": "但 {source} 经由 {dev} 发往 {address}（{route}），而不是像本节课的路径那样经由 {wanted}",
+    },
+    "cell.route_unread": {
+        "en": "but the route from {source} to {address} could not be read (ip route get: {route}): the path of the reply is not shown",
+        "zh": "但无法读取 {source} 到 {address} 的路由（ip route get：{route}）：回复的路径无法证明",
+    },
+    "cell.resolver_unread": {
+        "en": "{source}'s /etc/resolv.conf could not be read: a name that does not resolve shows nothing without the resolver the lesson expects",
+        "zh": "无法读取 {source} 的 /etc/resolv.conf：没有本节课预期的域名解析服务器，名字无法解析说明不了什么",
+    },
+    "cell.resolver_none": {
+        "en": "{source} has no nameserver in /etc/resolv.conf: with no resolver no name resolves, which is not the lesson's reason",
+        "zh": "{source} 的 /etc/resolv.conf 中没有 nameserver：没有解析服务器时任何名字都无法解析，这不是本节课的原因",
+    },
+    "cell.resolver_embedded": {
+        "en": "{source} asks Docker's embedded DNS ({servers}): on docker0 a container asks the host's resolver, so this cell does not show the default bridge",
+        "zh": "{source} 使用 Docker 内置 DNS（{servers}）：在 docker0 上容器使用主机的解析服务器，因此这个单元无法说明默认网桥的情况",
+    },
+    "cell.resolver_not_configured": {
+        "en": "{source} asks {servers}, but Docker was told --dns {wanted}: its /etc/resolv.conf was changed by hand",
+        "zh": "{source} 使用 {servers}，但 Docker 记录的是 --dns {wanted}：它的 /etc/resolv.conf 被手工修改过",
+    },
     "cell.resolved_elsewhere": {
         "en": "but the name {name} resolved to {address}, which is not an address of {target} ({theirs})",
         "zh": "但名字 {name} 解析到了 {address}，它不是 {target} 的地址（{theirs}）",
@@ -138,6 +166,8 @@ MESSAGES = {
     # ---------------------------------------------------------------- problems of a container or a bridge
     "problem.no_eth0.is": {"en": "it has no eth0", "zh": "它没有 eth0"},
     "problem.no_eth0.was": {"en": "it had no eth0", "zh": "它曾经没有 eth0"},
+    "problem.lo_address.is": {"en": "lo has {addresses} besides 127.0.0.1/8", "zh": "lo 上除了 127.0.0.1/8 还有 {addresses}"},
+    "problem.lo_address.was": {"en": "lo had {addresses} besides 127.0.0.1/8", "zh": "lo 上除了 127.0.0.1/8 曾有 {addresses}"},
     "problem.eth0_down.is": {"en": "{interface} is down", "zh": "{interface} 处于关闭（down）状态"},
     "problem.eth0_down.was": {"en": "{interface} was down", "zh": "{interface} 曾处于关闭（down）状态"},
     "problem.eth0_no_address.is": {

@@ -11,8 +11,10 @@ given in every language the reports speak. Plain Python, standard library only.
 
 from __future__ import annotations
 
+import ipaddress
+
 from .vethlab_checkpoints import Seen, evaluate, matrix
-from .vethlab_reach import ERROR, REACHABLE, UNREACHABLE, UNRESOLVED, run_matrix
+from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, read_routes, run_matrix
 from .vethlab_texts import each_language, field, localized
 
 
@@ -30,6 +32,35 @@ def wrong_path(cell, seen):
     if cell.get("name") and seen.addresses_of(cell["target"]) and address not in seen.addresses_of(cell["target"]):
         theirs = ", ".join(sorted(seen.addresses_of(cell["target"])))
         return [("cell.resolved_elsewhere", {"name": cell["name"], "address": address, "target": cell["target"], "theirs": theirs})]
+    return []
+
+
+def lesson_device(source, address, seen):
+    """The interface the lesson's path leaves ``source`` through for ``address``: the source's own interface
+    whose subnet holds it (a container's eth0 or eth1, the host's bridge); None when the address lies beyond
+    every such subnet (the way is the default route)."""
+    if source == HOST:
+        owned = [(name, cidr) for name, bridge in (seen.veths.get("bridges") or {}).items() for cidr in bridge.get("ipv4") or []]
+    else:
+        owned = [(iface, cidr) for iface, cidr in seen.addresses.get(source) or [] if iface != "lo"]
+    wanted = ipaddress.ip_address(address)
+    return next((iface for iface, cidr in owned if wanted in ipaddress.ip_interface(cidr).network), None)
+
+
+def route_problem(cell, route, seen):
+    """Why the kernel's route from the cell's source to the address answered is not the lesson's path, as
+    message parts (empty: it is): no route read, a route to the source itself (local, lo), or one leaving
+    through another interface than the one on the target's subnet."""
+    where = {"source": cell["source"], "address": cell["address"], "route": (route or {}).get("line") or "-"}
+    if route is None or route["type"] == "error":
+        return [("cell.route_unread", where)]
+    if route["type"] == "local" or route["dev"] == "lo":
+        return [("cell.route_local", where)]
+    wanted = lesson_device(cell["source"], cell["address"], seen)
+    if wanted and route["dev"] != wanted:
+        return [("cell.route_elsewhere", dict(where, dev=route["dev"] or "-", wanted=wanted))]
+    if route["type"] != "unicast":
+        return [("cell.route_elsewhere", dict(where, dev=route["type"], wanted=wanted or "eth0"))]
     return []
 
 
@@ -84,8 +115,18 @@ def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), cou
         matrix(seen, lessons), runner, count=count, timeout=timeout, attempts=attempts, workers=workers, host_ping=host_ping
     )
     every_bridge_problem = [p for problems in (observed.get("bridge_problems") or {}).values() for p in problems]
+    # The kernel's route, in the source's namespace, to every address that answered where the lesson expects a reply.
+    answered = [cell for cell in measured if cell["observed"] == REACHABLE == cell["expected"] and cell.get("address")]
+    asked = {}
+    for cell in answered:
+        asked.setdefault(cell["source"], []).append(cell["address"])
+    routes = read_routes(asked, runner, workers=workers)
     for cell in measured:
         wrong = wrong_path(cell, seen)
+        if not wrong and cell in answered:
+            route = routes.get((cell["source"], cell["address"]))
+            cell["route"] = (route or {}).get("line")
+            wrong = route_problem(cell, route, seen)
         if wrong:
             cell.update(passed=False, wrong_path=True, detail_parts=cell["detail_parts"] + wrong)
     seen.cells = [explain(cell, seen.health, every_bridge_problem) for cell in measured]

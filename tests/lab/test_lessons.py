@@ -181,6 +181,54 @@ def test_a_cut_off_or_paused_source_makes_the_cells_that_must_fail_errors_not_pa
     assert code == 0, output
 
 
+def in_namespace(container, *argv):
+    """A command in the container's network namespace, from the host (the container itself lacks NET_ADMIN)."""
+    pid = docker("inspect", "-f", "{{.State.Pid}}", container).strip()
+    subprocess.run(["nsenter", "-t", pid, "-n", *argv], check=True)
+
+
+def test_a_reply_a_source_gives_itself_or_from_a_name_resolved_elsewhere_does_not_count(whole_unit, tmp_path):
+    """docker0's address, the host's primary address and alpine02's address added to alpine01's lo: alpine01
+    answers its own pings to the host, to outside and to its peer. alpine03's name for alpine02 written to
+    alpine01's address. Each cell fails saying what the kernel did or where the name led, in check mode;
+    the rerun repairs alpine01."""
+    lab(tmp_path)
+    data = report(tmp_path)
+    # On a whole lab every reply rests on the kernel's route, read in the source's namespace: never lo.
+    answered = [c for c in data["reachability"] if c["expected"] == "reachable"]
+    assert answered and all(c["route"] and " dev lo" not in c["route"] for c in answered), answered
+    assert {c["route"].split(" dev ")[1].split()[0] for c in answered if c["source"] == "host"} >= {"docker0"}
+    gateway, primary = data["bridge"]["ipv4"][0].split("/")[0], data["outside_address"]
+    peers = {c["target"]: c["address"] for c in data["reachability"] if c["source"] == "host"}
+    for address in (gateway, primary, peers["alpine02"]):
+        in_namespace("alpine01", "ip", "addr", "add", address + "/32", "dev", "lo")
+    hosts = docker("exec", "alpine03", "cat", "/etc/hosts")
+    # /etc/hosts is bind-mounted: rewritten in place, never replaced
+    docker("exec", "alpine03", "sh", "-c", '{ echo "$1 alpine02"; cat /etc/hosts; } > /tmp/h && cat /tmp/h > /etc/hosts', "sh", peers["alpine01"])
+    try:
+        before = engine_state()
+        code, _, output = lab(tmp_path, "--check")
+        assert code == 2, output
+        assert engine_state() == before
+        data = report(tmp_path)
+        failed = {c["id"] for c in data["checkpoints"] if not c["passed"]}
+        # (C5 fails too, for real: alpine01 sends its reply to the host's 172.17.0.1 to itself)
+        assert {"C6", "C7", "C8", "C10"} <= failed and not failed & {"C9", "C15", "C17", "C19", "C20"}, failed
+        own = [c for c in data["reachability"] if c["source"] == "alpine01" and c.get("address") in (gateway, primary, peers["alpine02"])]
+        assert len(own) == 3 and all(c["observed"] == "reachable" and not c["passed"] for c in own)
+        for cell in own:
+            assert "is an address of alpine01 itself" in cell["why"], cell["why"]
+            assert "是 alpine01 自己的地址" in cell["i18n"]["zh"]["why"]
+        (by_name,) = [c for c in data["reachability"] if c["checkpoint"] == "C10"]
+        assert "but the name alpine02 resolved to %s, which is not an address of alpine02" % peers["alpine01"] in by_name["why"]
+        assert any(p["code"] == "lo_address" for p in data["health"]["alpine01"]), data["health"]
+    finally:  # the lab does not rewrite a hosts file by hand: this test's own change is undone here
+        docker("exec", "alpine03", "sh", "-c", 'printf %s "$1" > /etc/hosts', "sh", hosts)
+    code, _, output = lab(tmp_path)
+    assert code == 0, output
+    assert report(tmp_path)["passed"] is True
+
+
 def test_both_languages_and_no_english_sentence_left_on_the_chinese_page(whole_unit):
     folder = whole_unit / "localhost"
     english, chinese = (folder / "lab.md").read_text(), (folder / "lab.zh.md").read_text()

@@ -14,17 +14,39 @@ NAMES = ["alpine01", "alpine02"]
 ANSWER = "PING {0} ({0}): 56 data bytes\n\n--- {0} ping statistics ---\n1 packets transmitted, {1} packets received\n"
 
 
+RESOLVER = {"/etc/resolv.conf": "nameserver 192.0.2.53\n"}
+
+
 @pytest.fixture
 def observed():
-    return {"veths": pair_veths(HOST, CONTAINERS), "running": list(NAMES), "health": {}, "bridge_problems": {}}
+    return {
+        "veths": pair_veths(HOST, CONTAINERS),
+        "running": list(NAMES),
+        "health": {},
+        "bridge_problems": {},
+        "files": {name: dict(RESOLVER) for name in NAMES},
+    }
 
 
-def answering(silent=()):
+def routes(source, addresses, local=()):
+    """What ``ip route get`` prints for each address: the host goes through docker0, a container through
+    eth0, and an address in ``local`` is the source's own (lo)."""
+    lines = []
+    for address in addresses:
+        dev = "lo" if address in local else ("docker0" if source == "host" else "eth0")
+        lines += ["== " + address, ("local " if address in local else "") + "%s dev %s  src 172.17.0.9" % (address, dev)]
+    return "\n".join(lines) + "\n"
+
+
+def answering(silent=(), local=()):
     """A runner as the default bridge answers: every address replies, except from a source to an
-    address in ``silent``; no name resolves (busybox's "bad address")."""
+    address in ``silent``; no name resolves (busybox's "bad address"); routes as ``routes`` says."""
 
     def runner(argv):
         source = argv[2] if argv[0] == "docker" else "host"
+        if "ip route get" in " ".join(argv):
+            addresses = argv[argv.index("route") + 1 :]
+            return 0, routes(source, addresses, local), ""
         target = argv[-1]
         if not target[0].isdigit():
             return 1, "", "ping: bad address '%s'\n" % target
@@ -129,3 +151,84 @@ def test_a_name_that_resolves_to_another_address_does_not_count():
         ("cell.resolved_elsewhere", {"name": "alpine02", "address": "172.17.0.9", "target": "alpine02", "theirs": "172.17.0.3"})
     ]
     assert wrong_path(dict(cell, address="172.17.0.3"), seen) == []
+
+
+def test_a_reply_the_kernel_delivered_to_the_source_itself_does_not_count(observed):
+    """The address answered is not among those observed (added after ip addr was read), but the kernel's
+    route in the source's namespace says local: the cell fails for that reason, in both languages."""
+    result = run(observed, answering(local={"172.17.0.1"}))
+    tricked = [c for c in result["reachability"] if c["address"] == "172.17.0.1"]
+    assert tricked and all(not c["passed"] and c["wrong_path"] and c["observed"] == "reachable" for c in tricked)
+    assert all("delivers 172.17.0.1 to itself (local 172.17.0.1 dev lo src 172.17.0.9)" in c["why"] for c in tricked)
+    assert all("交给了自己" in c["i18n"]["zh"]["why"] for c in tricked)
+    assert [c["id"] for c in result["checkpoints"] if not c["passed"]] == ["C6"]
+
+
+def test_a_reply_through_another_interface_than_the_targets_subnet_does_not_count(observed):
+    observed["addresses"] = {name: [["eth0", pair["ipv4"][0]]] for name, pair in zip(NAMES, observed["veths"]["pairs"])}
+    observed["addresses"]["alpine01"].append(["eth9", "10.9.0.2/24"])
+
+    def runner(argv):
+        if "ip route get" in " ".join(argv) and argv[2] == "alpine01":
+            addresses = argv[argv.index("route") + 1 :]
+            return 0, routes("alpine01", addresses).replace("dev eth0", "dev eth9"), ""
+        return answering()(argv)
+
+    result = run(observed, runner)
+    wrong = [c for c in result["reachability"] if c["source"] == "alpine01" and c["expected"] == "reachable"]
+    # to docker0's address and to alpine02 the way is eth0 (their subnet); to the host's primary address, any way but lo
+    assert [c["passed"] for c in wrong] == [False, True, False]
+    assert "but alpine01 sends to 172.17.0.1 through eth9" in wrong[0]["why"] and "not through eth0" in wrong[0]["why"]
+
+
+def test_a_route_that_cannot_be_read_is_no_proof(observed):
+    def runner(argv):
+        if "ip route get" in " ".join(argv):
+            return 127, "", "sh: ip: not found\n"
+        return answering()(argv)
+
+    result = run(observed, runner)
+    answered = [c for c in result["reachability"] if c["expected"] == "reachable"]
+    assert answered and all(not c["passed"] and "could not be read" in c["why"] for c in answered)
+
+
+@pytest.mark.parametrize(
+    ("resolv_conf", "dns", "said"),
+    [
+        ("nameserver 127.0.0.11\n", [], "alpine02 asks Docker's embedded DNS (127.0.0.11)"),
+        ("search lan\n", [], "alpine02 has no nameserver in /etc/resolv.conf"),
+        (None, [], "alpine02's /etc/resolv.conf could not be read"),
+        ("nameserver 192.0.2.99\n", ["192.0.2.53"], "alpine02 asks 192.0.2.99, but Docker was told --dns 192.0.2.53"),
+    ],
+)
+def test_a_name_cell_that_must_fail_is_judged_only_with_the_lessons_resolver(observed, resolv_conf, dns, said):
+    """alpine02's 'alpine01 does not resolve' proves the default bridge only when alpine02 asks the resolver Docker
+    gave it; otherwise the cell is error, is not pinged, and says why."""
+    observed["files"]["alpine02"] = {"/etc/resolv.conf": resolv_conf}
+    observed["inspected"] = {"alpine02": {"dns": dns}}
+    pinged = []
+
+    def runner(argv):
+        pinged.append(argv)
+        return answering()(argv)
+
+    result = run(observed, runner)
+    (c9,) = [c for c in result["reachability"] if c["checkpoint"] == "C9"]
+    assert (c9["observed"], c9["passed"], c9["probes"]) == ("error", False, 0)
+    assert c9["why"].startswith(said)
+    assert not any(argv[-1] == "alpine01" for argv in pinged)
+    assert [c["id"] for c in result["checkpoints"] if not c["passed"]] == ["C9"]
+
+
+def test_the_resolver_docker_was_told_is_the_lessons(observed):
+    observed["inspected"] = {"alpine02": {"dns": ["192.0.2.53"]}}
+    assert run(observed, answering())["passed"] is True
+
+
+def test_an_address_on_a_containers_lo_is_reported_in_its_health():
+    from vethlab.module_utils.vethlab_health import health
+
+    containers, _ = health({}, ["alpine01"], {}, [], {"alpine01": [["lo", "127.0.0.1/8"], ["lo", "172.17.0.1/32"]]})
+    (found,) = containers["alpine01"]
+    assert found["code"] == "lo_address" and found["is"] == "lo has 172.17.0.1/32 besides 127.0.0.1/8"
+    assert health({}, ["alpine01"], {}, [], {"alpine01": [["lo", "127.0.0.1/8"]]})[0] == {"alpine01": []}
