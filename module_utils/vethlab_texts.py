@@ -66,7 +66,10 @@ MESSAGES = {
         "zh": "但 {address} 是 {source} 自己的地址（lo 上：{lo}）：回复来自源自身，而不是经过 veth-pair",
     },
     "cell.route_local": {
-        "en": "but the kernel of {source} delivers {address} to itself ({route}): {address} is an address of {source} itself, the reply did not cross the veth pair",
+        "en": (
+            "but the kernel of {source} delivers {address} to itself ({route}): {address} is an"
+            " address of {source} itself, the reply did not cross the veth pair"
+        ),
         "zh": "但 {source} 的内核把 {address} 交给了自己（{route}）：{address} 是 {source} 自己的地址，回复没有经过 veth-pair",
     },
     "cell.route_elsewhere": {
@@ -78,7 +81,10 @@ MESSAGES = {
         "zh": "但无法读取 {source} 到 {address} 的路由（ip route get：{route}）：回复的路径无法证明",
     },
     "cell.resolver_unread": {
-        "en": "{source}'s /etc/resolv.conf could not be read: a name that does not resolve shows nothing without the resolver the lesson expects",
+        "en": (
+            "{source}'s /etc/resolv.conf could not be read: a name that does not resolve shows nothing"
+            " without the resolver the lesson expects"
+        ),
         "zh": "无法读取 {source} 的 /etc/resolv.conf：没有本节课预期的域名解析服务器，名字无法解析说明不了什么",
     },
     "cell.resolver_none": {
@@ -86,7 +92,10 @@ MESSAGES = {
         "zh": "{source} 的 /etc/resolv.conf 中没有 nameserver：没有解析服务器时任何名字都无法解析，这不是本节课的原因",
     },
     "cell.resolver_embedded": {
-        "en": "{source} asks Docker's embedded DNS ({servers}): on docker0 a container asks the host's resolver, so this cell does not show the default bridge",
+        "en": (
+            "{source} asks Docker's embedded DNS ({servers}): on docker0 a container asks the host's"
+            " resolver, so this cell does not show the default bridge"
+        ),
         "zh": "{source} 使用 Docker 内置 DNS（{servers}）：在 docker0 上容器使用主机的解析服务器，因此这个单元无法说明默认网桥的情况",
     },
     "cell.resolver_not_configured": {

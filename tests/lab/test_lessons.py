@@ -204,7 +204,8 @@ def test_a_reply_a_source_gives_itself_or_from_a_name_resolved_elsewhere_does_no
         in_namespace("alpine01", "ip", "addr", "add", address + "/32", "dev", "lo")
     hosts = docker("exec", "alpine03", "cat", "/etc/hosts")
     # /etc/hosts is bind-mounted: rewritten in place, never replaced
-    docker("exec", "alpine03", "sh", "-c", '{ echo "$1 alpine02"; cat /etc/hosts; } > /tmp/h && cat /tmp/h > /etc/hosts', "sh", peers["alpine01"])
+    prepend = '{ echo "$1 alpine02"; cat /etc/hosts; } > /tmp/h && cat /tmp/h > /etc/hosts'
+    docker("exec", "alpine03", "sh", "-c", prepend, "sh", peers["alpine01"])
     try:
         before = engine_state()
         code, _, output = lab(tmp_path, "--check")
