@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import getpass
 import ipaddress
+import json
 import os
 import re
 import socket
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,6 +25,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+from vethlab.files import write_if_changed
 from vethlab.module_utils import vethlab_lessons
 from vethlab.module_utils.vethlab_docker import IMAGE_REFERENCE, INTERFACE_NAME, LABEL_KEY, is_container_name
 from vethlab.module_utils.vethlab_lessons import ALL, names, network_problems, plan
@@ -171,25 +174,54 @@ CHECKS = (check_containers, check_lessons, check_plan, check_patterns, check_dns
 
 
 def _shown(value) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+# The runs this controller started, so that the next one can name those whose process has ended (an
+# interrupted run) and take their locks over at once: {run: {"pid", "started", "at"}}.
+RUNS_FILE = Path(os.environ.get("VETHLAB_RUNS_FILE") or Path.home() / ".ansible" / "vethlab" / "runs.json")
+RUNS_KEPT_FOR = 7 * 24 * 3600
+
+
+def process_start(pid: int) -> str | None:
+    """A process's start time in clock ticks (field 22 of /proc/PID/stat), or None when it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid, encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def gone_runs(run: str, pid: int, started: str, path: Path = RUNS_FILE) -> list[str]:
+    """Record this run; return this controller's earlier runs whose process has ended (its pid gone, or reused)."""
+    try:
+        runs = json.loads(path.read_text(encoding="utf-8"))
+        runs = runs if isinstance(runs, dict) else {}
+    except (OSError, ValueError):
+        runs = {}
+    now = time.time()
+    runs = {key: value for key, value in runs.items() if isinstance(value, dict) and now - value.get("at", 0) < RUNS_KEPT_FOR}
+    gone = sorted(key for key, value in runs.items() if key != run and process_start(int(value.get("pid") or 0)) != value.get("started"))
+    runs[run] = {"pid": pid, "started": started, "at": now}
+    try:
+        write_if_changed(path, json.dumps(runs, indent=1).encode("utf-8"), mode=0o600)
+    except OSError:
+        pass  # without the record, an interrupted run's locks are taken over when they go stale
+    return gone
 
 
 def owner() -> dict:
     """Who runs the lab, for its lock on each machine: one id for the whole run (every machine's check
-    runs in a worker of the same ansible-playbook process), the user and controller, the process."""
+    runs in a worker of the same ansible-playbook process), the user and controller, the process, and
+    this controller's earlier runs that are gone (their locks are taken over at once)."""
     pid, controller = os.getppid(), socket.gethostname()
-    try:
-        with open("/proc/%d/stat" % pid, encoding="ascii") as handle:
-            started = handle.read().rsplit(")", 1)[1].split()[19]  # field 22: the process's start, in clock ticks
-    except (OSError, IndexError):
-        started = "0"
+    started = process_start(pid) or "0"
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "someone"
-    return {"run": "%s-%d-%s" % (controller, pid, started), "holder": "%s@%s" % (user, controller), "pid": pid, "controller": controller}
+    run = "%s-%d-%s" % (controller, pid, started)
+    return {"run": run, "holder": "%s@%s" % (user, controller), "pid": pid, "controller": controller, "gone": gone_runs(run, pid, started)}
 
 
 def options_of(roles: list[str]) -> dict:

@@ -42,7 +42,7 @@ from ansible import context
 from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
 
-from vethlab.files import machine_folder, write_if_changed
+from vethlab.files import FolderTurn, machine_folder, write_if_changed
 from vethlab.module_utils.vethlab_texts import render
 from vethlab.report import (
     DONE,
@@ -88,6 +88,7 @@ class CallbackModule(CallbackBase):
         self._run_ids = {}  # host: this run's id (the lab_this_run fact of the settings step)
         self._run = None  # the lab_run fact: {report_dir, class_hosts}
         self._judges = False  # the playbook has the report step: a lab run, with a class report
+        self._turn = None  # this run's turn at writing its report folder (FolderTurn), once it knows the folder
 
     # ----------------------------------------------------------------- events
 
@@ -109,12 +110,27 @@ class CallbackModule(CallbackBase):
         run = (data.get("ansible_facts") or {}).get("lab_run")
         if isinstance(run, dict) and self._run is None:
             self._run = run
+            self._take_turn(run)
         this_run = (data.get("ansible_facts") or {}).get("lab_this_run")
         if isinstance(this_run, dict):
             self._run_ids[host] = str(this_run.get("run") or "")
         verdict = (data.get("ansible_facts") or {}).get("lab_report_verdict")
         if isinstance(verdict, dict) and isinstance(verdict.get("lab"), dict):
             self._verdicts[host] = verdict  # the report step's data: {report: lab.json's path, lab: its content}
+
+    def _take_turn(self, run):
+        """Two runs writing one report folder take turns: this run waits here, after its settings step (which
+        changes nothing) and before any step that does, until the other has written its class report."""
+        if not self._judges or not run.get("report_dir"):
+            return
+        self._turn = FolderTurn(run["report_dir"])
+
+        def waiting(holder):
+            said = "vethlab: another run is writing %s: %s (pid %s, since %s, %s); this run waits for it to finish (Ctrl-C stops it)"
+            who = (holder.get("holder", "someone"), holder.get("pid", "?"), holder.get("since", "?"), holder.get("what", ""))
+            self._display.display(said % (run["report_dir"], *who), stderr=True)
+
+        self._turn.take(" ".join(["ansible-playbook", *(context.CLIARGS.get("args") or ())]), waiting)
 
     def v2_runner_on_skipped(self, result):
         self._seen(result)
@@ -192,3 +208,5 @@ class CallbackModule(CallbackBase):
         if path:
             with open(path, "w", encoding="utf-8") as handle:
                 json.dump({"outcomes": without_lab(outcomes), "summary": summary}, handle, indent=2)
+        if self._turn is not None:
+            self._turn.give_back()

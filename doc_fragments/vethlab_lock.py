@@ -19,6 +19,7 @@ DESCRIPTIONS = {
     "controller": "The controller's host name; the pid is checked only when it is this machine's.",
     "wait": "Seconds to wait for another run's lock.",
     "stale_after": "Seconds without news after which a lock is taken over.",
+    "gone": "Earlier runs of the same controller whose process has ended (an interrupted run): their lock is taken over at once.",
 }
 
 

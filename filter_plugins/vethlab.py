@@ -6,7 +6,7 @@ The logic is in module_utils/, shared with the modules."""
 
 from __future__ import annotations
 
-from vethlab.files import machine_folder
+from vethlab.files import inventory_folder, machine_folder
 from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_texts
 
 
@@ -49,6 +49,11 @@ def vethlab_machine_folder(host):
     return machine_folder(host)
 
 
+def vethlab_inventory_folder(inventory):
+    """An inventory's report folder under reports/ (vethlab/files.py: classroom.yml -> classroom; adhoc for -i h1,h2,)."""
+    return inventory_folder(inventory)
+
+
 def vethlab_say(key, lang="en", **params):
     """A sentence of vethlab_texts, in ``lang``."""
     return vethlab_texts.say(key, lang, **params)
@@ -73,6 +78,7 @@ class FilterModule:
             "vethlab_image_ids": vethlab_image_ids,
             "vethlab_network_decisions": vethlab_network_decisions,
             "vethlab_machine_folder": vethlab_machine_folder,
+            "vethlab_inventory_folder": vethlab_inventory_folder,
             "vethlab_say": vethlab_say,
             "vethlab_field": vethlab_field,
             "vethlab_place": vethlab_place,

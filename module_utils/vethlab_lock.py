@@ -32,6 +32,7 @@ LOCK_OPTIONS = {
     "controller": {"type": "str"},
     "wait": {"type": "int", "default": 120},
     "stale_after": {"type": "int", "default": 600},
+    "gone": {"type": "list", "elements": "str", "default": []},
 }
 
 
@@ -93,10 +94,11 @@ def _rewrite(path, info):
     os.replace(temporary, path)
 
 
-def acquire(path, run, holder, wait=120, stale_after=600, pid=None, now=time.time, sleep=time.sleep):
+def acquire(path, run, holder, wait=120, stale_after=600, pid=None, now=time.time, sleep=time.sleep, gone=()):
     """Take the lock for ``run`` (again, if it holds it already: news given); wait at most ``wait``
-    seconds for another run's; take over a stale one. Returns {"taken": info, "stale": the lock taken
-    over or None}; raises LockBusy."""
+    seconds for another run's; take over a stale one, and at once one of the ``gone`` runs (runs of
+    this run's controller whose process has ended: an interrupted run). Returns {"taken": info,
+    "stale": the lock taken over or None}; raises LockBusy."""
     started, replaced = now(), None
     while True:
         moment = now()
@@ -104,7 +106,7 @@ def acquire(path, run, holder, wait=120, stale_after=600, pid=None, now=time.tim
         if info is not None and info.get("run") == run:
             _rewrite(path, dict(info, seen=moment))
             return {"taken": dict(info, seen=moment), "stale": replaced}
-        if info is not None and is_stale(info, moment, info.get("stale_after", stale_after)):
+        if info is not None and (info.get("run") in gone or is_stale(info, moment, info.get("stale_after", stale_after))):
             replaced = info
             try:
                 os.unlink(path)
@@ -128,7 +130,8 @@ def acquire(path, run, holder, wait=120, stale_after=600, pid=None, now=time.tim
 def take(lock):
     """Take a lock given as LOCK_OPTIONS describe it; the run's pid counts only when its controller is this machine."""
     local = lock.get("controller") and lock["controller"] == socket.gethostname()
-    return acquire(lock["path"], lock["run"], lock["holder"], lock["wait"], lock["stale_after"], lock.get("pid") if local else None)
+    pid = lock.get("pid") if local else None
+    return acquire(lock["path"], lock["run"], lock["holder"], lock["wait"], lock["stale_after"], pid, gone=lock.get("gone") or ())
 
 
 def release(path, run):

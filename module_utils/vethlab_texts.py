@@ -65,6 +65,17 @@ MESSAGES = {
         "en": "but {address} is an address of {source} itself (on lo: {lo}): the reply came from the source, not across the veth pair",
         "zh": "但 {address} 是 {source} 自己的地址（lo 上：{lo}）：回复来自源自身，而不是经过 veth-pair",
     },
+    "run.interrupted": {
+        "en": (
+            "vethlab {command} was interrupted (Ctrl-C). {done} of {machines} machines had their report written: {names};"
+            " not finished: {left}. The class report was not rewritten. The locks this run took are taken over at once"
+            " by the next run from this controller: run it again."
+        ),
+        "zh": (
+            "vethlab {command} 被中断（Ctrl-C）。{machines} 台机器中有 {done} 台已写好报告：{names}；"
+            "未完成：{left}。全班报告没有重写。本次运行占用的锁会被本控制机的下一次运行立即接管：请再运行一次。"
+        ),
+    },
     "cell.route_local": {
         "en": (
             "but the kernel of {source} delivers {address} to itself ({route}): {address} is an"

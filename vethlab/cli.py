@@ -2,14 +2,16 @@
 
     vethlab up -i INVENTORY      the whole lesson on every machine, then the class report
     vethlab check -i INVENTORY   only look (lab.yml in check mode): ip addr, pings, checkpoints; no change
-    vethlab report               render the class report again from reports/
+    vethlab report [-i INVENTORY] render the class report again from reports/<inventory's name>/
     vethlab down -i INVENTORY    remove the lab's containers (nothing else)
 
 While it runs, a live table shows one row per machine (its current step, ok, changed, failed).
 The verdict is not decided here: each machine's outcome, the summary and the exit code come from
 what the vethlab_outcomes callback decided for the run (the class report reads the same).
 Exit codes: 0 every machine of the run passed, 1 a machine failed or was unreachable, 2 bad
-usage or no machine matched.
+usage or no machine matched, 130 interrupted (Ctrl-C): it says which machines had their report
+written; the locks the run took on the machines are taken over at once by the next run from this
+controller (vethlab_lock's ``gone`` runs).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAYBOOKS = {"up": "lab.yml", "check": "lab.yml", "down": "playbooks/lab_teardown.yml"}
-EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class Board:
@@ -46,6 +49,8 @@ class Board:
         if kind == "runner_on_ok":
             row["ok"] += 1
             row["changed"] += 1 if (data.get("res") or {}).get("changed") else 0
+            # Its report is written (the report step's verdict came back): progress, not the verdict itself.
+            row["reported"] = row.get("reported") or bool(((data.get("res") or {}).get("ansible_facts") or {}).get("lab_report_verdict"))
         elif kind in ("runner_on_failed", "runner_on_unreachable") and not data.get("ignore_errors"):
             row["failed"] += 1  # rescued failures too: the outcome, at the end, says what stood
         return True
@@ -69,7 +74,8 @@ class Board:
 
 
 def run_playbook(command: str, inventory: str, limit: str | None, extra: list[str], quiet: bool) -> tuple[int, Board, dict]:
-    """Run the command's playbook; return ansible's exit code, the board and what the callback decided."""
+    """Run the command's playbook; return ansible's exit code, the board and what the callback decided
+    (``interrupted``: Ctrl-C stopped the run, which ansible-runner then cancelled)."""
     import ansible_runner
     from rich.console import Console
     from rich.live import Live
@@ -93,23 +99,30 @@ def run_playbook(command: str, inventory: str, limit: str | None, extra: list[st
                 live.update(board.table())
                 return True
 
-            result = ansible_runner.run(
-                private_data_dir=private,
-                project_dir=str(ROOT),
-                playbook=str(ROOT / PLAYBOOKS[command]),
-                inventory=os.path.abspath(inventory),
-                limit=limit,
-                cmdline=" ".join(_quote(part) for part in cmdline) or None,
-                envvars={
-                    "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-                    "ANSIBLE_CALLBACK_PLUGINS": str(ROOT / "callback_plugins"),
-                    "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-                    "VETHLAB_OUTCOMES_FILE": str(decided),
-                },
-                event_handler=handler,
-                quiet=True,
-            )
+            interrupted = []
+            previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+            try:
+                result = ansible_runner.run(
+                    private_data_dir=private,
+                    project_dir=str(ROOT),
+                    playbook=str(ROOT / PLAYBOOKS[command]),
+                    inventory=os.path.abspath(inventory),
+                    limit=limit,
+                    cmdline=" ".join(_quote(part) for part in cmdline) or None,
+                    envvars={
+                        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+                        "ANSIBLE_CALLBACK_PLUGINS": str(ROOT / "callback_plugins"),
+                        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+                        "VETHLAB_OUTCOMES_FILE": str(decided),
+                    },
+                    event_handler=handler,
+                    quiet=True,
+                    cancel_callback=lambda: bool(interrupted),
+                )
+            finally:
+                signal.signal(signal.SIGINT, previous)
             outcomes = json.loads(decided.read_text(encoding="utf-8")) if decided.is_file() else {"outcomes": {}, "summary": None}
+            outcomes["interrupted"] = bool(interrupted)
             board.settle(outcomes["outcomes"])
             live.update(board.table())
         if not quiet:
@@ -137,7 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("-e", "--extra-vars", action="append", default=[], help="VAR=VALUE or JSON, as ansible-playbook -e")
         command.add_argument("-q", "--quiet", action="store_true", help="clear the live table at the end")
     report = sub.add_parser("report", help="render the class report again from the report folder")
-    report.add_argument("-d", "--report-dir", default=str(ROOT / "reports"), help="the report folder (default: reports/)")
+    report.add_argument(
+        "-i", "--inventory", default=str(ROOT / "inventory" / "local.yml"), help="the class's inventory (default: inventory/local.yml)"
+    )
+    report.add_argument("-d", "--report-dir", help="the report folder (default: reports/<the inventory's name>/, as the lab writes it)")
     for command in sub.choices.values():
         command.add_argument(
             "--language", choices=("en", "zh"), default=default_language(), help="the summary's language (default: from LANG; en)"
@@ -151,13 +167,14 @@ def default_language() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from vethlab.files import inventory_folder
     from vethlab.module_utils.vethlab_texts import say
     from vethlab.report import DONE, outcome_line, previous_summary, render_class_report, summary_lines
 
     args = build_parser().parse_args(argv)
 
     if args.command == "report":
-        report_dir = Path(args.report_dir)
+        report_dir = Path(args.report_dir) if args.report_dir else ROOT / "reports" / inventory_folder(args.inventory)
         previous = previous_summary(report_dir)
         if previous is None:
             print("vethlab report: %s has no summary.json; run 'vethlab up' first" % report_dir, file=sys.stderr)
@@ -171,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     if not os.path.exists(args.inventory):
         print("vethlab %s: no inventory at %s" % (args.command, args.inventory), file=sys.stderr)
         return EXIT_USAGE
-    rc, _, decided = run_playbook(args.command, args.inventory, args.limit, args.extra_vars, args.quiet)
+    rc, board, decided = run_playbook(args.command, args.inventory, args.limit, args.extra_vars, args.quiet)
     outcomes, summary = decided["outcomes"], decided["summary"]
+    if decided.get("interrupted"):
+        return interrupted(args.command, board, args.language)
     if not outcomes:
         print("vethlab %s: no machine matched in %s (ansible exit %d)" % (args.command, args.inventory, rc), file=sys.stderr)
         return EXIT_USAGE
@@ -188,6 +207,27 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     print("\n".join(summary_lines(summary, args.language)))
     return EXIT_PASSED if summary["passed"] else EXIT_FAILED
+
+
+def interrupted(command: str, board: Board, language: str) -> int:
+    """Ctrl-C: which machines had their report written before it, and which did not; exit 130."""
+    from vethlab.module_utils.vethlab_texts import say
+
+    done = sorted(host for host, row in board.hosts.items() if row.get("reported"))
+    left = sorted(host for host in board.hosts if host not in done)
+    print(
+        say(
+            "run.interrupted",
+            language,
+            command=command,
+            done=len(done),
+            machines=len(board.hosts),
+            names=", ".join(done) or "-",
+            left=", ".join(left) or "-",
+        ),
+        file=sys.stderr,
+    )
+    return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -115,3 +115,34 @@ def test_usage_and_no_machine_matched_exit_2(tmp_path):
     assert done.returncode == 2 and "no inventory" in done.stderr
     done = vethlab("check", "-i", INVENTORY, "-l", "no-such-machine")
     assert done.returncode == 2 and "no machine matched" in done.stderr
+
+
+def test_ctrl_c_says_the_run_was_interrupted_and_the_next_run_goes_on_at_once(tmp_path):
+    """Ctrl-C while the machines run: exit 130, which machines had their report and which did not, no class
+    report written from half a run; the lock the run took is taken over by the next run without waiting."""
+    import signal
+    import time
+
+    build_busybox_image()
+    lock = tmp_path / "lab.lock"
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")))
+    settings = ["-e", LAB_TEST_SETTINGS, "-e", "lab_image_source=busybox", "-e", "lab_lock_path=%s" % lock]
+    run = subprocess.Popen(
+        [VETHLAB, "up", "-i", INVENTORY, "-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_fresh=true", *settings],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not lock.exists() and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.1)  # the reset step took the machine's lock: the run is changing the lab
+    assert lock.exists(), run.communicate()[1]
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 130, err
+    assert "vethlab up was interrupted (Ctrl-C). 0 of 1 machines had their report written: -; not finished: localhost." in err
+    assert "no machine matched" not in err and not (tmp_path / "summary.json").exists()
+    again = vethlab("up", "-i", INVENTORY, "-e", "lab_report_dir=%s" % tmp_path, *settings[2:], "-e", "lab_lock_wait=5")
+    assert again.returncode == 0, again.stderr
+    assert not lock.exists()

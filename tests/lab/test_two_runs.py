@@ -85,3 +85,30 @@ def test_a_stale_lock_is_taken_over(tmp_path):
     assert code == 0, output
     warnings = task_result(report, "Look at the engine and the lab")["warnings"]
     assert any(w.startswith("took over a stale lab lock: student@laptop") for w in warnings), warnings
+
+
+def test_two_runs_writing_one_report_folder_take_turns(tmp_path):
+    """A student's `make lab` and the teacher's run, both writing one report folder: the second waits for the
+    first's class report (the folder's turn, an flock held for the whole run), saying who writes it."""
+    build_busybox_image()
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "PATH": "%s:%s" % (BIN, os.environ["PATH"]), "ANSIBLE_NOCOLOR": "1"}
+    runs = []
+    for _ in range(2):
+        runs.append(
+            subprocess.Popen(
+                [str(BIN / "ansible-playbook"), "-e", LAB_TEST_SETTINGS, *lab_args(tmp_path)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
+        time.sleep(0.5)
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], "\n\n".join(output[-4000:] for output in outputs)
+    waited = [output for output in outputs if "vethlab: another run is writing %s" % tmp_path in output]
+    assert len(waited) == 1, outputs
+    assert "this run waits for it to finish" in waited[0] and "ansible-playbook" in waited[0]
+    assert json.loads((tmp_path / "summary.json").read_text())["passed"] is True
+    assert json.loads((tmp_path / ".vethlab-writer").read_text())["pid"] in [run.pid for run in runs]

@@ -1,0 +1,84 @@
+"""A class's report folder is its inventory's; two runs writing one folder take turns; an interrupted run's locks
+are taken over at once by the next run from the same controller."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import subprocess
+import sys
+import time
+
+from conftest import load_action_plugin
+from vethlab.files import FolderTurn, inventory_folder
+from vethlab.module_utils.vethlab_lock import acquire
+
+
+def test_each_inventory_has_a_report_folder_of_its_own(tmp_path):
+    for name in ("classroom.yml", "local.yml", "张三班.yaml", "class 2.ini", "hosts"):
+        (tmp_path / name).write_text("all: {}\n")
+    assert inventory_folder(tmp_path / "classroom.yml") == "classroom"
+    assert inventory_folder(str(tmp_path / "local.yml")) == "local"
+    assert inventory_folder(tmp_path / "张三班.yaml") == "张三班"
+    assert inventory_folder(tmp_path / "class 2.ini").startswith("class_2-")  # folded, with a hash of its own
+    assert inventory_folder(tmp_path / "hosts") == "hosts"
+    assert inventory_folder(str(tmp_path) + "/") == tmp_path.name  # an inventory folder
+    assert inventory_folder("student01,student02,") == "adhoc" and inventory_folder(None) == "adhoc"
+
+
+def _hold(folder, seconds):
+    turn = FolderTurn(folder)
+    turn.take("the first run")
+    time.sleep(seconds)
+    turn.give_back()
+
+
+def test_a_second_writer_waits_for_the_first_and_is_told_who_it_is(tmp_path):
+    first = multiprocessing.get_context("fork").Process(target=_hold, args=(tmp_path, 1.5))
+    first.start()
+    time.sleep(0.5)
+    told, started = [], time.monotonic()
+    turn = FolderTurn(tmp_path)
+    turn.take("the second run", told.append)
+    waited = time.monotonic() - started
+    first.join()
+    assert waited >= 0.8 and told and told[0]["what"] == "the first run" and told[0]["pid"] == first.pid
+    assert json.loads((tmp_path / ".vethlab-writer").read_text())["what"] == "the second run"
+    turn.give_back()
+
+
+def test_a_turn_is_given_back_when_its_process_dies_however_it_dies(tmp_path):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from vethlab.files import FolderTurn; FolderTurn(sys.argv[1]).take('x'); time.sleep(60)",
+            str(tmp_path),
+        ]
+    )
+    time.sleep(1.0)
+    holder.kill()
+    holder.wait()
+    told = []
+    FolderTurn(tmp_path).take("next", told.append)
+    assert told == []
+
+
+def test_the_next_run_names_this_controllers_runs_that_are_gone(tmp_path):
+    settings = load_action_plugin("lab_settings")
+    runs = tmp_path / "runs.json"
+    dead = subprocess.Popen(["sleep", "0"])
+    dead.wait()
+    assert settings.gone_runs("vm-%d-1" % dead.pid, dead.pid, "1", runs) == []
+    alive = settings.process_start(1)  # pid 1 is alive
+    assert settings.gone_runs("vm-1-%s" % alive, 1, alive, runs) == ["vm-%d-1" % dead.pid]
+    assert sorted(json.loads(runs.read_text())) == sorted(["vm-%d-1" % dead.pid, "vm-1-%s" % alive])
+    assert oct(runs.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_lock_of_a_gone_run_is_taken_over_at_once(tmp_path):
+    path = str(tmp_path / "lab.lock")
+    now = time.time()
+    (tmp_path / "lab.lock").write_text(json.dumps({"run": "vm-99-1", "holder": "t@vm", "since": now, "seen": now, "stale_after": 600}))
+    taken = acquire(path, "vm-100-2", "t@vm", wait=0, gone=["vm-99-1"])
+    assert taken["stale"]["run"] == "vm-99-1" and taken["taken"]["run"] == "vm-100-2"
