@@ -6,7 +6,9 @@ container's state, and pings every cell of the lesson's matrix itself. Each test
 checkpoint of the docker0 lesson, requires it to pass, and requires the machine's lab.json (written
 by the run, on the controller) to say the same thing; then every veth pair of every container the
 lab made (found by its label) against the kernel, and every cell of every lesson's pings (by address
-or by name) pinged again. A machine that contradicts its report fails here: a cable cut after the
+or by name) pinged again, and every checkpoint of the later lessons (C9-C20) recomputed from Docker's
+own records (links, the network), the kernel (bridges, pairs) and the verifier's own probes. A machine
+that contradicts its report fails here: a cable cut after the
 converge, a report that claims a pass the kernel does not show.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -82,6 +85,7 @@ class Machine:
                 self.eth0[container] = dict(self.links[container].get("eth0") or {}, address=address)
         self.cells = self._ping_the_matrix(host)
         self.host = host
+        self.variables = variables
 
     def veth_of(self, container):
         """The host interface that is the other end of the container's eth0: both directions agree."""
@@ -246,3 +250,138 @@ def test_every_cell_of_every_lesson_pinged_again_by_the_verifier(machine):
             machine.name, cell["checkpoint"], cell["source"], target, cell["observed"], observed,
         )  # fmt: skip
         assert cell["passed"] == (cell["observed"] == cell["expected"])
+
+
+# ---------------------------------------------------------------------------------------------- C9-C20
+
+
+def probe(host, source, target):
+    """One ping from a container: (reachable | unreachable | unresolved, the address a name resolved to)."""
+    result = run(host, ["docker", "exec", source, "ping", "-c", "1", "-W", "2", target])
+    resolved = re.search(r"^PING \S+ \(([0-9.]+)\)", result.stdout, re.MULTILINE)
+    if result.rc == 0 and "bytes from" in result.stdout:
+        return "reachable", resolved.group(1) if resolved else None
+    if "bad address" in result.stdout + result.stderr:
+        return "unresolved", None
+    return "unreachable", resolved.group(1) if resolved else None
+
+
+def docker_record(host, kind, name):
+    """Docker's own record (docker KIND inspect NAME), or {} when there is none."""
+    result = run(host, ["docker", kind, "inspect", name])
+    return (json.loads(result.stdout) or [{}])[0] if result.rc == 0 else {}
+
+
+class Lesson:
+    """The later lessons as the verifier reads them: the names from the scenario's variables (the lesson's
+    defaults otherwise), every value from the machine."""
+
+    def __init__(self, machine):
+        get = machine.variables.get
+        self.machine, self.host = machine, machine.host
+        self.first, self.second = machine.containers[0], machine.containers[1]
+        self.link = get("lab_link_container", "alpine03")
+        self.net = get("lab_network_name", "mynet")
+        self.subnet, self.gateway = get("lab_network_subnet", "192.168.0.0/16"), get("lab_network_gateway", "192.168.0.1")
+        self.net1, self.net2 = get("lab_network_containers", ["alpine-net-01", "alpine-net-02"])
+        record = docker_record(self.host, "network", self.net)
+        self.record, self.br = record, "br-%s" % record.get("Id", "")[:12]
+
+    def address(self, name):
+        found = (self.machine.eth0.get(name) or {}).get("address")
+        return str(found.ip) if found else None
+
+    def links(self, name):
+        return [
+            entry.split(":", 1)[0].lstrip("/")
+            for entry in (docker_record(self.host, "container", name).get("HostConfig") or {}).get("Links") or []
+        ]
+
+    def file(self, name, path):
+        return run(self.host, ["docker", "exec", name, "cat", path]).stdout
+
+    def healthy(self, source):
+        """The source of a cell that must fail reaches its own gateway (docker0's address) first."""
+        return probe(self.host, source, str(self.machine.bridge.ip))[0] == "reachable"
+
+    def by_name(self, source, target):
+        observed, resolved = probe(self.host, source, target)
+        return observed == "reachable" and resolved == self.address(target), (observed, resolved, self.address(target))
+
+    def must_not_resolve(self, source, target):
+        observed = probe(self.host, source, target)[0]
+        return self.healthy(source) and observed == "unresolved", observed
+
+    def C9(self):
+        return self.must_not_resolve(self.second, self.first)
+
+    def C10(self):
+        answered, seen = self.by_name(self.link, self.second)
+        return answered and self.second in self.links(self.link), (seen, self.links(self.link))
+
+    def C11(self):
+        passed, seen = self.must_not_resolve(self.second, self.link)
+        return passed and self.link not in self.links(self.second), seen
+
+    def C12(self):
+        lines = [line.split() for line in self.file(self.link, "/etc/hosts").splitlines() if not line.startswith("#")]
+        theirs = [words[0] for words in lines if self.second in words[1:]]
+        back = [line for line in self.file(self.second, "/etc/hosts").splitlines() if self.link in line.split()[1:]]
+        return theirs == [self.address(self.second)] and not back, (theirs, back)
+
+    def C13(self):
+        ipam = ((self.record.get("IPAM") or {}).get("Config") or [{}])[0]
+        bridge = self.machine.host_links.get(self.br) or {}
+        kernel = ipv4(self.host, ["ip", "-4", "-o", "addr", "show", "dev", self.br]) if bridge else None
+        seen = (self.record.get("Driver"), ipam.get("Subnet"), ipam.get("Gateway"), self.br, bridge.get("up"), str(kernel))
+        wanted = ("bridge", self.subnet, self.gateway, self.br, True, "%s/%s" % (self.gateway, self.subnet.split("/")[1]))
+        return seen == wanted, seen
+
+    def C14(self):
+        seen = {
+            name: [(veth, self.machine.host_links[veth]["master"]) for veth in self.machine.veth_of(name)]
+            for name in (self.net1, self.net2)
+        }
+        return all(len(veths) == 1 and veths[0][1] == self.br for veths in seen.values()), seen
+
+    def C15(self):
+        there, seen_there = self.by_name(self.net1, self.net2)
+        back, seen_back = self.by_name(self.net2, self.net1)
+        return there and back, (seen_there, seen_back)
+
+    def C16(self):
+        servers = {
+            name: re.findall(r"^nameserver\s+(\S+)", self.file(name, "/etc/resolv.conf"), re.MULTILINE) for name in (self.net1, self.net2)
+        }
+        return all("127.0.0.11" in found for found in servers.values()), servers
+
+    def C17(self):
+        observed = probe(self.host, self.second, self.address(self.net1))[0]
+        return self.healthy(self.second) and observed == "unreachable", observed
+
+    def C18(self):
+        masters = sorted(master for container, _, _, master in kernel_pairs(self.machine) if container == self.first)
+        return masters == sorted(["docker0", self.br]), masters
+
+    def C19(self):
+        return self.by_name(self.first, self.net1)
+
+    def C20(self):
+        return self.must_not_resolve(self.second, self.net1)
+
+
+def test_every_later_checkpoint_recomputed_by_the_verifier(machine):
+    """C9-C20, each as the verifier computes it, must pass and agree with lab.json; a checkpoint the report has
+    and the verifier cannot compute fails, so a new checkpoint cannot pass unverified."""
+    lesson = Lesson(machine)
+    later = [c["id"] for c in machine.report["checkpoints"] if int(c["id"][1:]) >= 9]
+    assert later, "%s: lab.json has no checkpoint after C8" % machine.name
+    wrong = []
+    for checkpoint in later:
+        assert hasattr(lesson, checkpoint), "the verifier cannot recompute %s" % checkpoint
+        passed, seen = getattr(lesson, checkpoint)()
+        try:
+            agree(machine, checkpoint, passed, seen)
+        except AssertionError as disagreement:  # every checkpoint is recomputed, then every disagreement named
+            wrong.append(str(disagreement).split("\n")[0])
+    assert not wrong, "\n".join(wrong)
