@@ -7,7 +7,7 @@ The logic is in module_utils/, shared with the modules."""
 from __future__ import annotations
 
 from vethlab.files import inventory_folder, machine_folder
-from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_texts
+from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_student, vethlab_texts
 
 
 def vethlab_plan(lessons, variables, dns=()):
@@ -15,6 +15,23 @@ def vethlab_plan(lessons, variables, dns=()):
     step computes it once per run (the lab_plan fact) otherwise."""
     given = {name: variables[name] for name in vethlab_lessons.settings() if name in variables}
     return vethlab_lessons.plan(lessons, given, list(dns or ()))
+
+
+def vethlab_lesson_values(variables):
+    """Every lesson setting's value for a host - as given, or its declaration's default - {name: value}: what
+    lab-check reads on a student's machine (prepared.json), so that it judges the names the task card gives."""
+    given = {name: variables[name] for name in vethlab_lessons.settings() if name in variables}
+    return {name: vethlab_lessons.value(given, name) for name in vethlab_lessons.settings()}
+
+
+def vethlab_image_note(source):
+    """The task card's line about the image the lesson types, in every language: {lang: text}."""
+    return vethlab_texts.each_language(lambda lang: vethlab_texts.say("card.image.%s" % source, lang))
+
+
+def vethlab_task_card(plan, lang="en", image_note=""):
+    """The student's task card in ``lang`` (vethlab_student.card: what lab-check --card prints)."""
+    return vethlab_student.card(plan, lang, image_note)
 
 
 def vethlab_names(plan, lesson=None):
@@ -79,6 +96,9 @@ class FilterModule:
             "vethlab_network_decisions": vethlab_network_decisions,
             "vethlab_machine_folder": vethlab_machine_folder,
             "vethlab_inventory_folder": vethlab_inventory_folder,
+            "vethlab_lesson_values": vethlab_lesson_values,
+            "vethlab_image_note": vethlab_image_note,
+            "vethlab_task_card": vethlab_task_card,
             "vethlab_say": vethlab_say,
             "vethlab_field": vethlab_field,
             "vethlab_place": vethlab_place,

@@ -68,12 +68,15 @@ class Lesson:
     - ``links``: each of its containers is started with --link to these (lesson, index) containers.
     - ``connects``: ((lesson, index), other lesson): that container joins the other lesson's network.
     - ``files``: what its judges read inside the containers.
+    - ``commands``: what the student types, in the course's order (the task card's lines), with the
+      student's own names as ``{c0}``, ``{c1}``, ``{link}``, ``{net}``, ``{subnet}``, ``{gateway}``,
+      ``{n0}``, ``{n1}``, ``{connect}`` and an address to read from ``ip addr`` as ``{ip_NAME}``.
     - ``checkpoints``: its table, in order.
     """
 
-    def __init__(self, lesson_id, needs=(), containers=None, network=None, links=(), connects=None, files=(), checkpoints=()):
+    def __init__(self, lesson_id, needs=(), containers=None, network=None, links=(), connects=None, files=(), commands=(), checkpoints=()):
         self.id, self.needs, self.containers, self.network = lesson_id, tuple(needs), containers, network
-        self.links, self.connects, self.files = tuple(links), connects, tuple(files)
+        self.links, self.connects, self.files, self.commands = tuple(links), connects, tuple(files), tuple(commands)
         self.checkpoints = tuple(checkpoints)
         for checkpoint in self.checkpoints:
             checkpoint.lesson = lesson_id
@@ -94,6 +97,18 @@ LESSONS = [
         "docker0",
         containers=Setting("lab_containers", ["alpine01", "alpine02"], "The lab's container names, in the lesson's order."),
         files=("/etc/resolv.conf",),
+        commands=(
+            "docker run -dit --name {c0} alpine",
+            "docker run -dit --name {c1} alpine",
+            "docker exec -it {c0} ip addr",
+            "docker exec -it {c1} ip addr",
+            "ip addr",
+            "ping -c 3 {ip_c0}",
+            "docker exec -it {c0} ping -c 3 {ip_docker0}",
+            "docker exec -it {c0} ping -c 3 {ip_host}",
+            "docker exec -it {c0} ping -c 3 {ip_c1}",
+            "docker exec -it {c1} ping -c 1 {c0}",
+        ),
         checkpoints=(
             C("C1", judge=judges.judge_bridge),
             C("C2", judge=judges.judge_addresses),
@@ -112,6 +127,12 @@ LESSONS = [
         containers=Setting("lab_link_container", "alpine03", "The link lesson's container, started with --link to docker0's second."),
         links=(("docker0", 1),),
         files=("/etc/hosts", "/etc/resolv.conf"),
+        commands=(
+            "docker run -dit --name {link} --link {c1} alpine",
+            "docker exec -it {link} ping -c 3 {c1}",
+            "docker exec -it {c1} ping -c 1 {link}",
+            "docker exec -it {link} cat /etc/hosts",
+        ),
         checkpoints=(
             C("C10", judge=judges.judge_link_cells, cells=judges.cells_link_forward),
             C("C11", judge=judges.judge_link_cells, cells=judges.cells_link_back),
@@ -128,6 +149,15 @@ LESSONS = [
             "gateway": Setting("lab_network_gateway", "192.168.0.1", "Its gateway, a host address inside the subnet."),
         },
         files=("/etc/hosts", "/etc/resolv.conf"),
+        commands=(
+            "docker network create --driver bridge --subnet {subnet} --gateway {gateway} {net}",
+            "docker network ls",
+            "docker run -dit --name {n0} --net {net} alpine",
+            "docker run -dit --name {n1} --net {net} alpine",
+            "docker network inspect {net}",
+            "docker exec -it {n0} ping -c 3 {n1}",
+            "docker exec -it {c1} ping -c 1 -W 2 {ip_n0}",
+        ),
         checkpoints=(
             C("C13", judge=judges.judge_custom_bridge),
             C("C14", judge=judges.judge_custom_pairs),
@@ -141,6 +171,12 @@ LESSONS = [
         needs=("docker0", "network"),
         connects=(("docker0", 0), "network"),
         files=("/etc/hosts", "/etc/resolv.conf"),
+        commands=(
+            "docker network connect {net} {connect}",
+            "docker exec -it {connect} ip addr",
+            "docker exec -it {connect} ping -c 3 {n0}",
+            "docker exec -it {c1} ping -c 1 {n0}",
+        ),
         checkpoints=(
             C("C18", judge=judges.judge_two_interfaces),
             C("C19", cells=judges.cells_connected_by_name),

@@ -16,6 +16,302 @@ from __future__ import annotations
 LANGUAGES = ("en", "zh")
 
 MESSAGES = {
+    # ---------------------------------------------------------------- the teacher's grade and board
+    "grade.title": {"en": "vethlab: the class at work", "zh": "vethlab：全班实验进度"},
+    "grade.at": {"en": "Graded {at}.", "zh": "评分时间 {at}。"},
+    "grade.summary": {
+        "en": "{passed} of {machines} machines passed every checkpoint.",
+        "zh": "{machines} 台机器中有 {passed} 台通过了全部检查点。",
+    },
+    "grade.stage": {"en": "stage", "zh": "进度"},
+    "grade.sort": {"en": "sort by stage", "zh": "按进度排序"},
+    "grade.stuck_since": {"en": "unchanged since", "zh": "停滞自"},
+    "grade.first_passed": {"en": "first passed {at}", "zh": "首次通过于 {at}"},
+    "grade.failing": {"en": "machines failing it", "zh": "未通过的机器数"},
+    "prepare.summary": {"en": "{done} of {machines} machines prepared.", "zh": "{machines} 台机器中已准备好 {done} 台。"},
+    # ---------------------------------------------------------------- the student's side: the task card and lab-check
+    "card.title": {"en": "vethlab: your task card", "zh": "vethlab：任务卡"},
+    "card.ip_of": {"en": "<IP of {name}>", "zh": "<{name} 的 IP>"},
+    "card.ip_host": {"en": "<the host's address>", "zh": "<主机的地址>"},
+    "card.check": {"en": "Then check your work: lab-check {lesson}", "zh": "然后检查你的操作：lab-check {lesson}"},
+    "card.hints": {
+        "en": "Stuck? lab-check shows the first hint of each checkpoint that fails; lab-check --hint C3 gives the next one.",
+        "zh": "卡住了？lab-check 会为每个未通过的检查点显示第一条提示；lab-check --hint C3 给出下一条。",
+    },
+    "card.image.present": {"en": "Image: alpine, already on this machine.", "zh": "镜像：alpine，本机已有。"},
+    "card.image.pull": {"en": "Image: alpine, pulled from the registry.", "zh": "镜像：alpine，从镜像仓库拉取。"},
+    "card.image.controller": {"en": "Image: alpine, copied from the teacher's machine.", "zh": "镜像：alpine，从教师机复制。"},
+    "card.image.archive": {"en": "Image: alpine, loaded from an archive.", "zh": "镜像：alpine，从归档文件加载。"},
+    "card.image.busybox": {
+        "en": "Image: no registry here, so alpine is a stand-in made of this machine's busybox (the same ip and ping as alpine's).",
+        "zh": "镜像：这里无法访问镜像仓库，alpine 是用本机 busybox 制作的替身（ip 和 ping 与 alpine 相同）。",
+    },
+    "status.not started": {"en": "not started", "zh": "未开始"},
+    "check.seen": {"en": "seen:", "zh": "观察到："},
+    "check.hint": {"en": "hint ({id}):", "zh": "提示（{id}）："},
+    "check.summary": {
+        "en": "{passed} of {total} checkpoints passed. Stage: {stage}. lab-check --hint ID for the next hint.",
+        "zh": "{total} 个检查点中通过 {passed} 个。进度：{stage}。lab-check --hint 编号 查看下一条提示。",
+    },
+    "check.no_stage": {"en": "not started", "zh": "尚未开始"},
+    "check.unknown_lesson": {
+        "en": "lab-check: no lesson {lessons}; the lessons are {known}",
+        "zh": "lab-check：没有课程 {lessons}；课程有 {known}",
+    },
+    "check.unknown_checkpoint": {"en": "lab-check: no checkpoint {id} (C1 to C20)", "zh": "lab-check：没有检查点 {id}（C1 到 C20）"},
+    "check.cannot": {"en": "lab-check cannot check your lab: {reason}", "zh": "lab-check 无法检查你的实验：{reason}"},
+    # ---------------------------------------------------------------- hints: lab-check's ladder, three steps per checkpoint,
+    # the last the command to type. Parameters are the student's own names ({c0}, {c1}, {link}, {net}, {n0}, {n1},
+    # {connect}, {subnet}, {gateway}); never an address, so a hint never gives away another student's values.
+    "hint.C1.1": {
+        "en": "docker0 is the bridge Docker made when it started. Is Docker running? Then look at the host's interfaces.",
+        "zh": "docker0 是 Docker 启动时创建的网桥。Docker 在运行吗？然后查看主机的网络接口。",
+    },
+    "hint.C1.2": {
+        "en": "On the host, find docker0 in the list: it should say UP and have an inet address (172.17.0.1/16 on a fresh machine).",
+        "zh": "在主机上找到 docker0：它应当是 UP 状态，并有一个 inet 地址（新机器上是 172.17.0.1/16）。",
+    },
+    "hint.C1.3": {
+        "en": "Type: ip addr show docker0",
+        "zh": "输入：ip addr show docker0",
+    },
+    "hint.C2.1": {
+        "en": "Both containers of the lesson must run, each with an eth0 address in docker0's subnet.",
+        "zh": "本节课的两个容器都必须在运行，每个的 eth0 地址都在 docker0 的子网内。",
+    },
+    "hint.C2.2": {
+        "en": "docker ps -a shows whether {c0} and {c1} exist and run; a container started without -dit stops at once.",
+        "zh": "docker ps -a 显示 {c0} 和 {c1} 是否存在、是否在运行；不带 -dit 启动的容器会立即退出。",
+    },
+    "hint.C2.3": {
+        "en": "Type: docker run -dit --name {c0} alpine ; docker run -dit --name {c1} alpine ; docker exec {c0} ip addr",
+        "zh": "输入：docker run -dit --name {c0} alpine ; docker run -dit --name {c1} alpine ; docker exec {c0} ip addr",
+    },
+    "hint.C3.1": {
+        "en": (
+            "Each container's eth0 is one end of a veth pair; the other end is on the host. Compare the number"
+            " after @if in the container's eth0 with the host's interface indexes."
+        ),
+        "zh": "每个容器的 eth0 是一对 veth 的一端，另一端在主机上。把容器 eth0 中 @if 后面的数字和主机上接口的编号比较。",
+    },
+    "hint.C3.2": {
+        "en": (
+            "Run ip addr on the host and find the interface whose index is that number: it is vethXXXX@ifN, with"
+            " N the container's eth0 index, and master docker0."
+        ),
+        "zh": "在主机上运行 ip addr，找到编号等于那个数字的接口：它是 vethXXXX@ifN，N 是容器 eth0 的编号，并且 master docker0。",
+    },
+    "hint.C3.3": {
+        "en": "Type: docker exec {c0} ip addr show eth0 ; ip addr | grep -A2 veth",
+        "zh": "输入：docker exec {c0} ip addr show eth0 ; ip addr | grep -A2 veth",
+    },
+    "hint.C4.1": {
+        "en": "One running container, one veth on docker0: count both.",
+        "zh": "一个运行中的容器对应 docker0 上的一个 veth：把两者都数一数。",
+    },
+    "hint.C4.2": {
+        "en": "A stopped container has no veth; a veth left over is not the lesson's. Start every container of the lesson.",
+        "zh": "停止的容器没有 veth；多出来的 veth 不属于本节课。启动本节课的每个容器。",
+    },
+    "hint.C4.3": {
+        "en": "Type: docker ps ; ip link show master docker0",
+        "zh": "输入：docker ps ; ip link show master docker0",
+    },
+    "hint.C5.1": {
+        "en": "The host reaches a container through docker0 and the container's veth pair. Find the container's address first.",
+        "zh": "主机经由 docker0 和容器的 veth-pair 到达容器。先找到容器的地址。",
+    },
+    "hint.C5.2": {
+        "en": "docker exec {c0} ip addr shows its eth0 address; ping it from the host.",
+        "zh": "docker exec {c0} ip addr 显示它的 eth0 地址；在主机上 ping 它。",
+    },
+    "hint.C5.3": {
+        "en": "Type: ping -c 3 <IP of {c0}>",
+        "zh": "输入：ping -c 3 <{c0} 的 IP>",
+    },
+    "hint.C6.1": {
+        "en": "A container reaches the host at docker0's address: its default gateway.",
+        "zh": "容器通过 docker0 的地址到达主机：这就是它的默认网关。",
+    },
+    "hint.C6.2": {
+        "en": "docker exec {c0} ip route shows the default route via docker0's address.",
+        "zh": "docker exec {c0} ip route 显示经由 docker0 地址的默认路由。",
+    },
+    "hint.C6.3": {
+        "en": "Type: docker exec {c0} ping -c 3 <IP of docker0>",
+        "zh": "输入：docker exec {c0} ping -c 3 <docker0 的 IP>",
+    },
+    "hint.C7.1": {
+        "en": (
+            "'Outside' in the lesson is the host's own primary address: the container's packets leave through"
+            " docker0 and the host routes them."
+        ),
+        "zh": "本节课的“外部”是主机自己的主地址：容器的数据包经 docker0 出去，由主机转发。",
+    },
+    "hint.C7.2": {
+        "en": "ip route on the host shows the default route's interface; its address is the one to ping.",
+        "zh": "在主机上 ip route 显示默认路由的接口；要 ping 的就是它的地址。",
+    },
+    "hint.C7.3": {
+        "en": "Type: docker exec {c0} ping -c 3 <the host's address>",
+        "zh": "输入：docker exec {c0} ping -c 3 <主机的地址>",
+    },
+    "hint.C8.1": {
+        "en": "Two containers on docker0 reach each other by address: the packet crosses both veth pairs and the bridge.",
+        "zh": "docker0 上的两个容器可以通过地址互相访问：数据包经过两对 veth 和网桥。",
+    },
+    "hint.C8.2": {
+        "en": "Find {c1}'s eth0 address, then ping it from {c0} (and back).",
+        "zh": "找到 {c1} 的 eth0 地址，然后从 {c0} ping 它（反过来也一样）。",
+    },
+    "hint.C8.3": {
+        "en": "Type: docker exec {c0} ping -c 3 <IP of {c1}>",
+        "zh": "输入：docker exec {c0} ping -c 3 <{c1} 的 IP>",
+    },
+    "hint.C9.1": {
+        "en": "This one must fail: the default bridge offers no name service, so {c0} is not a name {c1} can resolve.",
+        "zh": "这一项必须失败：默认网桥不提供名字解析，所以 {c1} 无法解析 {c0} 这个名字。",
+    },
+    "hint.C9.2": {
+        "en": "When it does not fail, something answers the name: look at {c1}'s /etc/hosts and /etc/resolv.conf.",
+        "zh": "如果它没有失败，说明有东西解析了这个名字：查看 {c1} 的 /etc/hosts 和 /etc/resolv.conf。",
+    },
+    "hint.C9.3": {
+        "en": "Type: docker exec {c1} ping -c 1 {c0}   (expected: bad address)",
+        "zh": "输入：docker exec {c1} ping -c 1 {c0}   （预期：bad address）",
+    },
+    "hint.C10.1": {
+        "en": "--link lets one container reach another by name: start {link} linked to {c1}.",
+        "zh": "--link 让一个容器可以用名字访问另一个：启动 {link} 并链接到 {c1}。",
+    },
+    "hint.C10.2": {
+        "en": "Docker records the link (docker inspect {link}, HostConfig.Links); a line written into /etc/hosts by hand is not --link.",
+        "zh": "Docker 会记录链接（docker inspect {link}，HostConfig.Links）；手工写进 /etc/hosts 的一行不是 --link。",
+    },
+    "hint.C10.3": {
+        "en": "Type: docker run -dit --name {link} --link {c1} alpine ; docker exec {link} ping -c 3 {c1}",
+        "zh": "输入：docker run -dit --name {link} --link {c1} alpine ; docker exec {link} ping -c 3 {c1}",
+    },
+    "hint.C11.1": {
+        "en": "This one must fail: --link is one-way, so {c1} cannot resolve {link}.",
+        "zh": "这一项必须失败：--link 是单向的，所以 {c1} 无法解析 {link}。",
+    },
+    "hint.C11.2": {
+        "en": "Only the linking container's /etc/hosts gets the line; {c1}'s does not.",
+        "zh": "只有发起链接的容器的 /etc/hosts 里有那一行；{c1} 的没有。",
+    },
+    "hint.C11.3": {
+        "en": "Type: docker exec {c1} ping -c 1 {link}   (expected: bad address)",
+        "zh": "输入：docker exec {c1} ping -c 1 {link}   （预期：bad address）",
+    },
+    "hint.C12.1": {
+        "en": "--link works by writing the linked container's address into the caller's /etc/hosts.",
+        "zh": "--link 的原理是把被链接容器的地址写进调用方的 /etc/hosts。",
+    },
+    "hint.C12.2": {
+        "en": "Compare {link}'s /etc/hosts with {c1}'s.",
+        "zh": "比较 {link} 和 {c1} 的 /etc/hosts。",
+    },
+    "hint.C12.3": {
+        "en": "Type: docker exec {link} cat /etc/hosts ; docker exec {c1} cat /etc/hosts",
+        "zh": "输入：docker exec {link} cat /etc/hosts ; docker exec {c1} cat /etc/hosts",
+    },
+    "hint.C13.1": {
+        "en": "docker network create makes a new bridge on the host, named br- and the start of the network's id.",
+        "zh": "docker network create 会在主机上创建一个新网桥，名字是 br- 加上网络 id 的开头。",
+    },
+    "hint.C13.2": {
+        "en": "The network needs the lesson's driver, subnet and gateway: docker network inspect {net} shows what Docker recorded.",
+        "zh": "网络需要本节课指定的驱动、子网和网关：docker network inspect {net} 显示 Docker 记录的内容。",
+    },
+    "hint.C13.3": {
+        "en": "Type: docker network create --driver bridge --subnet {subnet} --gateway {gateway} {net}",
+        "zh": "输入：docker network create --driver bridge --subnet {subnet} --gateway {gateway} {net}",
+    },
+    "hint.C14.1": {
+        "en": "Containers started with --net {net} get their eth0 on the new bridge, not on docker0.",
+        "zh": "用 --net {net} 启动的容器，eth0 在新网桥上，而不是 docker0 上。",
+    },
+    "hint.C14.2": {
+        "en": "ip addr on the host: their veths say master br-…, and their addresses are inside {subnet}.",
+        "zh": "在主机上 ip addr：它们的 veth 显示 master br-…，地址在 {subnet} 内。",
+    },
+    "hint.C14.3": {
+        "en": "Type: docker run -dit --name {n0} --net {net} alpine ; docker run -dit --name {n1} --net {net} alpine",
+        "zh": "输入：docker run -dit --name {n0} --net {net} alpine ; docker run -dit --name {n1} --net {net} alpine",
+    },
+    "hint.C15.1": {
+        "en": "On a custom network, Docker resolves container names for you.",
+        "zh": "在自定义网络上，Docker 会帮你解析容器名。",
+    },
+    "hint.C15.2": {
+        "en": "Both containers must be on {net}; then each reaches the other by name.",
+        "zh": "两个容器都必须在 {net} 上；然后它们可以用名字互相访问。",
+    },
+    "hint.C15.3": {
+        "en": "Type: docker exec {n0} ping -c 3 {n1} ; docker exec {n1} ping -c 3 {n0}",
+        "zh": "输入：docker exec {n0} ping -c 3 {n1} ; docker exec {n1} ping -c 3 {n0}",
+    },
+    "hint.C16.1": {
+        "en": "Names on a custom network are answered by Docker's embedded DNS server, 127.0.0.11.",
+        "zh": "自定义网络上的名字由 Docker 内置的 DNS 服务器 127.0.0.11 解析。",
+    },
+    "hint.C16.2": {
+        "en": "Look at the nameserver line of the containers' /etc/resolv.conf.",
+        "zh": "查看这些容器 /etc/resolv.conf 中的 nameserver 一行。",
+    },
+    "hint.C16.3": {
+        "en": "Type: docker exec {n0} cat /etc/resolv.conf",
+        "zh": "输入：docker exec {n0} cat /etc/resolv.conf",
+    },
+    "hint.C17.1": {
+        "en": "This one must fail: Docker isolates its bridges, so {c1} on docker0 gets no reply from {n0} on {net}.",
+        "zh": "这一项必须失败：Docker 隔离各个网桥，所以 docker0 上的 {c1} 收不到 {net} 上 {n0} 的回复。",
+    },
+    "hint.C17.2": {
+        "en": "{c1} must still reach its own gateway, or the missing reply proves nothing.",
+        "zh": "{c1} 必须仍能到达自己的网关，否则收不到回复说明不了什么。",
+    },
+    "hint.C17.3": {
+        "en": "Type: docker exec {c1} ping -c 1 -W 2 <IP of {n0}>   (expected: no reply)",
+        "zh": "输入：docker exec {c1} ping -c 1 -W 2 <{n0} 的 IP>   （预期：没有回复）",
+    },
+    "hint.C18.1": {
+        "en": "docker network connect gives a running container a second interface, on the other network's bridge.",
+        "zh": "docker network connect 给运行中的容器增加第二个接口，连在另一个网络的网桥上。",
+    },
+    "hint.C18.2": {
+        "en": "docker exec {connect} ip addr should show eth0 (docker0) and eth1 ({net}), each @if a host veth.",
+        "zh": "docker exec {connect} ip addr 应当显示 eth0（docker0）和 eth1（{net}），各自 @if 一个主机上的 veth。",
+    },
+    "hint.C18.3": {
+        "en": "Type: docker network connect {net} {connect} ; docker exec {connect} ip addr",
+        "zh": "输入：docker network connect {net} {connect} ; docker exec {connect} ip addr",
+    },
+    "hint.C19.1": {
+        "en": "Connected to {net}, {connect} can now use the network's name service.",
+        "zh": "连接到 {net} 之后，{connect} 可以使用该网络的名字解析了。",
+    },
+    "hint.C19.2": {
+        "en": "Ping a container of {net} by its name from {connect}.",
+        "zh": "从 {connect} 用名字 ping {net} 上的一个容器。",
+    },
+    "hint.C19.3": {
+        "en": "Type: docker exec {connect} ping -c 3 {n0}",
+        "zh": "输入：docker exec {connect} ping -c 3 {n0}",
+    },
+    "hint.C20.1": {
+        "en": "This one must fail: {c1} was not connected, so it still cannot resolve {n0}.",
+        "zh": "这一项必须失败：{c1} 没有被连接，所以它仍然无法解析 {n0}。",
+    },
+    "hint.C20.2": {
+        "en": "Only the container you connected joined {net}; docker network inspect {net} lists who is on it.",
+        "zh": "只有你连接的那个容器加入了 {net}；docker network inspect {net} 列出网络上的容器。",
+    },
+    "hint.C20.3": {
+        "en": "Type: docker exec {c1} ping -c 1 {n0}   (expected: bad address)",
+        "zh": "输入：docker exec {c1} ping -c 1 {n0}   （预期：bad address）",
+    },
     # ---------------------------------------------------------------- a ping and its result
     "detail.not_running_state": {
         "en": "{container} is {state}: the lesson needs it running",

@@ -4,6 +4,9 @@
     vethlab check -i INVENTORY   only look (lab.yml in check mode): ip addr, pings, checkpoints; no change
     vethlab report [-i INVENTORY] render the class report again from reports/<inventory's name>/
     vethlab down -i INVENTORY    remove the lab's containers (nothing else)
+    vethlab prepare -i INVENTORY every student machine ready for the lesson typed by hand (lab-check, task card)
+    vethlab grade -i INVENTORY [--watch SECONDS]
+                                 judge each student's own lab, keep the history, draw the class board
 
 While it runs, a live table shows one row per machine (its current step, ok, changed, failed).
 The verdict is not decided here: each machine's outcome, the summary and the exit code come from
@@ -25,7 +28,13 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLAYBOOKS = {"up": "lab.yml", "check": "lab.yml", "down": "playbooks/lab_teardown.yml"}
+PLAYBOOKS = {
+    "up": "lab.yml",
+    "check": "lab.yml",
+    "down": "playbooks/lab_teardown.yml",
+    "prepare": "playbooks/prepare.yml",
+    "grade": "playbooks/grade.yml",
+}
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -35,6 +44,7 @@ class Board:
     def __init__(self):
         self.hosts: dict[str, dict] = {}
         self.step = ""
+        self.graded: dict | None = None
 
     def handle(self, event: dict) -> bool:
         kind = event.get("event", "")
@@ -49,8 +59,11 @@ class Board:
         if kind == "runner_on_ok":
             row["ok"] += 1
             row["changed"] += 1 if (data.get("res") or {}).get("changed") else 0
+            facts = (data.get("res") or {}).get("ansible_facts") or {}
             # Its report is written (the report step's verdict came back): progress, not the verdict itself.
-            row["reported"] = row.get("reported") or bool(((data.get("res") or {}).get("ansible_facts") or {}).get("lab_report_verdict"))
+            row["reported"] = row.get("reported") or bool(facts.get("lab_report_verdict"))
+            if facts.get("lab_grade_board"):
+                self.graded = facts["lab_grade_board"]  # the grade run's board, as vethlab/grade.py wrote it
         elif kind in ("runner_on_failed", "runner_on_unreachable") and not data.get("ignore_errors"):
             row["failed"] += 1  # rescued failures too: the outcome, at the end, says what stood
         return True
@@ -73,7 +86,9 @@ class Board:
         return table
 
 
-def run_playbook(command: str, inventory: str, limit: str | None, extra: list[str], quiet: bool) -> tuple[int, Board, dict]:
+def run_playbook(
+    command: str, inventory: str, limit: str | None, extra: list[str], quiet: bool, lessons: list[str] | None = None, refresh: int = 0
+) -> tuple[int, Board, dict]:
     """Run the command's playbook; return ansible's exit code, the board and what the callback decided
     (``interrupted``: Ctrl-C stopped the run, which ansible-runner then cancelled)."""
     import ansible_runner
@@ -89,6 +104,10 @@ def run_playbook(command: str, inventory: str, limit: str | None, extra: list[st
         cmdline += ["-e", "lab_teardown_images=false"]
     if command == "check":
         cmdline += ["--check"]
+    if command in ("prepare", "grade") and lessons:
+        cmdline += ["-e", json.dumps({"lab_lessons": lessons})]
+    if command == "grade" and refresh:
+        cmdline += ["-e", "lab_grade_refresh=%d" % refresh]
     console = Console(stderr=True)
     with tempfile.TemporaryDirectory(prefix="vethlab-runner-") as private:
         decided = Path(private) / "outcomes.json"
@@ -143,12 +162,20 @@ def build_parser() -> argparse.ArgumentParser:
         ("up", "run the whole lesson on every machine, then the class report"),
         ("check", "only look: ip addr, pings, checkpoints and reports; change nothing on the machines"),
         ("down", "remove the lab's containers on every machine, nothing else"),
+        ("prepare", "every student machine ready for the lesson typed by hand: Docker, the image, lab-check, the task card"),
+        ("grade", "judge each student's own lab (changing nothing), keep the history, draw the class board"),
     ):
         command = sub.add_parser(name, help=text)
         command.add_argument("-i", "--inventory", required=True, help="inventory file or folder")
         command.add_argument("-l", "--limit", help="only these machines (an Ansible pattern)")
         command.add_argument("-e", "--extra-vars", action="append", default=[], help="VAR=VALUE or JSON, as ansible-playbook -e")
         command.add_argument("-q", "--quiet", action="store_true", help="clear the live table at the end")
+        if name in ("prepare", "grade"):
+            command.add_argument("--lessons", nargs="+", help="the lessons: docker0, link, network, connect or all (default: docker0)")
+        if name == "grade":
+            command.add_argument(
+                "--watch", type=int, metavar="SECONDS", help="grade again every SECONDS while the class works (Ctrl-C stops)"
+            )
     report = sub.add_parser("report", help="render the class report again from the report folder")
     report.add_argument(
         "-i", "--inventory", default=str(ROOT / "inventory" / "local.yml"), help="the class's inventory (default: inventory/local.yml)"
@@ -188,13 +215,21 @@ def main(argv: list[str] | None = None) -> int:
     if not os.path.exists(args.inventory):
         print("vethlab %s: no inventory at %s" % (args.command, args.inventory), file=sys.stderr)
         return EXIT_USAGE
-    rc, board, decided = run_playbook(args.command, args.inventory, args.limit, args.extra_vars, args.quiet)
+    if args.command == "grade":
+        return grade(args)
+    rc, board, decided = run_playbook(args.command, args.inventory, args.limit, args.extra_vars, args.quiet, args.__dict__.get("lessons"))
     outcomes, summary = decided["outcomes"], decided["summary"]
     if decided.get("interrupted"):
         return interrupted(args.command, board, args.language)
     if not outcomes:
         print("vethlab %s: no machine matched in %s (ansible exit %d)" % (args.command, args.inventory, rc), file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "prepare":
+        undone = {host: outcome for host, outcome in outcomes.items() if outcome["status"] != DONE}
+        print(say("prepare.summary", args.language, done=len(outcomes) - len(undone), machines=len(outcomes)))
+        for host, outcome in sorted(undone.items()):
+            print(outcome_line(host, outcome, args.language))
+        return EXIT_FAILED if undone else EXIT_PASSED
     if args.command == "down":
         undone = {host: outcome for host, outcome in outcomes.items() if outcome["status"] != DONE}
         print(say("class.down", args.language, done=len(outcomes) - len(undone), machines=len(outcomes)))
@@ -207,6 +242,33 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     print("\n".join(summary_lines(summary, args.language)))
     return EXIT_PASSED if summary["passed"] else EXIT_FAILED
+
+
+def grade(args) -> int:
+    """vethlab grade: one grade run, or one every --watch seconds until Ctrl-C; the board is vethlab/grade.py's."""
+    import time
+
+    from vethlab.grade import summary_lines
+    from vethlab.report import outcome_line
+
+    while True:
+        rc, board, decided = run_playbook(
+            args.command, args.inventory, args.limit, args.extra_vars, args.quiet, args.lessons, args.watch or 0
+        )
+        if decided.get("interrupted"):
+            return interrupted(args.command, board, args.language)
+        if board.graded is None:
+            for host, outcome in sorted(decided["outcomes"].items()):
+                print(outcome_line(host, outcome, args.language))
+            print("vethlab grade: no board was drawn (ansible exit %d)" % rc, file=sys.stderr)
+            return EXIT_USAGE if not decided["outcomes"] else EXIT_FAILED
+        print("\n".join(summary_lines(board.graded, args.language)), flush=True)
+        if not args.watch:
+            return EXIT_PASSED if board.graded["passed"] else EXIT_FAILED
+        try:
+            time.sleep(args.watch)
+        except KeyboardInterrupt:
+            return EXIT_PASSED if board.graded["passed"] else EXIT_FAILED
 
 
 def interrupted(command: str, board: Board, language: str) -> int:

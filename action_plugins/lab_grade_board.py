@@ -1,0 +1,39 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""Write the class board of a grade run, on the controller: each machine's judged lab (its lab_grade_result),
+or why it has none (unreachable, failed), appended to the history and drawn (vethlab/grade.py)."""
+
+from __future__ import annotations
+
+from ansible.plugins.action import ActionBase
+
+from vethlab.grade import grade_class
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("report_dir", "lessons", "languages", "refresh"))
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        args = self._task.args
+        hostvars = task_vars.get("hostvars") or {}
+        graded = set(task_vars.get("ansible_play_hosts") or [])
+        results = {}
+        for host in task_vars.get("ansible_play_hosts_all") or []:
+            judged = (hostvars.get(host) or {}).get("lab_grade_result") or {}
+            if host in graded and judged.get("checkpoints"):
+                results[host] = judged
+            else:
+                reason = judged.get("msg") or "the machine was unreachable, or a step before the grade failed"
+                results[host] = {"status": "failed" if judged else "unreachable", "reason": str(reason)[:500]}
+        summary = grade_class(
+            args["report_dir"],
+            results,
+            list(args.get("lessons") or []),
+            list(args.get("languages") or ["en", "zh"]),
+            int(args.get("refresh") or 0),
+        )
+        result.update(changed=False, ansible_facts={"lab_grade_board": summary})
+        return result

@@ -1,0 +1,117 @@
+#!/usr/bin/python
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""Judge a student's own lab: the containers and networks they typed by hand, by the lesson's names."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: lab_grade
+short_description: Judge the lab a student typed by hand - the same judge as lab-check, changing nothing
+description:
+  - Looks up the lesson's containers and network by their names (the student's own, with no label of the lab),
+    reads C(ip addr) on the host and in each running container, Docker's records (links, the network) and the
+    files the judges read, pings every cell of the lessons and judges every checkpoint
+    (C(module_utils/vethlab_student.py), which C(lab-check) runs on the student's machine too).
+  - Each checkpoint is C(passed), C(failed) or C(not started) (none of its lesson's containers exists yet); the
+    machine's C(stage) is the furthest lesson whose checkpoints, and those of every lesson before it, all pass.
+  - Takes no lock and changes nothing; reads no file the student could edit to decide a checkpoint.
+version_added: "0.4.0"
+author: vethlab contributors
+options:
+  lessons:
+    description: The lessons to judge (docker0, link, network, connect, or all).
+    type: list
+    elements: str
+    default: [docker0]
+  settings:
+    description:
+      - The lesson settings (container names, the custom network's name, subnet and gateway).
+      - A setting not given takes the lesson's default.
+    type: dict
+    default: {}
+  ping_timeout:
+    description: Seconds each echo request waits for its reply.
+    type: int
+    default: 2
+  ping_attempts:
+    description: Probes of a cell that gets no reply where the lesson expects one, before it counts as unreachable.
+    type: int
+    default: 2
+notes:
+  - Check mode is supported; the module changes nothing in either mode.
+"""
+
+EXAMPLES = r"""
+- name: Judge the student's own lab
+  lab_grade:
+    lessons: [docker0, link]
+  register: lab_grade_result
+"""
+
+RETURN = r"""
+checkpoints:
+  description: Every checkpoint of the lessons, as lab_checks returns them, each with its C(status) (passed, failed, not started).
+  returned: success
+  type: list
+  elements: dict
+lessons:
+  description: Each lesson judged, with its C(status).
+  returned: success
+  type: list
+  elements: dict
+stage:
+  description: The furthest lesson reached, or null before the first passes.
+  returned: success
+  type: str
+states:
+  description: Each of the lesson's containers and Docker's word for its state (missing when there is none).
+  returned: success
+  type: dict
+passed:
+  description: Whether every checkpoint passed.
+  returned: success
+  type: bool
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.vethlab_student import CannotCheck, judge
+
+ARGUMENT_SPEC = {
+    "lessons": {"type": "list", "elements": "str", "default": ["docker0"]},
+    "settings": {"type": "dict", "default": {}},
+    "ping_timeout": {"type": "int", "default": 2},
+    "ping_attempts": {"type": "int", "default": 2},
+}
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    params = module.params
+    ping = module.get_bin_path("ping")
+    busybox = module.get_bin_path("busybox")
+    if not (ping or busybox):
+        module.fail_json(msg="lab_grade: no ping on the machine: install iputils-ping (Debian/Ubuntu) or iputils (Fedora/RHEL)")
+    docker = module.get_bin_path("docker")
+    if not docker:
+        module.fail_json(msg="lab_grade: docker is not installed on this machine (run vethlab prepare first)")
+    try:
+        result = judge(
+            params["lessons"],
+            lambda argv: module.run_command(argv),
+            params["settings"],
+            docker,
+            (ping,) if ping else (busybox, "ping"),
+            params["ping_timeout"],
+            params["ping_attempts"],
+        )
+    except CannotCheck as error:
+        module.fail_json(msg="lab_grade cannot check this machine: %s" % error)
+    except Exception as error:  # noqa: BLE001 - a module must never end in a traceback
+        module.fail_json(msg="lab_grade could not judge the lab: %s: %s" % (type(error).__name__, error))
+    result.pop("plan", None)
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()

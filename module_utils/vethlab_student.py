@@ -1,0 +1,260 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""The student's own lab, judged: what ``lab-check`` shows on a student's machine and ``vethlab grade``
+records on the controller - one judge, so the two never disagree.
+
+The student types the lesson by hand (``docker run -dit --name alpine01 alpine``, ...): their
+containers and networks carry no label of the lab. The judge looks them up by the lesson's names
+(vethlab_lessons' plan), observes them (vethlab_observe), pings the lesson's cells and judges every
+checkpoint (vethlab_verify), changing nothing. Each checkpoint is then ``passed``, ``failed`` or
+``not started`` (none of its lesson's own containers exists yet; for ``connect``, its container is
+not on the network in Docker's record), and the machine's ``stage`` is the furthest lesson reached
+with every checkpoint of it and of the lessons before it passed.
+
+``main`` is the ``lab-check`` command itself; it is shipped to the student's machine as a zipapp
+built from module_utils/ (vethlab/labcheck.py), so it needs only Python's standard library and
+``docker``. Exit codes: 0 every checkpoint asked passed, 1 one failed or is not started, 2 the lab
+could not be checked (Docker not running, with the reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from .vethlab_lessons import ids, lesson, names, networks_of, plan
+from .vethlab_observe import ObserveError, observe
+from .vethlab_reach import CellError, EngineLost
+from .vethlab_texts import MESSAGES, field, say
+from .vethlab_verify import verify
+
+PASSED, FAILED, NOT_STARTED = "passed", "failed", "not started"
+HINT_LEVELS = 3
+EXIT_PASSED, EXIT_FAILED, EXIT_CANNOT = 0, 1, 2
+# Where prepare leaves what lab-check reads on a student's machine: the image the card names, the lessons, the
+# student's names (VETHLAB_PREPARED names another file: prepare's lab_prepare_dir moved).
+PREPARED = "/etc/vethlab/prepared.json"
+
+
+class CannotCheck(RuntimeError):
+    """The lab could not be checked at all (no Docker, the engine not answering)."""
+
+
+# --------------------------------------------------------------------------- the student's names
+
+
+def words(run_plan):
+    """The student's own names, as the hints and the task card write them ({c0}, {link}, {net}, ...)."""
+    first = [*names(run_plan, "docker0"), "alpine01", "alpine02"]
+    network = run_plan.get("network") or {}
+    net_containers = [*names(run_plan, "network"), "", ""]
+    links = [*names(run_plan, "link"), ""]
+    return {
+        "c0": first[0],
+        "c1": first[1],
+        "link": links[0],
+        "net": network.get("name") or "",
+        "subnet": network.get("subnet") or "",
+        "gateway": network.get("gateway") or "",
+        "n0": net_containers[0],
+        "n1": net_containers[1],
+        "connect": run_plan.get("connect") or "",
+    }
+
+
+def hint(checkpoint_id, level, run_plan, lang="en"):
+    """Step ``level`` (1..3) of a checkpoint's hint ladder, with the student's own names."""
+    level = max(1, min(HINT_LEVELS, int(level)))
+    return say("hint.%s.%d" % (checkpoint_id, level), lang, **words(run_plan))
+
+
+def card(run_plan, lang="en", image_note=""):
+    """The task card: for each lesson asked, its title and the commands to type, then how to check."""
+    values = words(run_plan)
+    for key in ("c0", "c1", "n0"):
+        values["ip_" + key] = say("card.ip_of", lang, name=values[key])
+    values.update(ip_docker0=say("card.ip_of", lang, name="docker0"), ip_host=say("card.ip_host", lang))
+    lines = ["# " + say("card.title", lang), ""]
+    if image_note:
+        lines += [image_note, ""]
+    for number, lesson_id in enumerate(run_plan["lessons"], 1):
+        title = MESSAGES["lesson.%s.title" % lesson_id]
+        lines += ["## %d. %s" % (number, title.get(lang) or title["en"]), "", "```sh"]
+        lines += [command.format(**values) for command in lesson(lesson_id).commands]
+        lines += ["```", "", say("card.check", lang, lesson=lesson_id), ""]
+    lines.append(say("card.hints", lang))
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- the judge
+
+
+def started(lesson_id, run_plan, observed):
+    """Has the student begun this lesson: does one of its own containers exist (any state)? The connect
+    lesson has none of its own: begun when Docker records its container on the custom network."""
+    own = names(run_plan, lesson_id)
+    states = observed.get("states") or {}
+    if own:
+        return any(states.get(name, "missing") != "missing" for name in own)
+    network = (run_plan.get("network") or {}).get("name")
+    record = (observed.get("networks") or {}).get(network) or {}
+    return bool(run_plan.get("connect")) and run_plan["connect"] in (record.get("containers") or {})
+
+
+def stage(lessons):
+    """The furthest lesson reached: the last of the leading lessons (in the course's order) that all passed; None before."""
+    reached = None
+    for item in lessons:
+        if not item["passed"]:
+            break
+        reached = item["id"]
+    return reached
+
+
+def judge(lessons, runner, given=None, docker="docker", host_ping=("ping",), timeout=2, attempts=2):
+    """Judge the student's own lab for ``lessons``: the verdict of vethlab_verify with each checkpoint's
+    ``status`` and the machine's ``stage``. Changes nothing. Raises CannotCheck when Docker does not answer."""
+    run_plan = plan(lessons, given or {})
+    try:
+        observed, _ = observe(names(run_plan), runner, networks_of(run_plan), "docker0", ("ip", "addr"), docker, run_plan["files"])
+        result = verify(observed, run_plan, observed.get("host_primary_address"), "docker0", runner, host_ping, 1, timeout, attempts)
+    except (ObserveError, EngineLost, CellError) as error:
+        raise CannotCheck(str(error)) from error
+    begun = {lesson_id: started(lesson_id, run_plan, observed) for lesson_id in run_plan["lessons"]}
+    for checkpoint in result["checkpoints"]:
+        checkpoint["status"] = PASSED if checkpoint["passed"] else (FAILED if begun.get(checkpoint["lesson"]) else NOT_STARTED)
+    for item in result["lessons"]:
+        item["status"] = PASSED if item["passed"] else (FAILED if begun.get(item["id"]) else NOT_STARTED)
+    result.update(stage=stage(result["lessons"]), states=observed.get("states") or {}, plan=run_plan)
+    return result
+
+
+# --------------------------------------------------------------------------- lab-check
+
+
+def _runner(argv):
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return 127, "", str(error)
+    return done.returncode, done.stdout, done.stderr
+
+
+def _host_ping():
+    if shutil.which("ping"):
+        return ("ping",)
+    if shutil.which("busybox"):
+        return ("busybox", "ping")
+    raise CannotCheck("no ping on this machine: install iputils-ping (Debian/Ubuntu) or iputils (Fedora/RHEL)")
+
+
+def _language(asked):
+    if asked:
+        return asked
+    return "zh" if os.environ.get("LC_ALL", os.environ.get("LANG", "")).startswith("zh") else "en"
+
+
+def _prepared():
+    try:
+        with open(os.environ.get("VETHLAB_PREPARED") or PREPARED, encoding="utf-8") as handle:
+            found = json.load(handle)
+        return found if isinstance(found, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _hint_state_path():
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "vethlab", "hints.json")
+
+
+def next_hint(checkpoint_id, path=None):
+    """The next step of the ladder this user has not seen yet for a checkpoint (kept in their cache; a hint is no grade)."""
+    path = path or _hint_state_path()
+    try:
+        with open(path, encoding="utf-8") as handle:
+            seen = json.load(handle)
+    except (OSError, ValueError):
+        seen = {}
+    level = min(HINT_LEVELS, int(seen.get(checkpoint_id, 1)) + 1)
+    seen[checkpoint_id] = level
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(seen, handle)
+    except OSError:
+        pass
+    return level
+
+
+def screen(result, lang):
+    """What lab-check prints: one line per checkpoint, its value, and the first hint of each that is not passed."""
+    run_plan = result["plan"]
+    lines = []
+    for item in result["lessons"]:
+        title = field(item, "title", lang)
+        lines += ["", "%s  [%s]" % (title, say("status.%s" % item["status"], lang))]
+        for checkpoint in [c for c in result["checkpoints"] if c["lesson"] == item["id"]]:
+            status = say("status.%s" % checkpoint["status"], lang)
+            lines.append("  %-4s %-11s %s" % (checkpoint["id"], status, field(checkpoint, "title", lang)))
+            if checkpoint["status"] != NOT_STARTED:
+                lines.append("       %s %s" % (say("check.seen", lang), field(checkpoint, "detail", lang)))
+            if checkpoint["status"] == FAILED:
+                lines.append("       %s %s" % (say("check.hint", lang, id=checkpoint["id"]), hint(checkpoint["id"], 1, run_plan, lang)))
+    passed = sum(1 for c in result["checkpoints"] if c["passed"])
+    reached = result["stage"]
+    stage_text = MESSAGES["lesson.%s.title" % reached][lang] if reached else say("check.no_stage", lang)
+    lines += ["", say("check.summary", lang, passed=passed, total=len(result["checkpoints"]), stage=stage_text)]
+    return "\n".join(lines).lstrip("\n")
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="lab-check", description="Check your own Docker networking lab (vethlab), changing nothing.")
+    parser.add_argument("lessons", nargs="*", help="the lessons to check: %s (default: those on your task card)" % ", ".join(ids()))
+    parser.add_argument("--hint", metavar="CHECKPOINT", help="the next hint for one checkpoint, e.g. --hint C3")
+    parser.add_argument("--lang", choices=("en", "zh"), help="the language (default: Chinese when LANG is zh_*, else English)")
+    parser.add_argument("--card", action="store_true", help="print your task card: the commands to type")
+    parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    return parser
+
+
+def main(argv=None, runner=_runner):
+    args = build_parser().parse_args(argv)
+    lang = _language(args.lang)
+    prepared = _prepared()
+    lessons = args.lessons or prepared.get("lessons") or ids()
+    unknown = [name for name in lessons if name not in ids() and name != "all"]
+    if unknown:
+        print(say("check.unknown_lesson", lang, lessons=", ".join(unknown), known=", ".join(ids())), file=sys.stderr)
+        return EXIT_CANNOT
+    given = prepared.get("settings") or {}
+    if args.card:
+        note = (prepared.get("image_note") or {}).get(lang, "")
+        print(card(plan(lessons, given), lang, note), end="")
+        return EXIT_PASSED
+    if args.hint:
+        checkpoint_id = args.hint.upper()
+        if checkpoint_id not in [c.id for lesson_id in ids() for c in lesson(lesson_id).checkpoints]:
+            print(say("check.unknown_checkpoint", lang, id=args.hint), file=sys.stderr)
+            return EXIT_CANNOT
+        level = next_hint(checkpoint_id)
+        print("%s (%d/%d): %s" % (checkpoint_id, level, HINT_LEVELS, hint(checkpoint_id, level, plan(ids(), given), lang)))
+        return EXIT_PASSED
+    try:
+        if not shutil.which("docker"):
+            raise CannotCheck("docker is not installed on this machine")
+        rc, _, err = runner(["docker", "info", "--format", "{{.ServerVersion}}"])
+        if rc != 0:
+            raise CannotCheck("Docker is not running: %s" % ((err or "").strip() or "docker info failed"))
+        result = judge(lessons, runner, given, host_ping=_host_ping())
+    except CannotCheck as error:
+        print(say("check.cannot", lang, reason=str(error)), file=sys.stderr)
+        return EXIT_CANNOT
+    if args.json:
+        print(json.dumps({key: value for key, value in result.items() if key != "plan"}, ensure_ascii=False, indent=1))
+    else:
+        print(screen(result, lang))
+    return EXIT_PASSED if all(c["passed"] for c in result["checkpoints"]) else EXIT_FAILED

@@ -1,0 +1,171 @@
+"""The teacher's grade: each machine's own lab judged (vethlab_student.judge, the same judge as lab-check), a
+history kept on the controller, and the class board.
+
+History: ``grades.jsonl`` next to the class report, one JSON line per machine per grade run::
+
+    {"at": "2026-11-29T10:02:11Z", "machine": "student07", "status": "graded",
+     "checkpoints": {"C1": "passed", "C10": "not started", ...}, "stage": "docker0"}
+
+(``status`` is ``graded``, or ``unreachable``/``failed`` with a ``reason`` and no checkpoints.) It is
+appended to, never rewritten, and read back to give each machine, per checkpoint, when it first passed,
+and "stuck since": the last time any of its results changed. The grade never reads a file on the
+student's machine that the student could edit: every checkpoint comes from the kernel, Docker's records
+and the judge's own pings on that machine.
+
+The board (``grade.html``, ``grade.zh.html``, ``grade.csv``, ``grade.json``): one row per machine, one
+compact cell per checkpoint grouped by lesson (passed / failed / not started), the stage and "stuck since",
+and per checkpoint the number of machines failing it; sortable by stage. Made for 60 machines x 20
+checkpoints on one screen 1400 px wide.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import jinja2
+
+from vethlab.files import machine_folder, write_if_changed
+from vethlab.module_utils.vethlab_lessons import ids as lesson_ids
+from vethlab.module_utils.vethlab_lessons import lesson
+from vethlab.module_utils.vethlab_texts import LANGUAGES, MESSAGES, say
+from vethlab.report import TEMPLATES, now, shown_time
+
+HISTORY = "grades.jsonl"
+GRADED, PASSED, FAILED, NOT_STARTED = "graded", "passed", "failed", "not started"
+
+
+def history_lines(results: dict, at: str) -> list[dict]:
+    """One history line per machine from this grade run's results: {machine: judged result or {"status", "reason"}}."""
+    lines = []
+    for machine, result in sorted(results.items()):
+        if result.get("checkpoints"):
+            statuses = {c["id"]: c["status"] for c in result["checkpoints"]}
+            lines.append({"at": at, "machine": machine, "status": GRADED, "checkpoints": statuses, "stage": result.get("stage")})
+        else:
+            lines.append({"at": at, "machine": machine, "status": result.get("status") or FAILED, "reason": result.get("reason") or ""})
+    return lines
+
+
+def read_history(report_dir: Path) -> list[dict]:
+    path = Path(report_dir) / HISTORY
+    if not path.is_file():
+        return []
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            found.append(json.loads(line))
+        except ValueError:
+            continue  # a line cut short by a crash: the others stand
+    return found
+
+
+def append_history(report_dir: Path, lines: list[dict]) -> None:
+    Path(report_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(report_dir) / HISTORY, "a", encoding="utf-8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def progress(history: list[dict], machine: str) -> dict:
+    """From a machine's history: per checkpoint when it first passed, and when its results last changed."""
+    first_passed, stuck_since, previous = {}, None, None
+    for line in history:
+        if line.get("machine") != machine or line.get("status") != GRADED:
+            continue
+        statuses = line.get("checkpoints") or {}
+        for checkpoint, status in statuses.items():
+            if status == PASSED and checkpoint not in first_passed:
+                first_passed[checkpoint] = line["at"]
+        if statuses != previous:
+            stuck_since, previous = line["at"], statuses
+    return {"first_passed": first_passed, "stuck_since": stuck_since}
+
+
+def board(results: dict, history: list[dict], at: str, lessons: list[str]) -> dict:
+    """The board's data: the lessons and their checkpoints, one row per machine, the failure counts, the totals."""
+    groups = [
+        {"id": lesson_id, "checkpoints": [c.id for c in lesson(lesson_id).checkpoints]}
+        for lesson_id in lesson_ids()
+        if lesson_id in lessons
+    ]
+    order = {lesson_id: position for position, lesson_id in enumerate(lesson_ids())}
+    rows = []
+    for machine, result in sorted(results.items()):
+        row = {"machine": machine, "folder": machine_folder(machine), **progress(history, machine)}
+        if result.get("checkpoints"):
+            row.update(status=GRADED, stage=result.get("stage"), cells={c["id"]: c for c in result["checkpoints"]})
+            row["passed"] = all(c["passed"] for c in result["checkpoints"])
+        else:
+            row.update(status=result.get("status") or FAILED, reason=result.get("reason") or "", stage=None, cells={}, passed=False)
+        row["stage_order"] = -1 if row["stage"] is None else order[row["stage"]]
+        rows.append(row)
+    failing = {cid: sum(1 for row in rows if row["cells"].get(cid, {}).get("status") == FAILED) for g in groups for cid in g["checkpoints"]}
+    return {
+        "at": at,
+        "groups": groups,
+        "machines": rows,
+        "failing": failing,
+        "passed": bool(rows) and all(row["passed"] for row in rows),
+        "counts": {"machines": len(rows), "passed": sum(1 for row in rows if row["passed"])},
+    }
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    environment.globals.update(say=say, MESSAGES=MESSAGES)
+    environment.filters.update(shown_time=shown_time)
+    return environment
+
+
+def render_board(report_dir: Path, data: dict, languages=LANGUAGES, refresh: int = 0) -> dict:
+    """Write the board's pages, CSV and JSON (only what changed); return the summary the command prints."""
+    report_dir = Path(report_dir)
+    template = _environment().get_template("grade.html.j2")
+    for lang in languages:
+        name = "grade.html" if lang == "en" else "grade.%s.html" % lang
+        page = template.render(board=data, lang=lang, languages=languages, refresh=refresh)
+        write_if_changed(report_dir / name, page.encode("utf-8"))
+    table = io.StringIO()
+    ids = [cid for group in data["groups"] for cid in group["checkpoints"]]
+    writer = csv.writer(table)
+    writer.writerow(["machine", "status", "stage", "stuck_since", *ids])
+    for row in data["machines"]:
+        writer.writerow(
+            [row["machine"], row["status"], row["stage"] or "", row["stuck_since"] or ""]
+            + [row["cells"].get(c, {}).get("status", "") for c in ids]
+        )
+    write_if_changed(report_dir / "grade.csv", table.getvalue().encode("utf-8"))
+    summary = {
+        "at": data["at"],
+        "passed": data["passed"],
+        "counts": data["counts"],
+        "machines": [
+            {key: row[key] for key in ("machine", "status", "stage", "stuck_since", "passed")} | {"reason": row.get("reason", "")}
+            for row in data["machines"]
+        ],
+        "board": str(report_dir / "grade.html"),
+    }
+    write_if_changed(report_dir / "grade.json", (json.dumps(summary, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    return summary
+
+
+def grade_class(report_dir: Path, results: dict, lessons: list[str], languages=LANGUAGES, refresh: int = 0, at: str | None = None) -> dict:
+    """Record this grade run in the history, then write the board from the whole history."""
+    at = at or now()
+    append_history(report_dir, history_lines(results, at))
+    return render_board(report_dir, board(results, read_history(report_dir), at, lessons), languages, refresh)
+
+
+def summary_lines(summary: dict, lang: str = "en") -> list[str]:
+    """What `vethlab grade` prints: the class, then each machine not done, with its stage."""
+    lines = [say("grade.summary", lang, passed=summary["counts"]["passed"], machines=summary["counts"]["machines"])]
+    for row in summary["machines"]:
+        if not row["passed"]:
+            stage = MESSAGES["lesson.%s.title" % row["stage"]][lang] if row["stage"] else say("check.no_stage", lang)
+            reason = (" - " + row["reason"]) if row.get("reason") else ""
+            lines.append("  %s: %s %s%s" % (row["machine"], say("grade.stage", lang), stage, reason))
+    lines.append(say("class.report_at", lang, path=summary["board"]))
+    return lines
