@@ -18,6 +18,11 @@ LANGUAGES = ("en", "zh")
 MESSAGES = {
     # ---------------------------------------------------------------- the teacher's grade and board
     "grade.title": {"en": "vethlab: the class at work", "zh": "vethlab：全班实验进度"},
+    # A lesson's short name, where a board's column or cell has little room.
+    "lesson.docker0.short": {"en": "docker0", "zh": "理解Docker0"},
+    "lesson.link.short": {"en": "--link", "zh": "容器互联"},
+    "lesson.network.short": {"en": "custom network", "zh": "自定义网络"},
+    "lesson.connect.short": {"en": "network connect", "zh": "网络连通"},
     "grade.at": {"en": "Graded {at}.", "zh": "评分时间 {at}。"},
     "grade.summary": {
         "en": "{passed} of {machines} machines passed every checkpoint.",

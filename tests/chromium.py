@@ -25,11 +25,14 @@ def chromium() -> str:
     return path
 
 
-def rendered_dom(url: str) -> str:
-    """The DOM after Chromium loaded the page and ran its scripts."""
+def rendered_dom(url: str, width: int = 1300, height: int = 900) -> str:
+    """The DOM after Chromium loaded the page (in a window of ``width`` x ``height``) and ran its scripts."""
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
-            [chromium(), *FLAGS, "--user-data-dir=" + profile, "--dump-dom", url], capture_output=True, text=True, timeout=120
+            [chromium(), *FLAGS, "--user-data-dir=" + profile, "--window-size=%d,%d" % (width, height), "--dump-dom", url],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
