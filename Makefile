@@ -10,7 +10,7 @@ LAB_ARGS ?=
 # The Molecule scenario `make molecule` runs: default (this machine), fleet (a simulated class) or machines (a machine with Docker CE).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone molecule bench bench-fleet fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone molecule bench bench-fleet bench-grade fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -20,6 +20,7 @@ help:
 	@echo "make molecule  one Molecule scenario end to end (SCENARIO=default, fleet or machines), verified by testinfra"
 	@echo "make bench     lab.yml against the lesson as a shell script (warm machine)"
 	@echo "make bench-fleet  converge time of a simulated class of 1 and of 4 machines"
+	@echo "make bench-grade  the controller's CPU per machine for vethlab grade, on a simulated class (cold, warm)"
 	@echo "make fixtures  capture tests/fixtures/captured/ again from the local engine"
 
 venv: $(VENV)/.installed
@@ -93,3 +94,6 @@ clean:
 
 bench-fleet: venv engine test-deps
 	python scripts/bench_fleet.py
+
+bench-grade: venv engine test-deps
+	python scripts/bench_grade.py

@@ -83,7 +83,7 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def converge(addresses: dict[str, str], key: Path, workdir: Path) -> tuple[float, float]:
+def converge(addresses: dict[str, str], key: Path, workdir: Path, lessons: str = "docker0") -> tuple[float, float]:
     inventory = {
         "students": {
             "hosts": {name: {"ansible_host": address} for name, address in addresses.items()},
@@ -96,6 +96,7 @@ def converge(addresses: dict[str, str], key: Path, workdir: Path) -> tuple[float
                 "lab_image_controller_source": "busybox",
                 "lab_containers_dns": ["127.0.0.1"],
                 "lab_report_dir": str(workdir / "reports"),
+                "lab_lessons": [lessons],
             },
         }
     }

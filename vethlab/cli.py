@@ -7,6 +7,10 @@
     vethlab prepare -i INVENTORY every student machine ready for the lesson typed by hand (lab-check, task card)
     vethlab grade -i INVENTORY [--watch SECONDS]
                                  judge each student's own lab, keep the history, draw the class board
+    vethlab restore -i INVENTORY -l MACHINE --to LESSON
+                                 the lab's own reference state of the lessons before LESSON, to go on from
+    vethlab reset -i INVENTORY -l MACHINE
+                                 remove what the student made for the lessons, listing it
 
 While it runs, a live table shows one row per machine (its current step, ok, changed, failed).
 The verdict is not decided here: each machine's outcome, the summary and the exit code come from
@@ -34,6 +38,8 @@ PLAYBOOKS = {
     "down": "playbooks/lab_teardown.yml",
     "prepare": "playbooks/prepare.yml",
     "grade": "playbooks/grade.yml",
+    "restore": "lab.yml",
+    "reset": "playbooks/student_reset.yml",
 }
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -62,6 +68,8 @@ class Board:
             facts = (data.get("res") or {}).get("ansible_facts") or {}
             # Its report is written (the report step's verdict came back): progress, not the verdict itself.
             row["reported"] = row.get("reported") or bool(facts.get("lab_report_verdict"))
+            if "lab_student_removed" in facts:
+                row["removed"] = facts["lab_student_removed"]  # what vethlab reset removed (or would, with --check)
             if facts.get("lab_grade_board"):
                 self.graded = facts["lab_grade_board"]  # the grade run's board, as vethlab/grade.py wrote it
         elif kind in ("runner_on_failed", "runner_on_unreachable") and not data.get("ignore_errors"):
@@ -87,7 +95,14 @@ class Board:
 
 
 def run_playbook(
-    command: str, inventory: str, limit: str | None, extra: list[str], quiet: bool, lessons: list[str] | None = None, refresh: int = 0
+    command: str,
+    inventory: str,
+    limit: str | None,
+    extra: list[str],
+    quiet: bool,
+    lessons: list[str] | None = None,
+    refresh: int = 0,
+    check: bool = False,
 ) -> tuple[int, Board, dict]:
     """Run the command's playbook; return ansible's exit code, the board and what the callback decided
     (``interrupted``: Ctrl-C stopped the run, which ansible-runner then cancelled)."""
@@ -102,9 +117,9 @@ def run_playbook(
         cmdline += ["-e", item]
     if command == "down":
         cmdline += ["-e", "lab_teardown_images=false"]
-    if command == "check":
+    if command == "check" or check:
         cmdline += ["--check"]
-    if command in ("prepare", "grade") and lessons:
+    if command in ("prepare", "grade", "restore", "reset") and lessons:
         cmdline += ["-e", json.dumps({"lab_lessons": lessons})]
     if command == "grade" and refresh:
         cmdline += ["-e", "lab_grade_refresh=%d" % refresh]
@@ -164,14 +179,20 @@ def build_parser() -> argparse.ArgumentParser:
         ("down", "remove the lab's containers on every machine, nothing else"),
         ("prepare", "every student machine ready for the lesson typed by hand: Docker, the image, lab-check, the task card"),
         ("grade", "judge each student's own lab (changing nothing), keep the history, draw the class board"),
+        ("restore", "build the lab's own reference state of the lessons before --to LESSON, so a student can go on"),
+        ("reset", "remove the containers and network the student made for the lessons (only with -l), listing them"),
     ):
         command = sub.add_parser(name, help=text)
         command.add_argument("-i", "--inventory", required=True, help="inventory file or folder")
         command.add_argument("-l", "--limit", help="only these machines (an Ansible pattern)")
         command.add_argument("-e", "--extra-vars", action="append", default=[], help="VAR=VALUE or JSON, as ansible-playbook -e")
         command.add_argument("-q", "--quiet", action="store_true", help="clear the live table at the end")
-        if name in ("prepare", "grade"):
+        if name in ("prepare", "grade", "reset"):
             command.add_argument("--lessons", nargs="+", help="the lessons: docker0, link, network, connect or all (default: docker0)")
+        if name == "restore":
+            command.add_argument("--to", required=True, metavar="LESSON", help="the lesson the student goes on with")
+        if name in ("restore", "reset"):
+            command.add_argument("--check", action="store_true", help="say what would change, change nothing")
         if name == "grade":
             command.add_argument(
                 "--watch", type=int, metavar="SECONDS", help="grade again every SECONDS while the class works (Ctrl-C stops)"
@@ -217,16 +238,38 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "grade":
         return grade(args)
-    rc, board, decided = run_playbook(args.command, args.inventory, args.limit, args.extra_vars, args.quiet, args.__dict__.get("lessons"))
+    lessons = args.__dict__.get("lessons")
+    if args.command in ("restore", "reset"):
+        from vethlab.module_utils.vethlab_lessons import ids
+
+        if not args.limit:
+            print("vethlab %s: name the machines with -l (e.g. -l student07): it is done only where asked" % args.command, file=sys.stderr)
+            return EXIT_USAGE
+        if args.command == "restore":
+            if args.to not in ids()[1:]:
+                print("vethlab restore: --to names the lesson to go on with: one of %s" % ", ".join(ids()[1:]), file=sys.stderr)
+                return EXIT_USAGE
+            lessons = ids()[: ids().index(args.to)]
+        lessons = lessons or ["all"]
+    rc, board, decided = run_playbook(
+        args.command, args.inventory, args.limit, args.extra_vars, args.quiet, lessons, check=bool(args.__dict__.get("check"))
+    )
     outcomes, summary = decided["outcomes"], decided["summary"]
     if decided.get("interrupted"):
         return interrupted(args.command, board, args.language)
     if not outcomes:
         print("vethlab %s: no machine matched in %s (ansible exit %d)" % (args.command, args.inventory, rc), file=sys.stderr)
         return EXIT_USAGE
-    if args.command == "prepare":
+    if args.command == "reset":
+        for host, row in sorted(board.hosts.items()):
+            removed = row.get("removed") or {}
+            found = [*removed.get("containers", []), *removed.get("networks", [])]
+            verb = "would remove" if args.check else "removed"
+            print("%s: %s %s" % (host, verb, ", ".join(found) if found else "nothing (no container or network of the lessons)"))
+    if args.command in ("prepare", "reset"):
         undone = {host: outcome for host, outcome in outcomes.items() if outcome["status"] != DONE}
-        print(say("prepare.summary", args.language, done=len(outcomes) - len(undone), machines=len(outcomes)))
+        if args.command == "prepare":
+            print(say("prepare.summary", args.language, done=len(outcomes) - len(undone), machines=len(outcomes)))
         for host, outcome in sorted(undone.items()):
             print(outcome_line(host, outcome, args.language))
         return EXIT_FAILED if undone else EXIT_PASSED
