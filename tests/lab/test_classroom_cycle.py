@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from lab_engine import BIN, ROOT, ansible_playbook, build_busybox_image, docker
+from lab_engine import BIN, LAB_TEST_SETTINGS, ROOT, ansible_playbook, build_busybox_image, docker
 
 pytestmark = [pytest.mark.engine]
 
@@ -155,3 +155,48 @@ def test_prepare_then_the_student_types_each_lesson_and_lab_check_and_grade_agre
     names = docker("ps", "-a", "--format", "{{.Names}}").split()
     assert all(name in names for name in [*STUDENT_CONTAINERS, "my-notes"])
     assert not docker("ps", "-a", "--filter", "label=vethlab.lab=true", "--format", "{{.Names}}").split()
+
+
+def test_reset_removes_what_the_student_made_and_restore_lets_them_go_on(classroom):
+    """A student who fell behind: vethlab reset -l removes what they made for the lessons (only there, listing
+    it; --check lists and removes nothing), vethlab restore --to network builds the lab's own docker0 and --link
+    lessons, and the student goes on with the custom network by hand."""
+    places = classroom
+    done = subprocess.run(
+        [VETHLAB, "prepare", "-i", INVENTORY, "--lessons", "all", "-q", *settings(places)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    student("run", "-dit", *DNS, "--name", "alpine01", "alpine")
+    student("run", "-dit", *DNS, "--name", "alpine02", "alpine")
+    student("network", "create", "--subnet", "10.77.0.0/24", "mynet")  # a mistake: another subnet
+
+    def reset(*extra):
+        return subprocess.run(
+            [VETHLAB, "reset", "-i", INVENTORY, "-l", "localhost", "-q", *extra, "-e", "lab_report_dir=%s" % places["reports"]],
+            capture_output=True,
+            text=True,
+        )
+
+    looked = reset("--check")
+    assert looked.returncode == 0 and "localhost: would remove alpine01, alpine02, mynet" in looked.stdout, looked.stdout + looked.stderr
+    assert {"alpine01", "alpine02"} <= set(docker("ps", "-a", "--format", "{{.Names}}").split())
+    removed = reset()
+    assert removed.returncode == 0 and "localhost: removed alpine01, alpine02, mynet" in removed.stdout, removed.stdout + removed.stderr
+    names = docker("ps", "-a", "--format", "{{.Names}}").split()
+    assert "alpine01" not in names and "alpine02" not in names and "my-notes" in names
+    assert "mynet" not in docker("network", "ls", "--format", "{{.Name}}").split()
+    refused = subprocess.run([VETHLAB, "reset", "-i", INVENTORY], capture_output=True, text=True)
+    assert refused.returncode == 2 and "name the machines with -l" in refused.stderr
+
+    restore = [VETHLAB, "restore", "-i", INVENTORY, "-l", "localhost", "--to", "network", "-q", "-e", LAB_TEST_SETTINGS]
+    done = subprocess.run(
+        [*restore, "-e", "lab_image_source=busybox", "-e", "lab_report_dir=%s" % places["reports"]], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert lab_check(places, "docker0", "link").returncode == 0
+    student("network", "create", "--driver", "bridge", "--subnet", "192.168.0.0/16", "--gateway", "192.168.0.1", "mynet")
+    student("run", "-dit", "--name", "alpine-net-01", "--net", "mynet", "alpine")
+    student("run", "-dit", "--name", "alpine-net-02", "--net", "mynet", "alpine")
+    student("network", "connect", "mynet", "alpine01")
+    whole = lab_check(places)
+    assert whole.returncode == 0 and "20 of 20 checkpoints passed." in whole.stdout, whole.stdout
