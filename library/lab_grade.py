@@ -38,8 +38,15 @@ options:
     description: Probes of a cell that gets no reply where the lesson expects one, before it counts as unreachable.
     type: int
     default: 2
+attributes:
+  check_mode:
+    support: full
+    description: Pings change nothing; check mode judges the same.
+  diff_mode:
+    support: none
+    description: Nothing is changed.
 notes:
-  - Check mode is supported; the module changes nothing in either mode.
+  - The logic is in C(module_utils/vethlab_student.py), with everything M(lab_observe) and M(lab_checks) use.
 """
 
 EXAMPLES = r"""
