@@ -43,6 +43,7 @@ def classroom(tmp_path):
         "check": tmp_path / "bin" / "lab-check",
         "dir": tmp_path / "etc",
         "reports": tmp_path / "reports",
+        "cache": tmp_path / "cache",
     }
     yield places
     subprocess.run(["docker", "rm", "-f", *STUDENT_CONTAINERS, "my-notes"], capture_output=True)
@@ -60,7 +61,8 @@ def settings(places):
 
 
 def lab_check(places, *argv, lang="en"):
-    env = dict(os.environ, VETHLAB_PREPARED=str(places["dir"] / "prepared.json"), LANG="C.UTF-8")
+    # The student's own hint ladder lives in their cache: this test's, so an earlier run's never counts.
+    env = dict(os.environ, VETHLAB_PREPARED=str(places["dir"] / "prepared.json"), LANG="C.UTF-8", XDG_CACHE_HOME=str(places["cache"]))
     return subprocess.run([str(places["check"]), *argv, "--lang", lang], capture_output=True, text=True, env=env, timeout=120)
 
 
