@@ -1,32 +1,107 @@
-"""The Molecule scenario `exercise`: the classroom cycle on two simulated student machines over SSH.
+"""The Molecule scenario `exercise`: the classroom cycle on two simulated student machines, over SSH.
 
-vethlab prepare (converge), prepare again changing nothing (idempotence), the students type the lesson over SSH
-- student11 all four lessons, student12 only the first - and the teacher grades (side_effect); the verifier
-runs lab-check on each machine and reads the board (two stages); destroy removes the nodes and volumes.
-Cost: about two minutes, in the classroom lane.
+The scenario: vethlab prepare (converge), prepare again changing nothing (idempotence), the students type the
+lesson - student11 all four lessons, student12 only the first - and the teacher grades (side_effect); its
+verifier runs lab-check on each machine and reads the board (two stages). Then, on the same machines: lab-check
+(the student's shell: `docker exec NODE lab-check`) and `vethlab grade` agree checkpoint by checkpoint; a break on
+student11 is named by both, with the hint; student12, who fell behind, is reset and restored to go on. destroy
+removes the nodes and volumes. Cost: about three minutes, in the classroom lane.
 """
 
 from __future__ import annotations
 
+import glob
+import json
+import os
+import subprocess
+from pathlib import Path
+
 import pytest
 
 import lab_engine
-from lab_engine import docker
+from lab_engine import BIN, SHORT_SSH_TIMEOUT, docker
 
 pytestmark = [pytest.mark.engine, pytest.mark.fleet]
 
 STUDENTS = ["student11", "student12"]
 
 
-def test_the_exercise_scenario_prepares_the_students_type_and_the_board_shows_two_stages():
+def molecule(step: str) -> subprocess.CompletedProcess:
+    return lab_engine.molecule("exercise", step)
+
+
+@pytest.fixture(scope="module")
+def exercise():
     lab_engine.molecule("exercise", "destroy")
     try:
         for step in ("syntax", "create", "converge", "idempotence", "side-effect"):
-            lab_engine.molecule("exercise", step)
-        verify = lab_engine.molecule("exercise", "verify")
-        output = verify.stdout + verify.stderr
-        assert "Executing Testinfra tests" in output and "6 passed" in output, output[-4000:]
+            molecule(step)
+        verify = molecule("verify")
+        found = sorted(glob.glob(os.path.expanduser("~/.ansible/tmp/molecule.*.exercise/reports")), key=os.path.getmtime)
+        assert found, "the exercise scenario wrote no board"
+        yield {"verify": verify.stdout + verify.stderr, "reports": Path(found[-1]), "inventory": str(Path(found[-1]).parent / "inventory")}
     finally:
         lab_engine.molecule("exercise", "destroy")
-    assert not [name for name in STUDENTS if docker("ps", "-aq", "--filter", "name=^%s$" % name).strip()]
-    assert not [name for name in STUDENTS if docker("volume", "ls", "-q", "--filter", "name=vethlab-%s-docker" % name).strip()]
+        assert not [name for name in STUDENTS if docker("ps", "-aq", "--filter", "name=^%s$" % name).strip()]
+        assert not [name for name in STUDENTS if docker("volume", "ls", "-q", "--filter", "name=vethlab-%s-docker" % name).strip()]
+
+
+def vethlab(*argv: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), **SHORT_SSH_TIMEOUT)
+    return subprocess.run([str(BIN / "vethlab"), *argv, "-q"], env=env, capture_output=True, text=True, timeout=600)
+
+
+def on(node: str, *argv: str, lang: str = "en") -> subprocess.CompletedProcess:
+    """A command in the student's shell on their machine."""
+    return subprocess.run(["docker", "exec", "-e", "LANG=%s" % lang, node, *argv], capture_output=True, text=True, timeout=300)
+
+
+def lab_check(node: str) -> dict:
+    done = on(node, "lab-check", "--json")
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+def graded(exercise) -> dict:
+    """The last grade of each machine, as the history records it."""
+    lines = [json.loads(line) for line in (exercise["reports"] / "grades.jsonl").read_text().splitlines()]
+    return {line["machine"]: line for line in lines}
+
+
+def test_the_scenario_prepares_the_students_type_and_the_board_shows_two_stages(exercise):
+    assert "Executing Testinfra tests" in exercise["verify"] and "6 passed" in exercise["verify"], exercise["verify"][-4000:]
+
+
+def test_lab_check_and_grade_agree_on_every_machine_and_a_break_is_named_by_both(exercise):
+    for node in STUDENTS:
+        mine = lab_check(node)
+        assert {c["id"]: c["status"] for c in mine["checkpoints"]} == graded(exercise)[node]["checkpoints"], node
+    # student11 takes alpine-net-02 off the custom network.
+    on("student11", "docker", "network", "disconnect", "mynet", "alpine-net-02")
+    broken = on("student11", "lab-check", "network", lang="zh_CN.UTF-8")
+    assert broken.returncode == 1 and "C14  未通过" in broken.stdout and "提示（C14）：" in broken.stdout
+    done = vethlab("grade", "-i", exercise["inventory"], "--lessons", "all")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "student11: stage --link" not in done.stdout and "student11: stage Linking containers (--link)" in done.stdout
+    assert [cid for cid, status in graded(exercise)["student11"]["checkpoints"].items() if status == "failed"] == ["C14", "C15"]
+    assert {c["id"]: c["status"] for c in lab_check("student11")["checkpoints"]} == graded(exercise)["student11"]["checkpoints"]
+
+
+def test_a_student_who_fell_behind_is_reset_and_restored_and_goes_on(exercise):
+    looked = vethlab("reset", "-i", exercise["inventory"], "-l", "student12", "--check")
+    assert "student12: would remove alpine01, alpine02" in looked.stdout, looked.stdout + looked.stderr
+    done = vethlab("reset", "-i", exercise["inventory"], "-l", "student12")
+    assert done.returncode == 0 and "student12: removed alpine01, alpine02" in done.stdout, done.stdout + done.stderr
+    assert lab_check("student12")["checkpoints"][1]["status"] == "not started"
+    done = vethlab("restore", "-i", exercise["inventory"], "-l", "student12", "--to", "network")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for argv in (
+        ["network", "create", "--driver", "bridge", "--subnet", "192.168.0.0/16", "--gateway", "192.168.0.1", "mynet"],
+        ["run", "-dit", "--name", "alpine-net-01", "--net", "mynet", "alpine"],
+        ["run", "-dit", "--name", "alpine-net-02", "--net", "mynet", "alpine"],
+        ["network", "connect", "mynet", "alpine01"],
+    ):
+        assert on("student12", "docker", *argv).returncode == 0, argv
+    assert on("student12", "lab-check").returncode == 0
+    vethlab("grade", "-i", exercise["inventory"], "--lessons", "all", "-l", "student12")
+    assert graded(exercise)["student12"]["stage"] == "connect"
