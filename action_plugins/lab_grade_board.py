@@ -9,10 +9,13 @@ from ansible.plugins.action import ActionBase
 
 from vethlab.grade import grade_class
 
+# A student's identity, from the inventory: what a gradebook knows them by.
+IDENTITY = (("id", "student_id"), ("email", "student_email"), ("name", "student_name"), ("section", "student_section"))
+
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("report_dir", "lessons", "languages", "refresh"))
+    _VALID_ARGS = frozenset(("report_dir", "lessons", "languages", "refresh", "points"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)

@@ -5,6 +5,8 @@
 The reports are rendered by the task (templates over structured data); this only writes
 them, each when its content changed (vethlab/files.py, the rule every report file follows),
 without starting a module on any host. Check mode reports what would change and writes nothing.
+With ``sign`` (the class secret's file, made on first use), each file carries its signature
+(vethlab/signature.py), which is a stamp line like the run's time.
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.action import ActionBase
 
 from vethlab.files import write_if_changed
+from vethlab.signature import STAMP, class_secret, sign
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("dest", "files", "mode", "stamp"))
+    _VALID_ARGS = frozenset(("dest", "files", "mode", "stamp", "sign"))
     _requires_connection = False
 
     def run(self, tmp=None, task_vars=None):
@@ -33,16 +36,24 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("lab_report_files: 'dest' must name a folder on the controller")
         if not isinstance(files, dict) or not files:
             raise AnsibleActionFail("lab_report_files: 'files' must map file names to their content")
+        signing = self._task.args.get("sign")
+        patterns = [p for p in (self._task.args.get("stamp"), STAMP if signing else None) if p]
         try:
-            stamp = re.compile(self._task.args["stamp"], re.M) if self._task.args.get("stamp") else None
+            stamp = re.compile("|".join("(?:%s)" % p for p in patterns), re.M) if patterns else None
         except re.error as error:
             raise AnsibleActionFail("lab_report_files: 'stamp' is not a regular expression: %s" % error) from error
+        try:
+            secret = class_secret(signing) if signing and not self._task.check_mode else None
+        except OSError as error:
+            raise AnsibleActionFail("lab_report_files: cannot read or make the class secret %s: %s" % (signing, error)) from error
         written, restamped, unchanged = [], [], []
         for name, content in files.items():
             if not isinstance(name, str) or os.path.basename(name) != name or name in ("", ".", ".."):
                 raise AnsibleActionFail("lab_report_files: %r is not a plain file name" % (name,))
             path = os.path.join(dest, name)
             data = to_bytes(content if isinstance(content, str) else str(content))
+            if secret is not None:
+                data = sign(name, data, secret)
             only_stamp = stamp is not None and _without(stamp, _read(path)) == _without(stamp, data)
             try:
                 changed = write_if_changed(path, data, mode, self._task.check_mode)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from vethlab.files import inventory_folder, machine_folder
 from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_student, vethlab_texts
+from vethlab.signature import secret_path
 
 
 def vethlab_plan(lessons, variables, dns=()):
@@ -71,6 +72,11 @@ def vethlab_inventory_folder(inventory):
     return inventory_folder(inventory)
 
 
+def vethlab_secret_path(inventory):
+    """Where the class's secret lives on the controller, next to its inventory (vethlab/signature.py)."""
+    return str(secret_path(inventory))
+
+
 def vethlab_say(key, lang="en", **params):
     """A sentence of vethlab_texts, in ``lang``."""
     return vethlab_texts.say(key, lang, **params)
@@ -96,6 +102,7 @@ class FilterModule:
             "vethlab_network_decisions": vethlab_network_decisions,
             "vethlab_machine_folder": vethlab_machine_folder,
             "vethlab_inventory_folder": vethlab_inventory_folder,
+            "vethlab_secret_path": vethlab_secret_path,
             "vethlab_lesson_values": vethlab_lesson_values,
             "vethlab_image_note": vethlab_image_note,
             "vethlab_task_card": vethlab_task_card,

@@ -33,6 +33,29 @@ MESSAGES = {
     "grade.stuck_since": {"en": "unchanged since", "zh": "停滞自"},
     "grade.first_passed": {"en": "first passed {at}", "zh": "首次通过于 {at}"},
     "grade.failing": {"en": "machines failing it", "zh": "未通过的机器数"},
+    "export.passed": {"en": "{passed} of {total} checkpoints passed.", "zh": "{total} 个检查点中通过 {passed} 个。"},
+    "export.failed": {"en": "Failed: {ids}.", "zh": "未通过：{ids}。"},
+    "export.not_started": {"en": "Not started: {ids}.", "zh": "未开始：{ids}。"},
+    "export.not_graded": {"en": "Not graded: the machine was {status}.", "zh": "未评分：机器{status}。"},
+    "verify.authentic": {
+        "en": "{file}: authentic - exactly as the controller wrote it (its signature matches)",
+        "zh": "{file}：真实——与控制机写出的完全一致（签名匹配）",
+    },
+    "verify.forged": {
+        "en": "{file}: NOT as the controller wrote it: {why}",
+        "zh": "{file}：与控制机写出的不一致：{why}",
+    },
+    "verify.why.changed": {
+        "en": "its signature does not match its content (changed after the controller wrote it, or another class's)",
+        "zh": "签名与内容不符（在控制机写出之后被修改过，或者是另一个班级的）",
+    },
+    "verify.why.unsigned": {"en": "it carries no signature", "zh": "它没有签名"},
+    "verify.why.not_json": {"en": "it is not JSON", "zh": "它不是 JSON"},
+    "verify.unreadable": {"en": "{file}: cannot be read: {reason}", "zh": "{file}：无法读取：{reason}"},
+    "verify.no_secret": {
+        "en": "vethlab report --verify: no class secret at {path} (the inventory {inventory} has had no run yet)",
+        "zh": "vethlab report --verify：{path} 没有班级密钥（清单 {inventory} 还没有运行过）",
+    },
     "prepare.summary": {"en": "{done} of {machines} machines prepared.", "zh": "{machines} 台机器中已准备好 {done} 台。"},
     # ---------------------------------------------------------------- the student's side: the task card and lab-check
     "card.title": {"en": "vethlab: your task card", "zh": "vethlab：任务卡"},

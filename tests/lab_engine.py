@@ -72,6 +72,18 @@ def engine_state() -> tuple[str, str]:
     return "\n".join(own), "\n".join(kept)
 
 
+# The simulated classes' own Docker networks (molecule/fleet/create.yml): made and removed by the classroom lane,
+# which runs beside the lab's tests.
+SIMULATED_CLASS_NETWORKS = "vethlab-class-"
+
+
+def own_networks() -> list[str]:
+    """Every Docker network of this machine's own, the simulated classes' left out: equal before and after a
+    run means it made or removed none."""
+    listed = docker("network", "ls", "--format", "{{.ID}} {{.Name}}").splitlines()
+    return sorted(line.split()[0] for line in listed if not line.split()[1].startswith(SIMULATED_CLASS_NETWORKS))
+
+
 def run(argv: list[str], env: dict | None = None, timeout: int = 30) -> tuple[int, str, str]:
     """Run a command for real, as the modules' ``runner(argv) -> (rc, out, err)`` does."""
     done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)

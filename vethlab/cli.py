@@ -202,6 +202,12 @@ def build_parser() -> argparse.ArgumentParser:
         "-i", "--inventory", default=str(ROOT / "inventory" / "local.yml"), help="the class's inventory (default: inventory/local.yml)"
     )
     report.add_argument("-d", "--report-dir", help="the report folder (default: reports/<the inventory's name>/, as the lab writes it)")
+    report.add_argument(
+        "--verify",
+        metavar="FILE",
+        nargs="+",
+        help="say whether each file (lab.json, lab.md, lab.zh.md) is exactly as the controller signed it",
+    )
     for command in sub.choices.values():
         command.add_argument(
             "--language", choices=("en", "zh"), default=default_language(), help="the summary's language (default: from LANG; en)"
@@ -221,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
 
+    if args.command == "report" and args.verify:
+        return verify_files(args.verify, args.inventory, args.language)
     if args.command == "report":
         report_dir = Path(args.report_dir) if args.report_dir else ROOT / "reports" / inventory_folder(args.inventory)
         previous = previous_summary(report_dir)
@@ -285,6 +293,31 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     print("\n".join(summary_lines(summary, args.language)))
     return EXIT_PASSED if summary["passed"] else EXIT_FAILED
+
+
+def verify_files(files: list[str], inventory: str, language: str) -> int:
+    """vethlab report --verify: each file's signature against the class's secret (next to its inventory)."""
+    from vethlab.module_utils.vethlab_texts import say
+    from vethlab.signature import class_secret, secret_path, verify
+
+    path = secret_path(inventory)
+    try:
+        secret = class_secret(path, create=False)
+    except FileNotFoundError:
+        print(say("verify.no_secret", language, path=str(path), inventory=inventory), file=sys.stderr)
+        return EXIT_USAGE
+    every = True
+    for name in files:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as error:
+            print(say("verify.unreadable", language, file=name, reason=error.strerror or str(error)))
+            every = False
+            continue
+        authentic, why = verify(os.path.basename(name), data, secret)
+        print(say("verify.authentic" if authentic else "verify.forged", language, file=name, why=say(why, language)))
+        every = every and authentic
+    return EXIT_PASSED if every else EXIT_FAILED
 
 
 def grade(args) -> int:

@@ -152,11 +152,85 @@ def render_board(report_dir: Path, data: dict, languages=LANGUAGES, refresh: int
     return summary
 
 
-def grade_class(report_dir: Path, results: dict, lessons: list[str], languages=LANGUAGES, refresh: int = 0, at: str | None = None) -> dict:
-    """Record this grade run in the history, then write the board from the whole history."""
+def points_of(checkpoint_id: str, points: dict | None) -> float:
+    """A checkpoint's points (lab_points; 1 when not given), must-fail checkpoints included."""
+    return float((points or {}).get(checkpoint_id, 1))
+
+
+def feedback(row: dict, ids: list[str], lang: str) -> str:
+    """The text a gradebook shows the student: how many checkpoints passed, which failed, which are not started."""
+    cells = row["cells"]
+    if row["status"] != GRADED:
+        return say(
+            "export.not_graded",
+            lang,
+            status=say("status." + row["status"], lang) if ("status." + row["status"]) in MESSAGES else row["status"],
+        )
+    failed = [cid for cid in ids if cells.get(cid, {}).get("status") == FAILED]
+    waiting = [cid for cid in ids if cells.get(cid, {}).get("status", NOT_STARTED) == NOT_STARTED]
+    text = [say("export.passed", lang, passed=sum(1 for cid in ids if cells.get(cid, {}).get("passed")), total=len(ids))]
+    if failed:
+        text.append(say("export.failed", lang, ids=", ".join(failed)))
+    if waiting:
+        text.append(say("export.not_started", lang, ids=", ".join(waiting)))
+    return " ".join(text)
+
+
+def exports(data: dict, identities: dict, points: dict | None, lang: str, assignment: str = "vethlab") -> dict:
+    """The gradebooks' files: Moodle's grade import CSV (an identifier, the grade, the feedback) and Canvas's
+    gradebook CSV (Student, ID, SIS User ID, SIS Login ID, Section, one assignment column, the points possible)."""
+    ids = [cid for group in data["groups"] for cid in group["checkpoints"]]
+    possible = sum(points_of(cid, points) for cid in ids)
+
+    def grade_of(row):
+        return sum(points_of(cid, points) for cid in ids if row["cells"].get(cid, {}).get("passed"))
+
+    def shown(number):
+        return ("%.2f" % number).rstrip("0").rstrip(".")
+
+    moodle, canvas = io.StringIO(), io.StringIO()
+    writer = csv.writer(moodle)
+    writer.writerow(["Email address", "ID number", "Full name", assignment, "Feedback"])
+    for row in data["machines"]:
+        who = identities.get(row["machine"]) or {}
+        writer.writerow(
+            [
+                who.get("email", ""),
+                who.get("id", row["machine"]),
+                who.get("name", row["machine"]),
+                shown(grade_of(row)),
+                feedback(row, ids, lang),
+            ]
+        )
+    writer = csv.writer(canvas)
+    writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
+    writer.writerow(["    Points Possible", "", "", "", "", shown(possible)])
+    for row in data["machines"]:
+        who = identities.get(row["machine"]) or {}
+        writer.writerow(
+            [who.get("name", row["machine"]), "", who.get("id", ""), who.get("email", ""), who.get("section", ""), shown(grade_of(row))]
+        )
+    return {"moodle.csv": moodle.getvalue(), "canvas.csv": canvas.getvalue()}
+
+
+def grade_class(
+    report_dir: Path,
+    results: dict,
+    lessons: list[str],
+    languages=LANGUAGES,
+    refresh: int = 0,
+    at: str | None = None,
+    identities: dict | None = None,
+    points: dict | None = None,
+) -> dict:
+    """Record this grade run in the history, then write the board from the whole history, and the gradebooks' files."""
     at = at or now()
     append_history(report_dir, history_lines(results, at))
-    return render_board(report_dir, board(results, read_history(report_dir), at, lessons), languages, refresh)
+    data = board(results, read_history(report_dir), at, lessons)
+    summary = render_board(report_dir, data, languages, refresh)
+    for name, content in exports(data, identities or {}, points, next(iter(languages))).items():
+        write_if_changed(Path(report_dir) / name, content.encode("utf-8"))
+    return summary
 
 
 def summary_lines(summary: dict, lang: str = "en") -> list[str]:

@@ -9,8 +9,10 @@ import subprocess
 import pytest
 
 from conftest import pair_tuples, pairs_from_truth
-from lab_engine import ansible_playbook, docker, engine_available, host_engine_pid, sysfs_links, task_result
+from lab_engine import ROOT, ansible_playbook, docker, engine_available, host_engine_pid, sysfs_links, task_result
 from vethlab.module_utils.vethlab_lessons import lesson
+from vethlab.signature import STAMP as SIGNATURE_STAMP
+from vethlab.signature import class_secret, secret_path, verify
 
 pytestmark = [pytest.mark.engine]
 
@@ -69,7 +71,7 @@ def test_the_students_page_shows_the_pairs_crossing_over(first_run):
     assert "| C5 | host | alpine01 |" in page
 
 
-STAMP = re.compile(r'^(\s*"run_(at|id)": |\s*"probes": |Run `|运行 `)')
+STAMP = re.compile(r'^(\s*"run_(at|id)": |\s*"probes": |Run `|运行 `)|' + SIGNATURE_STAMP)
 
 
 def unstamped(folder):
@@ -89,6 +91,10 @@ def test_a_second_run_changes_nothing_and_rewrites_no_report(first_run):
     assert again["run_id"] and again["run_id"] != stamped["run_id"] and again["run_at"] >= stamped["run_at"]
     for page in ("lab.md", "lab.zh.md"):
         assert again["run_id"] in (reports / "localhost" / page).read_text(), page
+    # Each file carries the signature of what it says now, made with the class's secret next to the inventory.
+    secret = class_secret(secret_path(ROOT / "inventory" / "local.yml"), create=False)
+    for name in ("lab.json", "lab.md", "lab.zh.md"):
+        assert verify(name, (reports / "localhost" / name).read_bytes(), secret)[0], name
 
 
 def test_check_mode_on_the_running_lab_changes_nothing(first_run):

@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from lab_engine import ansible_playbook, cut_cable, docker, engine_state, on_screen, task_result
+from lab_engine import ansible_playbook, cut_cable, docker, engine_state, on_screen, own_networks, task_result
 from vethlab.module_utils.vethlab_checkpoints import ids
 
 pytestmark = [pytest.mark.engine]
@@ -291,24 +291,24 @@ def test_a_network_that_would_clash_stops_the_run_before_anything_changes(tmp_pa
     subprocess.run(["docker", "network", "rm", name], capture_output=True)
     docker(*setup)
     try:
-        before = engine_state(), docker("network", "ls", "-q")
+        before = engine_state(), own_networks()
         code, result, output = lab(tmp_path, "-e", json.dumps(settings))
         assert code == 2, output
         message = task_result(result, "Refuse a custom network that would clash with this host's networks")["msg"]
         assert message.startswith("The custom network cannot be made; nothing was changed: ") and said in message
-        assert (engine_state(), docker("network", "ls", "-q")) == before
+        assert (engine_state(), own_networks()) == before
     finally:
         subprocess.run(["docker", "network", "rm", name], capture_output=True)
 
 
 def test_a_gateway_that_is_this_machines_address_is_refused(tmp_path, own_address):
     own_address("10.215.0.1/32")
-    before = engine_state(), docker("network", "ls", "-q")
+    before = engine_state(), own_networks()
     code, result, output = lab(tmp_path, "-e", json.dumps({"lab_network_subnet": "10.215.0.0/16", "lab_network_gateway": "10.215.0.1"}))
     assert code == 2, output
     message = task_result(result, "Refuse a custom network that would clash with this host's networks")["msg"]
     assert "lab_network_gateway 10.215.0.1 is an address of this host (on lo)" in message
-    assert (engine_state(), docker("network", "ls", "-q")) == before
+    assert (engine_state(), own_networks()) == before
 
 
 def test_a_subnet_containing_this_machines_network_is_allowed_with_a_warning(tmp_path, own_address):
@@ -327,11 +327,11 @@ def test_a_subnet_containing_this_machines_network_is_allowed_with_a_warning(tmp
 
 
 def test_bad_lesson_settings_change_nothing(tmp_path):
-    before = engine_state(), docker("network", "ls", "-q")
+    before = engine_state(), own_networks()
     settings = {"lab_lessons": ["docker0", "links"], "lab_network_subnet": "192.168.0.1/16", "lab_report_languages": ["fr"]}
     code, result, output = ansible_playbook("lab.yml", "-e", json.dumps(settings))
     assert code == 2, output
     message = task_result(result, "Refuse bad settings before anything changes")["msg"]
     assert 'lab_lessons: "links" is not a lesson (docker0, link, network, connect, or all)' in message
     assert 'lab_report_languages must list languages among en, zh, got ["fr"]' in message
-    assert (engine_state(), docker("network", "ls", "-q")) == before
+    assert (engine_state(), own_networks()) == before

@@ -109,3 +109,20 @@ def test_the_chinese_board_draws_its_glyphs(class_of_60, tmp_path):
     assert (tmp_path / "board.zh.png").stat().st_size > 10000
     summary = json.loads((class_of_60 / "grade.json").read_text())
     assert summary["counts"]["machines"] == 60
+
+
+def test_the_gradebooks_files_parse_with_one_row_per_student_and_their_identities(tmp_path):
+    import csv
+    import io
+
+    identities = {"s01": {"id": "2026001", "email": "zhang@school.example", "name": "张三", "section": "A"}}
+    results = {"s01": judged(20, failing={"C14"}), "s02": {"status": "unreachable", "reason": "ssh"}}
+    grade_class(tmp_path, results, lesson_ids(), ["zh", "en"], at="2026-11-29T10:00:00Z", identities=identities, points={"C1": 5})
+    moodle = list(csv.DictReader(io.StringIO((tmp_path / "moodle.csv").read_text(encoding="utf-8"))))
+    assert [row["ID number"] for row in moodle] == ["2026001", "s02"] and moodle[0]["Email address"] == "zhang@school.example"
+    assert moodle[0]["vethlab"] == "23" and moodle[1]["vethlab"] == "0"  # C1 is worth 5: 5 + 18 of the 19 others
+    assert moodle[0]["Feedback"] == "20 个检查点中通过 19 个。 未通过：C14。" and moodle[1]["Feedback"].startswith("未评分")
+    canvas = list(csv.reader(io.StringIO((tmp_path / "canvas.csv").read_text(encoding="utf-8"))))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "vethlab"]
+    assert canvas[1][0].strip() == "Points Possible" and canvas[1][-1] == "24"
+    assert canvas[2] == ["张三", "", "2026001", "zhang@school.example", "A", "23"] and len(canvas) == 4
