@@ -153,7 +153,7 @@ def render_board(report_dir: Path, data: dict, languages=LANGUAGES, refresh: int
 
 
 def points_of(checkpoint_id: str, points: dict | None) -> float:
-    """A checkpoint's points (lab_points; 1 when not given), must-fail checkpoints included."""
+    """A checkpoint's points (lab_grade_points; 1 when not given), must-fail checkpoints included."""
     return float((points or {}).get(checkpoint_id, 1))
 
 
