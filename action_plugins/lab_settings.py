@@ -265,7 +265,10 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("lab_settings: 'roles' must list the roles whose settings are checked")
         task_vars = task_vars or {}
         options = options_of(roles)
-        result.update(judge(self._templar.template({name: task_vars[name] for name in options if name in task_vars}), options))
+        given = {name: task_vars[name] for name in options if name in task_vars}
+        # A machine's own values (lab_variants) stand for the lesson's, and are checked like them.
+        given.update({name: found for name, found in (task_vars.get("lab_variant") or {}).items() if name in options})
+        result.update(judge(self._templar.template(given), options))
         if not result.get("failed"):
             # The run's plan (judge's), computed once here and read by every step; the run's owner, whom the lab's
             # lock on each machine names. Data, not facts: the settings step sets them for this run only (never cached).

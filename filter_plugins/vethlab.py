@@ -14,14 +14,14 @@ from vethlab.signature import secret_path
 def vethlab_plan(lessons, variables, dns=()):
     """The run's plan (vethlab_lessons.plan) from a host's variables, for a step run alone: the settings
     step computes it once per run (the lab_plan fact) otherwise."""
-    given = {name: variables[name] for name in vethlab_lessons.settings() if name in variables}
+    given = vethlab_lessons.given_of(variables)
     return vethlab_lessons.plan(lessons, given, list(dns or ()))
 
 
 def vethlab_lesson_values(variables):
     """Every lesson setting's value for a host - as given, or its declaration's default - {name: value}: what
     lab-check reads on a student's machine (prepared.json), so that it judges the names the task card gives."""
-    given = {name: variables[name] for name in vethlab_lessons.settings() if name in variables}
+    given = vethlab_lessons.given_of(variables)
     return {name: vethlab_lessons.value(given, name) for name in vethlab_lessons.settings()}
 
 

@@ -227,6 +227,14 @@ def network_settings():
     return {entry.id: {key: setting.name for key, setting in entry.network.items()} for entry in LESSONS if entry.network}
 
 
+def given_of(variables):
+    """The lesson settings a host was given: its variables, then its own values (``lab_variant``, set by the
+    settings step when lab_variants is on) over them."""
+    given = {name: variables[name] for name in settings() if name in variables}
+    given.update({name: found for name, found in (variables.get("lab_variant") or {}).items() if name in settings()})
+    return given
+
+
 def value(given, name):
     """A lesson setting's value: as given, or the declaration's default."""
     return given[name] if given.get(name) is not None else settings()[name].default

@@ -189,6 +189,10 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("-q", "--quiet", action="store_true", help="clear the live table at the end")
         if name in ("prepare", "grade", "reset"):
             command.add_argument("--lessons", nargs="+", help="the lessons: docker0, link, network, connect or all (default: docker0)")
+        if name in ("up", "check", "prepare", "grade", "restore"):
+            command.add_argument(
+                "--variants", action="store_true", help="each machine its own values (lab_variants=true; or set it in the inventory)"
+            )
         if name == "restore":
             command.add_argument("--to", required=True, metavar="LESSON", help="the lesson the student goes on with")
         if name in ("restore", "reset"):
@@ -226,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     from vethlab.report import DONE, outcome_line, previous_summary, render_class_report, summary_lines
 
     args = build_parser().parse_args(argv)
+    if args.__dict__.get("variants"):
+        args.extra_vars = [*args.extra_vars, "lab_variants=true"]
 
     if args.command == "report" and args.verify:
         return verify_files(args.verify, args.inventory, args.language)

@@ -1,0 +1,47 @@
+"""Each student their own values: stable for a class, different between its machines, off every route a machine
+has, and the secret in none of them."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from vethlab.module_utils.vethlab_lessons import settings
+from vethlab.variants import routes_of, subnet_for, subnets, values
+
+SECRET = b"0123456789abcdef" * 4
+CLASS = ["student%02d" % n for n in range(1, 61)]
+DEFAULTS = {name: setting.default for name, setting in settings().items()}
+
+
+def test_a_class_of_60_gets_60_subnets_the_same_on_every_run():
+    first = subnets(SECRET, CLASS)
+    assert len(set(first.values())) == 60 and subnets(SECRET, list(reversed(CLASS))) == first
+    assert all(net.prefixlen == 24 and net.subnet_of(ipaddress.ip_network("10.0.0.0/8")) for net in first.values())
+    assert subnets(b"another class's secret" * 2, CLASS) != first
+
+
+def test_a_machine_never_gets_a_subnet_it_already_routes():
+    share = subnets(SECRET, CLASS)["student07"]
+    moved = subnet_for(SECRET, "student07", CLASS, [str(share), "172.17.0.0/16"])
+    assert moved != share and moved not in subnets(SECRET, CLASS).values()
+    with pytest.raises(ValueError, match="no /24"):
+        subnet_for(SECRET, "student07", CLASS, ["10.0.0.0/8"])
+
+
+def test_the_values_a_machine_gets_and_no_secret_in_them():
+    found = values(SECRET, "student07", CLASS, [], ["subnet", "network_name", "container_names"], DEFAULTS)
+    net = ipaddress.ip_network(found["lab_network_subnet"])
+    assert found["lab_network_gateway"] == str(net.network_address + 1)
+    assert found["lab_network_name"].startswith("mynet-") and found["lab_containers"][0].startswith("alpine01-")
+    assert found["lab_link_container"].startswith("alpine03-")
+    assert SECRET.decode() not in repr(found)
+    assert values(SECRET, "student07", CLASS, [], ["subnet"], DEFAULTS).keys() == {"lab_network_subnet", "lab_network_gateway"}
+    with pytest.raises(ValueError, match="lab_variant_fields: colour is not one of"):
+        values(SECRET, "student07", CLASS, [], ["colour"], DEFAULTS)
+
+
+def test_the_routes_of_a_machine_are_read_from_ip_route():
+    output = "default via 192.0.2.1 dev eth0\n192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.2\n172.17.0.0/16 dev docker0\n"
+    assert routes_of(output + "unreachable 10.99.0.0/16\n") == ["192.0.2.0/24", "172.17.0.0/16", "10.99.0.0/16"]
