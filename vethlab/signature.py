@@ -16,6 +16,7 @@ import json
 import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
 
 from vethlab.files import inventory_folder
@@ -48,9 +49,19 @@ def class_secret(path: str | os.PathLike, create: bool = True) -> bytes:
         if not create:
             raise
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(handle, "w", encoding="ascii") as output:
-        output.write(secrets.token_hex(32) + "\n")
+    # Written whole under another name, then linked into place: two machines' workers making it at once end
+    # with one secret, and neither ever reads it half written.
+    handle, temporary = tempfile.mkstemp(dir=str(path.parent), prefix=".secret-")
+    try:
+        with os.fdopen(handle, "w", encoding="ascii") as output:
+            output.write(secrets.token_hex(32) + "\n")
+        os.chmod(temporary, 0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another worker made it first: that one is the class's
+    finally:
+        os.unlink(temporary)
     return class_secret(path, create=False)
 
 

@@ -44,14 +44,25 @@ def subnets(secret: bytes, class_hosts: list[str]) -> dict:
     return chosen
 
 
-def subnet_for(secret: bytes, host: str, class_hosts: list[str], routes: list[str]) -> ipaddress.IPv4Network:
+def subnet_for(secret: bytes, host: str, class_hosts: list[str], routes: list) -> ipaddress.IPv4Network:
     """The machine's subnet: its class share, or - when that overlaps one of its routes - its next candidate that
-    overlaps none and that no other machine of the class has."""
+    overlaps none and that no other machine of the class has. ``routes`` are (destination, device) pairs (or bare
+    destinations). A route to exactly that /24 on a Docker bridge (br-...) is the lesson's own network, made from
+    this very value by the lab or the student: it does not move the value, so a rerun keeps it."""
     shares = subnets(secret, [*class_hosts, host])
-    routed = [ipaddress.ip_network(route, strict=False) for route in routes]
+    routed = [
+        (ipaddress.ip_network(route, strict=False), None)
+        if isinstance(route, str)
+        else (ipaddress.ip_network(route[0], strict=False), route[1])
+        for route in routes
+    ]
     others = {net for name, net in shares.items() if name != host}
+
+    def clashes(net):
+        return any(net.overlaps(found) and not (found == net and (device or "").startswith("br-")) for found, device in routed)
+
     for net in [shares[host], *candidates(secret, host)]:
-        if net not in others and not any(net.overlaps(route) for route in routed):
+        if net not in others and not clashes(net):
             return net
     raise ValueError("no /24 in 10.16.0.0-10.239.255.0 is free of this machine's routes")
 
@@ -81,16 +92,18 @@ def values(secret: bytes, host: str, class_hosts: list[str], routes: list[str], 
     return found
 
 
-def routes_of(output: str) -> list[str]:
-    """The destinations of ``ip -4 -o route show`` (``default`` left out): what the machine already routes."""
+def routes_of(output: str) -> list[tuple[str, str | None]]:
+    """The (destination, device) of each route of ``ip -4 -o route show`` (``default`` left out): what the machine
+    already routes."""
     found = []
     for line in (output or "").splitlines():
         words = line.split()
         if not words or words[0] == "default":
             continue
         destination = words[1] if words[0] in ("unicast", "local", "broadcast", "unreachable", "blackhole", "prohibit") else words[0]
+        device = words[words.index("dev") + 1] if "dev" in words[:-1] else None
         try:
-            found.append(str(ipaddress.ip_network(destination, strict=False)))
+            found.append((str(ipaddress.ip_network(destination, strict=False)), device))
         except ValueError:
             continue
     return found

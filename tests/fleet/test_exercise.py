@@ -62,6 +62,11 @@ def lab_check(node: str) -> dict:
     return json.loads(done.stdout)
 
 
+def card(node: str) -> dict:
+    """The values on the student's task card (prepare's prepared.json): each machine its own (lab_variants)."""
+    return json.loads(on(node, "cat", "/etc/vethlab/prepared.json").stdout)["settings"]
+
+
 def graded(exercise) -> dict:
     """The last grade of each machine, as the history records it."""
     lines = [json.loads(line) for line in (exercise["reports"] / "grades.jsonl").read_text().splitlines()]
@@ -87,6 +92,15 @@ def test_lab_check_and_grade_agree_on_every_machine_and_a_break_is_named_by_both
     assert {c["id"]: c["status"] for c in lab_check("student11")["checkpoints"]} == graded(exercise)["student11"]["checkpoints"]
 
 
+def test_each_machine_has_its_own_subnet_and_its_card_says_it(exercise):
+    mine, theirs = card("student11"), card("student12")
+    assert mine["lab_network_subnet"] != theirs["lab_network_subnet"]
+    assert mine["lab_network_subnet"].startswith("10.") and mine["lab_network_subnet"].endswith("/24")
+    assert "--subnet %s" % theirs["lab_network_subnet"] in on("student12", "cat", "/etc/vethlab/task-card.md").stdout
+    record = json.loads(on("student11", "docker", "network", "inspect", "mynet").stdout)[0]["IPAM"]["Config"][0]
+    assert record["Subnet"] == mine["lab_network_subnet"]  # student11 typed its own card's subnet, and passed
+
+
 def test_a_student_who_fell_behind_is_reset_and_restored_and_goes_on(exercise):
     looked = vethlab("reset", "-i", exercise["inventory"], "-l", "student12", "--check")
     assert "student12: would remove alpine01, alpine02" in looked.stdout, looked.stdout + looked.stderr
@@ -95,8 +109,28 @@ def test_a_student_who_fell_behind_is_reset_and_restored_and_goes_on(exercise):
     assert lab_check("student12")["checkpoints"][1]["status"] == "not started"
     done = vethlab("restore", "-i", exercise["inventory"], "-l", "student12", "--to", "network")
     assert done.returncode == 0, done.stdout + done.stderr
+    # First the classmate's subnet, copied from student11's notes: C13 fails, naming the subnet student12's card gives.
+    mine, theirs = card("student12"), card("student11")
+    copied = ["network", "create", "--subnet", theirs["lab_network_subnet"], "--gateway", theirs["lab_network_gateway"], "mynet"]
+    assert on("student12", "docker", *copied).returncode == 0
+    assert on("student12", "docker", "run", "-dit", "--name", "alpine-net-01", "--net", "mynet", "alpine").returncode == 0
+    copying = on("student12", "lab-check", "network")
+    assert copying.returncode == 1 and "C13  failed" in copying.stdout
+    assert "subnet %s (the lesson: %s)" % (theirs["lab_network_subnet"], mine["lab_network_subnet"]) in copying.stdout
+    assert on("student12", "docker", "rm", "-f", "alpine-net-01").returncode == 0
+    assert on("student12", "docker", "network", "rm", "mynet").returncode == 0
     for argv in (
-        ["network", "create", "--driver", "bridge", "--subnet", "192.168.0.0/16", "--gateway", "192.168.0.1", "mynet"],
+        [
+            "network",
+            "create",
+            "--driver",
+            "bridge",
+            "--subnet",
+            mine["lab_network_subnet"],
+            "--gateway",
+            mine["lab_network_gateway"],
+            "mynet",
+        ],
         ["run", "-dit", "--name", "alpine-net-01", "--net", "mynet", "alpine"],
         ["run", "-dit", "--name", "alpine-net-02", "--net", "mynet", "alpine"],
         ["network", "connect", "mynet", "alpine01"],

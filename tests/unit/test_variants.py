@@ -44,4 +44,16 @@ def test_the_values_a_machine_gets_and_no_secret_in_them():
 
 def test_the_routes_of_a_machine_are_read_from_ip_route():
     output = "default via 192.0.2.1 dev eth0\n192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.2\n172.17.0.0/16 dev docker0\n"
-    assert routes_of(output + "unreachable 10.99.0.0/16\n") == ["192.0.2.0/24", "172.17.0.0/16", "10.99.0.0/16"]
+    assert routes_of(output + "unreachable 10.99.0.0/16\n") == [
+        ("192.0.2.0/24", "eth0"),
+        ("172.17.0.0/16", "docker0"),
+        ("10.99.0.0/16", None),
+    ]
+
+
+def test_the_lessons_own_network_made_from_the_value_does_not_move_it():
+    """Once the student (or the lab) made the network with the card's subnet, the machine routes it on br-...: a
+    rerun must give the same value, not flee from it; the same /24 on another device still moves it."""
+    share = subnets(SECRET, CLASS)["student11"]
+    assert subnet_for(SECRET, "student11", CLASS, [(str(share), "br-4aab42532443")]) == share
+    assert subnet_for(SECRET, "student11", CLASS, [(str(share), "eth1")]) != share
