@@ -83,6 +83,14 @@ class Seen:
             if entry["lesson"] in wanted and entry["name"] not in self.running
         ]
 
+    def without_address(self, lesson):
+        """The lesson's own running containers whose eth0 has no IPv4 address: their cells cannot be asked."""
+        return [
+            entry["name"]
+            for entry in self.plan["containers"]
+            if entry["lesson"] == lesson and entry["name"] in self.running and not self.eth0_address(entry["name"])
+        ]
+
     def links_of(self, container):
         """The containers Docker recorded ``container`` as linked to (HostConfig.Links), or None when not inspected."""
         view = self.inspected.get(container)

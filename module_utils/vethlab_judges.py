@@ -118,6 +118,8 @@ def judge_cells(checkpoint, seen):
     mine = [cell for cell in seen.cells if cell.get("checkpoint") == checkpoint.id]
     failed = [cell for cell in mine if not cell.get("passed")]
     stopped = _stopped(seen.not_running(checkpoint.lesson))
+    # A running container without an address has no cell to ask: its pings fail the checkpoint, not vanish from it.
+    stopped += [("detail.no_address_no_cells", {"container": name}) for name in seen.without_address(checkpoint.lesson)]
     shown = failed or mine
     if not shown:
         return False, stopped or [("detail.no_cell", {})]

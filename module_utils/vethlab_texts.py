@@ -345,6 +345,10 @@ MESSAGES = {
         "en": "{container} is {state}: the lesson needs it running",
         "zh": "{container} 处于 {state} 状态：本节课需要它在运行",
     },
+    "detail.no_address_no_cells": {
+        "en": "{container} has no IPv4 address on eth0: none of its pings can be asked",
+        "zh": "{container} 的 eth0 没有 IPv4 地址：它的 ping 都无法进行",
+    },
     "detail.link_recorded": {
         "en": "Docker recorded {container} --link {name}",
         "zh": "Docker 记录了 {container} --link {name}",

@@ -40,6 +40,7 @@ PLAYBOOKS = {
     "grade": "playbooks/grade.yml",
     "restore": "lab.yml",
     "reset": "playbooks/student_reset.yml",
+    "break": "playbooks/break.yml",
 }
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -68,6 +69,9 @@ class Board:
             facts = (data.get("res") or {}).get("ansible_facts") or {}
             # Its report is written (the report step's verdict came back): progress, not the verdict itself.
             row["reported"] = row.get("reported") or bool(facts.get("lab_report_verdict"))
+            record = (data.get("res") or {}).get("record")
+            if isinstance(record, dict) and record.get("fault"):
+                row["fault"] = "%s in %s" % (record["fault"], record.get("container"))
             if "lab_student_removed" in facts:
                 row["removed"] = facts["lab_student_removed"]  # what vethlab reset removed (or would, with --check)
             if facts.get("lab_grade_board"):
@@ -181,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("grade", "judge each student's own lab (changing nothing), keep the history, draw the class board"),
         ("restore", "build the lab's own reference state of the lessons before --to LESSON, so a student can go on"),
         ("reset", "remove the containers and network the student made for the lessons (only with -l), listing them"),
+        ("break", "the troubleshooting lesson: one fault in each machine's working lab (recorded here), or --undo"),
     ):
         command = sub.add_parser(name, help=text)
         command.add_argument("-i", "--inventory", required=True, help="inventory file or folder")
@@ -197,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--to", required=True, metavar="LESSON", help="the lesson the student goes on with")
         if name in ("restore", "reset"):
             command.add_argument("--check", action="store_true", help="say what would change, change nothing")
+        if name == "break":
+            command.add_argument(
+                "--fault", default="random", help="random (default), nomaster, eth0_down, address_deleted, wrong_route, icmp_dropped"
+            )
+            command.add_argument("--undo", action="store_true", help="put back exactly what the last break did on each machine")
         if name == "grade":
             command.add_argument(
                 "--watch", type=int, metavar="SECONDS", help="grade again every SECONDS while the class works (Ctrl-C stops)"
@@ -252,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "grade":
         return grade(args)
+    if args.command == "break":
+        args.extra_vars = [*args.extra_vars, json.dumps({"lab_break_fault": args.fault, "lab_break_undo": args.undo})]
     lessons = args.__dict__.get("lessons")
     if args.command in ("restore", "reset"):
         from vethlab.module_utils.vethlab_lessons import ids
@@ -280,7 +292,11 @@ def main(argv: list[str] | None = None) -> int:
             found = [*removed.get("containers", []), *removed.get("networks", [])]
             verb = "would remove" if args.check else "removed"
             print("%s: %s %s" % (host, verb, ", ".join(found) if found else "nothing (no container or network of the lessons)"))
-    if args.command in ("prepare", "reset"):
+    if args.command == "break":
+        for host, row in sorted(board.hosts.items()):
+            if row.get("fault"):
+                print("%s: %s" % (host, ("put back: %s" if args.undo else "broken: %s (the teacher's record only)") % row["fault"]))
+    if args.command in ("prepare", "reset", "break"):
         undone = {host: outcome for host, outcome in outcomes.items() if outcome["status"] != DONE}
         if args.command == "prepare":
             print(say("prepare.summary", args.language, done=len(outcomes) - len(undone), machines=len(outcomes)))

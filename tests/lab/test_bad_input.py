@@ -16,7 +16,7 @@ from lab_engine import ansible_playbook, build_busybox_image, docker, engine_sta
 # Every role whose settings lab.yml's settings step checks (roles/lab/tasks/settings.yml).
 ROLES = [
     "lab", "docker_engine", "lab_reset", "lab_image", "lab_containers", "lab_inspect", "lab_verify", "lab_report", "lab_teardown",
-    "lab_prepare", "lab_grade",
+    "lab_prepare", "lab_grade", "lab_break",
 ]  # fmt: skip
 
 

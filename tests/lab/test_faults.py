@@ -310,3 +310,35 @@ def test_docker0_down_is_the_hosts_fault_reported_not_repaired(tmp_path):
         "lab_report : Write the student's page in each language (lab.md, lab.zh.md)",
     }, changed  # the report is written again; nothing else
     assert engine_state() == before
+
+
+@pytest.mark.parametrize(("fault", "failing"), [("nomaster", {"C3", "C4", "C5", "C6", "C7", "C8"}), ("wrong_route", {"C7"})])
+def test_each_fault_of_the_lesson_is_seen_and_put_back(tmp_path, fault, failing):
+    """vethlab break on this machine's working lab: the student's judge (lab-check) sees the fault's checkpoints fail,
+    the controller alone records it, and --undo puts back exactly that: lab-check passes again. (eth0_down and
+    address_deleted are the cut cable and the deleted address above; icmp_dropped, which touches the host's
+    firewall, runs on a simulated student machine.)"""
+    import os
+
+    from vethlab.labcheck import build
+
+    check = tmp_path / "lab-check"
+    build(check)
+    env = dict(os.environ, VETHLAB_PREPARED=str(tmp_path / "none.json"), XDG_CACHE_HOME=str(tmp_path))
+
+    def lab_check():
+        done = subprocess.run([str(check), "docker0", "--json"], capture_output=True, text=True, env=env, timeout=120)
+        return {c["id"] for c in json.loads(done.stdout)["checkpoints"] if not c["passed"]}
+
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    before = engine_state()
+    code, _, output = ansible_playbook("playbooks/break.yml", "-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_break_fault=%s" % fault)
+    assert code == 0, output
+    record = json.loads((tmp_path / "faults.json").read_text())["localhost"]
+    assert record["fault"] == fault and record["container"] == "alpine01" and record["undo"]
+    assert lab_check() == failing
+    code, _, output = ansible_playbook("playbooks/break.yml", "-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_break_undo=true")
+    assert code == 0, output
+    assert lab_check() == set() and json.loads((tmp_path / "faults.json").read_text()) == {}
+    assert engine_state() == before  # no container made, removed or restarted: only its network state, put back

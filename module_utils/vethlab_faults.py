@@ -1,0 +1,134 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""The troubleshooting lesson's faults: one broken thing in a working lab, for the student to find and fix.
+
+Each fault is data - its name and what it does to one container's network or the host's - and two lists of
+steps: what breaks it, and what puts it back exactly as it was. A step is ``{"netns": CONTAINER or None,
+"argv": [...]}``: run in the container's network namespace (``nsenter``, resolved when the step runs, so a
+step never holds a stale pid) or on the host. Nothing else is touched: only the lab's containers' network
+state, and for ``icmp_dropped`` one firewall rule the lab owns, tagged with its comment.
+
+    nomaster         the container's host veth taken off docker0            (ip link set VETH nomaster)
+    eth0_down        the container's eth0 down                              (ip link set eth0 down)
+    address_deleted  the container's eth0 address deleted (and so its route)
+    wrong_route      the container's default route through a wrong gateway
+    icmp_dropped     ICMP from docker0 dropped on the host by a rule of the lab's (iptables, comment vethlab-fault)
+
+Plain Python, standard library only; the caller passes a ``runner(argv) -> (rc, out, err)``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import random
+
+from .vethlab_docker import is_container_name
+
+FAULTS = ("nomaster", "eth0_down", "address_deleted", "wrong_route", "icmp_dropped")
+RULE_COMMENT = "vethlab-fault"
+ICMP_RULE = ["INPUT", "-i", "docker0", "-p", "icmp", "-m", "comment", "--comment", RULE_COMMENT, "-j", "DROP"]
+
+
+class FaultError(RuntimeError):
+    """A fault that cannot be applied or undone as asked."""
+
+
+def _run(runner, argv, what):
+    rc, out, err = runner(argv)
+    if rc != 0:
+        raise FaultError("%s: %s failed (exit %d): %s" % (what, " ".join(argv), rc, (err or out or "").strip() or "no message"))
+    return out
+
+
+def pid_of(runner, container):
+    """The container's process on the host (its network namespace), when it runs."""
+    out = _run(runner, ["docker", "inspect", "--format", "{{.State.Pid}}", container], "find %s" % container)
+    pid = int(out.strip() or 0)
+    if pid <= 0:
+        raise FaultError("%s does not run: a fault needs a working lab" % container)
+    return pid
+
+
+def in_netns(runner, container, argv):
+    return ["nsenter", "-t", str(pid_of(runner, container)), "-n", *argv]
+
+
+def look(runner, container):
+    """What a fault of this container needs to know: its eth0 address, default gateway and host veth."""
+    address = _run(runner, in_netns(runner, container, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"]), "read %s's eth0" % container)
+    words = address.split()
+    cidr = words[words.index("inet") + 1] if "inet" in words else None
+    route = _run(runner, in_netns(runner, container, ["ip", "-4", "route", "show", "default"]), "read %s's route" % container).split()
+    gateway = route[route.index("via") + 1] if "via" in route else None
+    # "12: eth0@if13: <...>": the host end's index is after @if (sysfs would show the host's own interfaces here)
+    link = _run(runner, in_netns(runner, container, ["ip", "-o", "link", "show", "eth0"]), "read %s's eth0" % container)
+    iflink = link.split(":", 2)[1].split("@if", 1)[1].strip() if "@if" in link.split(":", 2)[1] else None
+    veth = None
+    for line in _run(runner, ["ip", "-o", "link", "show"], "list the host's links").splitlines():
+        index, _, rest = line.partition(": ")
+        if index.strip() == iflink:
+            veth = rest.split(":", 1)[0].split("@", 1)[0]
+    return {"cidr": cidr, "gateway": gateway, "veth": veth}
+
+
+def plan(fault, container, seen, bridge="docker0"):
+    """(what breaks it, what puts it back), as steps, for one fault of one container."""
+    if fault not in FAULTS:
+        raise FaultError("no fault %r; the faults are %s" % (fault, ", ".join(FAULTS)))
+    if not is_container_name(container):
+        raise FaultError("%r is not a container name" % (container,))
+
+    def netns(*argv):
+        return {"netns": container, "argv": list(argv)}
+
+    def host(*argv):
+        return {"netns": None, "argv": list(argv)}
+
+    if fault == "nomaster":
+        if not seen.get("veth"):
+            raise FaultError("%s's host veth was not found" % container)
+        return [host("ip", "link", "set", seen["veth"], "nomaster")], [host("ip", "link", "set", seen["veth"], "master", bridge)]
+    if fault == "icmp_dropped":
+        return [host("iptables", "-I", *ICMP_RULE)], [host("iptables", "-D", *ICMP_RULE)]
+    if not (seen.get("cidr") and seen.get("gateway")):
+        raise FaultError("%s has no eth0 address or default route to break: a fault needs a working lab" % container)
+    # A link taken down, or an address deleted, takes the default route with it: putting back puts it back too.
+    restore_route = netns("ip", "route", "replace", "default", "via", seen["gateway"], "dev", "eth0")
+    if fault == "eth0_down":
+        return [netns("ip", "link", "set", "eth0", "down")], [netns("ip", "link", "set", "eth0", "up"), restore_route]
+    if fault == "address_deleted":
+        return [netns("ip", "addr", "del", seen["cidr"], "dev", "eth0")], [
+            netns("ip", "addr", "add", seen["cidr"], "dev", "eth0"),
+            restore_route,
+        ]
+    network = ipaddress.ip_interface(seen["cidr"]).network
+    taken = {str(ipaddress.ip_interface(seen["cidr"]).ip), seen["gateway"]}
+    wrong = next(str(address) for address in reversed(list(network.hosts())[-64:]) if str(address) not in taken)
+    return [netns("ip", "route", "replace", "default", "via", wrong, "dev", "eth0")], [restore_route]
+
+
+def execute(runner, steps, what):
+    for step in steps:
+        argv = step["argv"]
+        if argv[0] not in ("ip", "iptables"):
+            raise FaultError("%s: a fault's step runs ip or iptables, not %s" % (what, argv[0]))
+        _run(runner, in_netns(runner, step["netns"], argv) if step.get("netns") else argv, what)
+
+
+def apply(runner, fault, containers, rng=None):
+    """Break one thing: ``fault`` (or ``random``) in one of ``containers`` (chosen at random for random). Returns
+    the record the controller keeps: the fault, the container and the steps that undo it."""
+    rng = rng or random.SystemRandom()
+    name = rng.choice(FAULTS) if fault == "random" else fault
+    container = rng.choice(list(containers)) if fault == "random" else next(iter(containers))
+    breaks, undoes = plan(name, container, look(runner, container))
+    execute(runner, breaks, "break %s (%s)" % (container, name))
+    return {"fault": name, "container": container, "undo": undoes}
+
+
+def undo(runner, record):
+    """Put back exactly what ``apply`` broke, from the controller's record of it."""
+    if not isinstance(record, dict) or not isinstance(record.get("undo"), list):
+        raise FaultError("the record of the fault is not one vethlab wrote: %s" % json.dumps(record)[:200])
+    execute(runner, record["undo"], "undo %s (%s)" % (record.get("container"), record.get("fault")))

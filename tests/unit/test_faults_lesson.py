@@ -1,0 +1,66 @@
+"""The troubleshooting lesson's faults as steps: each breaks one thing and its undo puts back exactly that."""
+
+from __future__ import annotations
+
+import pytest
+
+from vethlab.module_utils.vethlab_faults import FAULTS, FaultError, apply, plan, undo
+
+SEEN = {"cidr": "172.17.0.2/16", "gateway": "172.17.0.1", "veth": "veth398a65c"}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_every_fault_has_steps_to_break_and_to_put_back(fault):
+    breaks, undoes = plan(fault, "alpine01", SEEN)
+    assert breaks and undoes
+    assert all(step["argv"][0] in ("ip", "iptables") for step in breaks + undoes)
+
+
+def test_the_steps_say_exactly_what_they_do():
+    assert plan("nomaster", "alpine01", SEEN) == (
+        [{"netns": None, "argv": ["ip", "link", "set", "veth398a65c", "nomaster"]}],
+        [{"netns": None, "argv": ["ip", "link", "set", "veth398a65c", "master", "docker0"]}],
+    )
+    breaks, undoes = plan("address_deleted", "alpine01", SEEN)
+    assert breaks == [{"netns": "alpine01", "argv": ["ip", "addr", "del", "172.17.0.2/16", "dev", "eth0"]}]
+    assert undoes[-1]["argv"] == ["ip", "route", "replace", "default", "via", "172.17.0.1", "dev", "eth0"]
+    wrong = plan("wrong_route", "alpine01", SEEN)[0][0]["argv"][5]
+    assert wrong not in ("172.17.0.1", "172.17.0.2") and wrong.startswith("172.17.")
+    assert plan("icmp_dropped", "alpine01", SEEN)[1][0]["argv"][:3] == ["iptables", "-D", "INPUT"]
+    with pytest.raises(FaultError, match="no fault 'cable_cut'"):
+        plan("cable_cut", "alpine01", SEEN)
+    with pytest.raises(FaultError, match="not a container name"):
+        plan("eth0_down", "$(reboot)", SEEN)
+
+
+def test_apply_runs_the_breaking_steps_in_the_containers_namespace_and_undo_only_the_record(monkeypatch):
+    ran = []
+
+    def runner(argv):
+        ran.append(argv)
+        if argv[:2] == ["docker", "inspect"]:
+            return 0, "4242\n", ""
+        if argv[-3:] == ["addr", "show", "eth0"] or argv[-4:] == ["-o", "addr", "show", "dev"]:
+            return 0, "", ""
+        if "addr" in argv and "show" in argv:
+            return 0, "12: eth0    inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0\n", ""
+        if "route" in argv and "show" in argv:
+            return 0, "default via 172.17.0.1 dev eth0\n", ""
+        if argv[-3:] == ["link", "show", "eth0"]:
+            return 0, "12: eth0@if13: <BROADCAST,UP> mtu 1500\n", ""
+        if argv == ["ip", "-o", "link", "show"]:
+            return 0, "1: lo: <LOOPBACK>\n13: veth398a65c@if12: <BROADCAST> master docker0\n", ""
+        return 0, "", ""
+
+    record = apply(runner, "nomaster", ["alpine01"])
+    assert record == {
+        "fault": "nomaster",
+        "container": "alpine01",
+        "undo": [{"netns": None, "argv": ["ip", "link", "set", "veth398a65c", "master", "docker0"]}],
+    }
+    assert ["ip", "link", "set", "veth398a65c", "nomaster"] in ran
+    ran.clear()
+    undo(runner, record)
+    assert ran == [["ip", "link", "set", "veth398a65c", "master", "docker0"]]
+    with pytest.raises(FaultError, match="runs ip or iptables, not rm"):
+        undo(runner, {"undo": [{"netns": None, "argv": ["rm", "-rf", "/"]}]})
