@@ -13,7 +13,7 @@ description:
     firewall, with a rule of the lab's own) and returns the record of it - the fault, the container and the steps
     that undo it - which the controller keeps (the machine keeps nothing).
   - With O(state=absent), runs the undo steps of such a record, and nothing else.
-  - The catalogue - C(nomaster), C(eth0_down), C(address_deleted), C(wrong_route), C(icmp_dropped) - is in
+  - The catalogue - C(nomaster), C(eth0_down), C(address_deleted), C(wrong_route), C(icmp_dropped), C(wrong_bridge) - is in
     C(module_utils/vethlab_faults.py), with what each does.
 version_added: "0.4.0"
 author: vethlab contributors
@@ -26,7 +26,7 @@ options:
   fault:
     description: The fault to apply, or C(random) for one chosen at random (and the container too).
     type: str
-    choices: [random, nomaster, eth0_down, address_deleted, wrong_route, icmp_dropped]
+    choices: [random, nomaster, eth0_down, address_deleted, wrong_route, icmp_dropped, wrong_bridge]
     default: random
   containers:
     description: The lab's containers the fault may touch (the first one, unless O(fault=random)).

@@ -13,6 +13,7 @@ state, and for ``icmp_dropped`` one firewall rule the lab owns, tagged with its 
     address_deleted  the container's eth0 address deleted (and so its route)
     wrong_route      the container's default route through a wrong gateway
     icmp_dropped     ICMP from docker0 dropped on the host by a rule of the lab's (iptables, comment vethlab-fault)
+    wrong_bridge     the container's host veth moved to another bridge (the custom network's br-...)
 
 Plain Python, standard library only; the caller passes a ``runner(argv) -> (rc, out, err)``.
 """
@@ -25,7 +26,7 @@ import random
 
 from .vethlab_docker import is_container_name
 
-FAULTS = ("nomaster", "eth0_down", "address_deleted", "wrong_route", "icmp_dropped")
+FAULTS = ("nomaster", "eth0_down", "address_deleted", "wrong_route", "icmp_dropped", "wrong_bridge")
 RULE_COMMENT = "vethlab-fault"
 ICMP_RULE = ["INPUT", "-i", "docker0", "-p", "icmp", "-m", "comment", "--comment", RULE_COMMENT, "-j", "DROP"]
 
@@ -69,7 +70,12 @@ def look(runner, container):
         index, _, rest = line.partition(": ")
         if index.strip() == iflink:
             veth = rest.split(":", 1)[0].split("@", 1)[0]
-    return {"cidr": cidr, "gateway": gateway, "veth": veth}
+    bridges = [
+        line.split(": ", 2)[1].split("@", 1)[0]
+        for line in _run(runner, ["ip", "-o", "link", "show", "type", "bridge"], "list the bridges").splitlines()
+        if ": " in line
+    ]
+    return {"cidr": cidr, "gateway": gateway, "veth": veth, "bridges": bridges}
 
 
 def plan(fault, container, seen, bridge="docker0"):
@@ -91,6 +97,13 @@ def plan(fault, container, seen, bridge="docker0"):
         return [host("ip", "link", "set", seen["veth"], "nomaster")], [host("ip", "link", "set", seen["veth"], "master", bridge)]
     if fault == "icmp_dropped":
         return [host("iptables", "-I", *ICMP_RULE)], [host("iptables", "-D", *ICMP_RULE)]
+    if fault == "wrong_bridge":
+        other = next((name for name in seen.get("bridges") or [] if name != bridge and name.startswith("br-")), None)
+        if not (seen.get("veth") and other):
+            raise FaultError(
+                "no other bridge to move %s's veth to: wrong_bridge needs the custom network's (the network lesson)" % container
+            )
+        return [host("ip", "link", "set", seen["veth"], "master", other)], [host("ip", "link", "set", seen["veth"], "master", bridge)]
     if not (seen.get("cidr") and seen.get("gateway")):
         raise FaultError("%s has no eth0 address or default route to break: a fault needs a working lab" % container)
     # A link taken down, or an address deleted, takes the default route with it: putting back puts it back too.

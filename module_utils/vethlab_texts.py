@@ -32,6 +32,8 @@ MESSAGES = {
     "grade.sort": {"en": "sort by stage", "zh": "按进度排序"},
     "grade.stuck_since": {"en": "unchanged since", "zh": "停滞自"},
     "grade.first_passed": {"en": "first passed {at}", "zh": "首次通过于 {at}"},
+    "grade.fixed_after": {"en": "fault fixed after {minutes} min", "zh": "故障 {minutes} 分钟后修复"},
+    "grade.fault_open": {"en": "fault given {at}, not fixed yet", "zh": "{at} 设置的故障，尚未修复"},
     "grade.failing": {"en": "machines failing it", "zh": "未通过的机器数"},
     "export.passed": {"en": "{passed} of {total} checkpoints passed.", "zh": "{total} 个检查点中通过 {passed} 个。"},
     "export.failed": {"en": "Failed: {ids}.", "zh": "未通过：{ids}。"},

@@ -204,7 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--check", action="store_true", help="say what would change, change nothing")
         if name == "break":
             command.add_argument(
-                "--fault", default="random", help="random (default), nomaster, eth0_down, address_deleted, wrong_route, icmp_dropped"
+                "--fault",
+                default="random",
+                help="random (default), nomaster, eth0_down, address_deleted, wrong_route, icmp_dropped, wrong_bridge",
             )
             command.add_argument("--undo", action="store_true", help="put back exactly what the last break did on each machine")
         if name == "grade":

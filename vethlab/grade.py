@@ -84,7 +84,25 @@ def progress(history: list[dict], machine: str) -> dict:
     return {"first_passed": first_passed, "stuck_since": stuck_since}
 
 
-def board(results: dict, history: list[dict], at: str, lessons: list[str]) -> dict:
+def _seconds(stamp: str) -> float:
+    from datetime import datetime
+
+    return datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").timestamp()
+
+
+def fixed_after(history: list[dict], machine: str, broken_at: str | None) -> float | None:
+    """Minutes from a fault (vethlab break) to the first grade after it where the machine passed every checkpoint."""
+    if not broken_at:
+        return None
+    for line in history:
+        if line.get("machine") != machine or line.get("status") != GRADED or line["at"] < broken_at:
+            continue
+        if all(status == PASSED for status in (line.get("checkpoints") or {}).values()):
+            return round((_seconds(line["at"]) - _seconds(broken_at)) / 60, 1)
+    return None
+
+
+def board(results: dict, history: list[dict], at: str, lessons: list[str], faults: dict | None = None) -> dict:
     """The board's data: the lessons and their checkpoints, one row per machine, the failure counts, the totals."""
     groups = [
         {"id": lesson_id, "checkpoints": [c.id for c in lesson(lesson_id).checkpoints]}
@@ -95,6 +113,10 @@ def board(results: dict, history: list[dict], at: str, lessons: list[str]) -> di
     rows = []
     for machine, result in sorted(results.items()):
         row = {"machine": machine, "folder": machine_folder(machine), **progress(history, machine)}
+        # A fault to find (vethlab break): when it was given, and how long the student took to fix it. The board
+        # says neither which fault nor where: it may be on the classroom's screen.
+        broken_at = ((faults or {}).get(machine) or {}).get("at")
+        row.update(fault_at=broken_at, fixed_after=fixed_after(history, machine, broken_at))
         if result.get("checkpoints"):
             row.update(status=GRADED, stage=result.get("stage"), cells={c["id"]: c for c in result["checkpoints"]})
             row["passed"] = all(c["passed"] for c in result["checkpoints"])
@@ -226,7 +248,11 @@ def grade_class(
     """Record this grade run in the history, then write the board from the whole history, and the gradebooks' files."""
     at = at or now()
     append_history(report_dir, history_lines(results, at))
-    data = board(results, read_history(report_dir), at, lessons)
+    try:
+        faults = json.loads((Path(report_dir) / "faults.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        faults = {}
+    data = board(results, read_history(report_dir), at, lessons, faults)
     summary = render_board(report_dir, data, languages, refresh)
     for name, content in exports(data, identities or {}, points, next(iter(languages))).items():
         write_if_changed(Path(report_dir) / name, content.encode("utf-8"))

@@ -6,7 +6,7 @@ import pytest
 
 from vethlab.module_utils.vethlab_faults import FAULTS, FaultError, apply, plan, undo
 
-SEEN = {"cidr": "172.17.0.2/16", "gateway": "172.17.0.1", "veth": "veth398a65c"}
+SEEN = {"cidr": "172.17.0.2/16", "gateway": "172.17.0.1", "veth": "veth398a65c", "bridges": ["docker0", "br-4aab42532443"]}
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -29,6 +29,9 @@ def test_the_steps_say_exactly_what_they_do():
     assert plan("icmp_dropped", "alpine01", SEEN)[1][0]["argv"][:3] == ["iptables", "-D", "INPUT"]
     with pytest.raises(FaultError, match="no fault 'cable_cut'"):
         plan("cable_cut", "alpine01", SEEN)
+    assert plan("wrong_bridge", "alpine01", SEEN)[0][0]["argv"] == ["ip", "link", "set", "veth398a65c", "master", "br-4aab42532443"]
+    with pytest.raises(FaultError, match="no other bridge"):
+        plan("wrong_bridge", "alpine01", dict(SEEN, bridges=["docker0"]))
     with pytest.raises(FaultError, match="not a container name"):
         plan("eth0_down", "$(reboot)", SEEN)
 
@@ -48,6 +51,8 @@ def test_apply_runs_the_breaking_steps_in_the_containers_namespace_and_undo_only
             return 0, "default via 172.17.0.1 dev eth0\n", ""
         if argv[-3:] == ["link", "show", "eth0"]:
             return 0, "12: eth0@if13: <BROADCAST,UP> mtu 1500\n", ""
+        if argv[-2:] == ["type", "bridge"]:
+            return 0, "3: docker0: <BROADCAST,UP> mtu 1500\n", ""
         if argv == ["ip", "-o", "link", "show"]:
             return 0, "1: lo: <LOOPBACK>\n13: veth398a65c@if12: <BROADCAST> master docker0\n", ""
         return 0, "", ""

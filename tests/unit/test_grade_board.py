@@ -126,3 +126,15 @@ def test_the_gradebooks_files_parse_with_one_row_per_student_and_their_identitie
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "vethlab"]
     assert canvas[1][0].strip() == "Points Possible" and canvas[1][-1] == "24"
     assert canvas[2] == ["张三", "", "2026001", "zhang@school.example", "A", "23"] and len(canvas) == 4
+
+
+def test_the_board_says_how_long_a_student_took_to_fix_their_fault_not_which_it_was(tmp_path):
+    (tmp_path / "faults.json").write_text(
+        json.dumps({"s01": {"fault": "nomaster", "container": "alpine01", "undo": [], "at": "2026-11-29T10:00:00Z"}})
+    )
+    grade_class(tmp_path, {"s01": judged(2)}, lesson_ids(), at="2026-11-29T10:03:00Z")
+    page = (tmp_path / "grade.html").read_text()
+    assert "fault given 10:00, not fixed yet" in page and "nomaster" not in page and "alpine01" not in page
+    grade_class(tmp_path, {"s01": judged(20)}, lesson_ids(), at="2026-11-29T10:07:30Z")
+    assert "fault fixed after 7.5 min" in (tmp_path / "grade.html").read_text()
+    assert "故障 7.5 分钟后修复" in (tmp_path / "grade.zh.html").read_text()
