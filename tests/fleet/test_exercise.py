@@ -143,7 +143,13 @@ def test_a_student_who_fell_behind_is_reset_and_restored_and_goes_on(exercise):
 
 
 @pytest.mark.parametrize(
-    ("fault", "failing"), [("icmp_dropped", {"C5", "C6", "C7", "C9"}), ("address_deleted", {"C2", "C5", "C6", "C7", "C8", "C9"})]
+    ("fault", "failing"),
+    [
+        ("icmp_dropped", {"C5", "C6", "C7", "C9"}),
+        ("address_deleted", {"C2", "C5", "C6", "C7", "C8", "C9"}),
+        ("eth0_down", {"C5", "C6", "C7", "C8"}),
+        ("wrong_bridge", {"C3", "C4", "C5", "C6", "C7", "C8"}),
+    ],
 )
 def test_a_fault_on_a_students_machine_is_seen_by_lab_check_and_put_back(exercise, fault, failing):
     """vethlab break on student11's working lab (its own firewall: a simulated machine's): lab-check names the
