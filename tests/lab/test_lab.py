@@ -95,6 +95,8 @@ def test_a_second_run_changes_nothing_and_rewrites_no_report(first_run):
     secret = class_secret(secret_path(ROOT / "inventory" / "local.yml"), create=False)
     for name in ("lab.json", "lab.md", "lab.zh.md"):
         assert verify(name, (reports / "localhost" / name).read_bytes(), secret)[0], name
+    # ... and the secret itself is in no report file.
+    assert not [path for path in reports.rglob("*") if path.is_file() and secret in path.read_bytes()]
 
 
 def test_check_mode_on_the_running_lab_changes_nothing(first_run):
