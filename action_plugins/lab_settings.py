@@ -266,8 +266,8 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         options = options_of(roles)
         given = {name: task_vars[name] for name in options if name in task_vars}
-        # A machine's own values (lab_variants) stand for the lesson's, and are checked like them.
-        given.update({name: found for name, found in (task_vars.get("lab_variant") or {}).items() if name in options})
+        # A machine's own values (lab_variants) stand for the lesson's, and are checked like them (one rule: given_of).
+        given.update({name: found for name, found in vethlab_lessons.given_of(task_vars).items() if name in options})
         result.update(judge(self._templar.template(given), options))
         if not result.get("failed"):
             # The run's plan (judge's), computed once here and read by every step; the run's owner, whom the lab's

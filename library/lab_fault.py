@@ -39,7 +39,7 @@ options:
 attributes:
   check_mode:
     support: full
-    description: In check mode nothing is broken or put back; the module says what it would do.
+    description: In check mode nothing is broken or put back; the module says what it would do (the fault, the container, its undo steps).
   diff_mode:
     support: none
     description: No diff.
@@ -67,10 +67,8 @@ record:
   sample: {fault: eth0_down, container: alpine02, undo: [{netns: alpine02, argv: [ip, link, set, eth0, up]}]}
 """
 
-import random
-
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_faults import FAULTS, FaultError, apply, look, plan, undo
+from ansible.module_utils.vethlab_faults import FAULTS, FaultError, apply, undo
 
 ARGUMENT_SPEC = {
     "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
@@ -102,13 +100,7 @@ def main():
             module.exit_json(changed=True, record=params["record"])
         if not params["containers"]:
             module.fail_json(msg="lab_fault: no container of the lab to break")
-        if module.check_mode:
-            rng = random.SystemRandom()
-            name = rng.choice(FAULTS) if params["fault"] == "random" else params["fault"]
-            container = params["containers"][0]
-            plan(name, container, look(runner, container))
-            module.exit_json(changed=True, record={"fault": name, "container": container, "undo": []})
-        module.exit_json(changed=True, record=apply(runner, params["fault"], params["containers"]))
+        module.exit_json(changed=True, record=apply(runner, params["fault"], params["containers"], dry_run=module.check_mode))
     except FaultError as error:
         module.fail_json(msg="lab_fault: %s" % error)
 

@@ -57,13 +57,14 @@ def in_netns(runner, container, argv):
 
 def look(runner, container):
     """What a fault of this container needs to know: its eth0 address, default gateway and host veth."""
-    address = _run(runner, in_netns(runner, container, ["ip", "-4", "-o", "addr", "show", "dev", "eth0"]), "read %s's eth0" % container)
+    netns = in_netns(runner, container, [])  # its namespace, found once for the three reads below
+    address = _run(runner, [*netns, "ip", "-4", "-o", "addr", "show", "dev", "eth0"], "read %s's eth0" % container)
     words = address.split()
     cidr = words[words.index("inet") + 1] if "inet" in words else None
-    route = _run(runner, in_netns(runner, container, ["ip", "-4", "route", "show", "default"]), "read %s's route" % container).split()
+    route = _run(runner, [*netns, "ip", "-4", "route", "show", "default"], "read %s's route" % container).split()
     gateway = route[route.index("via") + 1] if "via" in route else None
     # "12: eth0@if13: <...>": the host end's index is after @if (sysfs would show the host's own interfaces here)
-    link = _run(runner, in_netns(runner, container, ["ip", "-o", "link", "show", "eth0"]), "read %s's eth0" % container)
+    link = _run(runner, [*netns, "ip", "-o", "link", "show", "eth0"], "read %s's eth0" % container)
     iflink = link.split(":", 2)[1].split("@if", 1)[1].strip() if "@if" in link.split(":", 2)[1] else None
     veth = None
     for line in _run(runner, ["ip", "-o", "link", "show"], "list the host's links").splitlines():
@@ -129,14 +130,16 @@ def execute(runner, steps, what):
         _run(runner, in_netns(runner, step["netns"], argv) if step.get("netns") else argv, what)
 
 
-def apply(runner, fault, containers, rng=None):
+def apply(runner, fault, containers, rng=None, dry_run=False):
     """Break one thing: ``fault`` (or ``random``) in one of ``containers`` (chosen at random for random). Returns
-    the record the controller keeps: the fault, the container and the steps that undo it."""
+    the record the controller keeps: the fault, the container and the steps that undo it. With ``dry_run`` it
+    only looks and plans (check mode): nothing is broken."""
     rng = rng or random.SystemRandom()
     name = rng.choice(FAULTS) if fault == "random" else fault
     container = rng.choice(list(containers)) if fault == "random" else next(iter(containers))
     breaks, undoes = plan(name, container, look(runner, container))
-    execute(runner, breaks, "break %s (%s)" % (container, name))
+    if not dry_run:
+        execute(runner, breaks, "break %s (%s)" % (container, name))
     return {"fault": name, "container": container, "undo": undoes}
 
 
