@@ -164,7 +164,7 @@ passed:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.vethlab_lock import LOCK_OPTIONS, release
-from ansible.module_utils.vethlab_reach import CellError, EngineLost
+from ansible.module_utils.vethlab_reach import CellError, EngineLost, find_host_ping
 from ansible.module_utils.vethlab_verify import verify
 
 ARGUMENT_SPEC = {
@@ -185,14 +185,10 @@ ARGUMENT_SPEC = {
 
 def host_ping(module):
     """The host's ping: iputils', else busybox's."""
-    ping = module.get_bin_path("ping")
-    if ping:
-        return (ping,)
-    busybox = module.get_bin_path("busybox")
-    if busybox:
-        return (busybox, "ping")
-    module.fail_json(msg="no ping on the lab host: install iputils-ping (Debian/Ubuntu) or iputils (Fedora/RHEL)")
-    return None
+    found = find_host_ping(module.get_bin_path)
+    if found is None:
+        module.fail_json(msg="no ping on the lab host: install iputils-ping (Debian/Ubuntu) or iputils (Fedora/RHEL)")
+    return found
 
 
 def main():

@@ -82,6 +82,7 @@ passed:
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.vethlab_reach import find_host_ping
 from ansible.module_utils.vethlab_student import CannotCheck, judge
 
 ARGUMENT_SPEC = {
@@ -95,9 +96,8 @@ ARGUMENT_SPEC = {
 def main():
     module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     params = module.params
-    ping = module.get_bin_path("ping")
-    busybox = module.get_bin_path("busybox")
-    if not (ping or busybox):
+    ping = find_host_ping(module.get_bin_path)
+    if ping is None:
         module.fail_json(msg="lab_grade: no ping on the machine: install iputils-ping (Debian/Ubuntu) or iputils (Fedora/RHEL)")
     docker = module.get_bin_path("docker")
     if not docker:
@@ -108,7 +108,7 @@ def main():
             lambda argv: module.run_command(argv),
             params["settings"],
             docker,
-            (ping,) if ping else (busybox, "ping"),
+            ping,
             params["ping_timeout"],
             params["ping_attempts"],
         )

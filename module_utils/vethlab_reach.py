@@ -90,6 +90,16 @@ def validate_cell(cell, position):
     return normalised
 
 
+def find_host_ping(which):
+    """The host's ping command: iputils', else busybox's; None when there is neither. ``which(name)`` finds a
+    program (``shutil.which``, an AnsibleModule's ``get_bin_path``)."""
+    ping = which("ping")
+    if ping:
+        return (ping,)
+    busybox = which("busybox")
+    return (busybox, "ping") if busybox else None
+
+
 def ping_argv(source, target, count=1, timeout=2, host_ping=("ping",)):
     """The command that pings ``target`` (an address or a name) from ``source``, as an argument list.
 

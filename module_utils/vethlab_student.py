@@ -28,7 +28,7 @@ import sys
 
 from .vethlab_lessons import ids, lesson, names, networks_of, plan
 from .vethlab_observe import ObserveError, observe
-from .vethlab_reach import CellError, EngineLost
+from .vethlab_reach import CellError, EngineLost, find_host_ping
 from .vethlab_texts import MESSAGES, field, say
 from .vethlab_verify import verify
 
@@ -145,10 +145,9 @@ def _runner(argv):
 
 
 def _host_ping():
-    if shutil.which("ping"):
-        return ("ping",)
-    if shutil.which("busybox"):
-        return ("busybox", "ping")
+    found = find_host_ping(shutil.which)
+    if found is not None:
+        return found
     raise CannotCheck("no ping on this machine: install iputils-ping (Debian/Ubuntu) or iputils (Fedora/RHEL)")
 
 
