@@ -65,18 +65,41 @@ def look(runner, container):
     gateway = route[route.index("via") + 1] if "via" in route else None
     # "12: eth0@if13: <...>": the host end's index is after @if (sysfs would show the host's own interfaces here)
     link = _run(runner, [*netns, "ip", "-o", "link", "show", "eth0"], "read %s's eth0" % container)
-    iflink = link.split(":", 2)[1].split("@if", 1)[1].strip() if "@if" in link.split(":", 2)[1] else None
+    ifindex, iflink = _pair_end(link)
     veth = None
     for line in _run(runner, ["ip", "-o", "link", "show"], "list the host's links").splitlines():
-        index, _, rest = line.partition(": ")
-        if index.strip() == iflink:
-            veth = rest.split(":", 1)[0].split("@", 1)[0]
+        index, peer = _pair_end(line)
+        # The lesson's own rule, both ways: the host end is the link whose index eth0 names AND that names eth0's
+        # index back. A link without a peer (the host's eth0, a bridge) is never taken for a container's veth.
+        if index is not None and index == iflink and peer == ifindex:
+            veth = line.split(": ", 2)[1].split("@", 1)[0]
     bridges = [
         line.split(": ", 2)[1].split("@", 1)[0]
         for line in _run(runner, ["ip", "-o", "link", "show", "type", "bridge"], "list the bridges").splitlines()
         if ": " in line
     ]
     return {"cidr": cidr, "gateway": gateway, "veth": veth, "bridges": bridges}
+
+
+def _pair_end(line):
+    """(its index, its peer's index) from one `ip -o link` line ("13: veth398a65c@if12: <...>"); the peer is None
+    for a link that is no pair's end."""
+    index, _, rest = line.partition(": ")
+    name = rest.split(":", 1)[0]
+    if not index.strip().isdigit():
+        return None, None
+    peer = name.split("@if", 1)[1] if "@if" in name else None
+    return index.strip(), peer if peer and peer.isdigit() else None
+
+
+def _check_host_link(runner, argv, what):
+    """A step on the host that sets a link names a veth pair's end: never the host's own eth0, a bridge or lo,
+    whatever the record says (a record is the controller's file, and a wrong one must not move the host's uplink)."""
+    if argv[:3] != ["ip", "link", "set"]:
+        return
+    line = _run(runner, ["ip", "-o", "link", "show", "dev", argv[3]], what)
+    if _pair_end(line.strip())[1] is None:
+        raise FaultError("%s: %s is not a veth pair's end on this machine; nothing was changed" % (what, argv[3]))
 
 
 def plan(fault, container, seen, bridge="docker0"):
@@ -123,10 +146,16 @@ def plan(fault, container, seen, bridge="docker0"):
 
 
 def execute(runner, steps, what):
+    """Run the steps, each checked before the first runs: a step that is not ip or iptables, or that would set a
+    host link which is no veth, stops them all with nothing changed."""
     for step in steps:
         argv = step["argv"]
         if argv[0] not in ("ip", "iptables"):
             raise FaultError("%s: a fault's step runs ip or iptables, not %s" % (what, argv[0]))
+        if not step.get("netns"):
+            _check_host_link(runner, argv, what)
+    for step in steps:
+        argv = step["argv"]
         _run(runner, in_netns(runner, step["netns"], argv) if step.get("netns") else argv, what)
 
 

@@ -330,15 +330,23 @@ def test_each_fault_of_the_lesson_is_seen_and_put_back(tmp_path, fault, failing)
         done = subprocess.run([str(check), "docker0", "--json"], capture_output=True, text=True, env=env, timeout=120)
         return {c["id"] for c in json.loads(done.stdout)["checkpoints"] if not c["passed"]}
 
+    def own_links():
+        """This machine's links that are no veth pair's end (its uplink, bridges, lo), with their masters."""
+        shown = subprocess.run(["ip", "-o", "link", "show"], capture_output=True, text=True, check=True).stdout
+        words = [line.split(": ", 2)[1:] for line in shown.splitlines()]
+        return {name: rest.split(" master ")[1].split()[0] if " master " in rest else None for name, rest in words if "@" not in name}
+
     code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
     assert code == 0, output
-    before = engine_state()
+    before, links = engine_state(), own_links()
     code, _, output = ansible_playbook("playbooks/break.yml", "-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_break_fault=%s" % fault)
     assert code == 0, output
+    assert own_links() == links  # the fault is the container's veth's, never the host's uplink or a bridge
     record = json.loads((tmp_path / "faults.json").read_text())["localhost"]
     assert record["fault"] == fault and record["container"] == "alpine01" and record["undo"]
     assert lab_check() == failing
     code, _, output = ansible_playbook("playbooks/break.yml", "-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_break_undo=true")
     assert code == 0, output
     assert lab_check() == set() and json.loads((tmp_path / "faults.json").read_text()) == {}
+    assert own_links() == links
     assert engine_state() == before  # no container made, removed or restarted: only its network state, put back

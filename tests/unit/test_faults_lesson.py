@@ -55,6 +55,8 @@ def test_apply_runs_the_breaking_steps_in_the_containers_namespace_and_undo_only
             return 0, "3: docker0: <BROADCAST,UP> mtu 1500\n", ""
         if argv == ["ip", "-o", "link", "show"]:
             return 0, "1: lo: <LOOPBACK>\n13: veth398a65c@if12: <BROADCAST> master docker0\n", ""
+        if argv == ["ip", "-o", "link", "show", "dev", "veth398a65c"]:
+            return 0, "13: veth398a65c@if12: <BROADCAST> master docker0\n", ""
         return 0, "", ""
 
     record = apply(runner, "nomaster", ["alpine01"])
@@ -66,6 +68,57 @@ def test_apply_runs_the_breaking_steps_in_the_containers_namespace_and_undo_only
     assert ["ip", "link", "set", "veth398a65c", "nomaster"] in ran
     ran.clear()
     undo(runner, record)
-    assert ran == [["ip", "link", "set", "veth398a65c", "master", "docker0"]]
+    assert ran[-1] == ["ip", "link", "set", "veth398a65c", "master", "docker0"] and len([a for a in ran if "set" in a]) == 1
     with pytest.raises(FaultError, match="runs ip or iptables, not rm"):
         undo(runner, {"undo": [{"netns": None, "argv": ["rm", "-rf", "/"]}]})
+
+
+HOST_LINKS = (
+    "1: lo: <LOOPBACK>\n4: eth0: <BROADCAST,UP> master br0\n5: docker0: <BROADCAST,UP>\n13: veth398a65c@if12: <UP> master docker0\n"
+)
+
+
+def host_runner(eth0_line, ran):
+    """The host as `ip` shows it; the container's eth0 as ``eth0_line`` says."""
+
+    def runner(argv):
+        ran.append(argv)
+        if argv[:2] == ["docker", "inspect"]:
+            return 0, "4242\n", ""
+        if argv[-3:] == ["link", "show", "eth0"]:
+            return 0, eth0_line, ""
+        if argv == ["ip", "-o", "link", "show"]:
+            return 0, HOST_LINKS, ""
+        if argv[:5] == ["ip", "-o", "link", "show", "dev"]:
+            return 0, "".join(line + "\n" for line in HOST_LINKS.splitlines() if line.split(": ")[1].split("@")[0] == argv[5]), ""
+        if argv[-2:] == ["type", "bridge"]:
+            return 0, "5: docker0: <BROADCAST,UP>\n", ""
+        return 0, "", ""
+
+    return runner
+
+
+@pytest.mark.parametrize("eth0_line", ["12: eth0@if4: <UP>\n", "12: eth0@if99: <UP>\n", "3: eth0@if13: <UP>\n"])
+def test_a_host_link_that_is_not_the_containers_peer_is_never_taken_for_its_veth(eth0_line):
+    """Index 4 is the host's own eth0 (no pair); 99 is no link; a veth whose peer is another container's eth0 (12,
+    not 3) is not this one's. Each: the fault is refused and no link is set."""
+    ran = []
+    with pytest.raises(FaultError, match="host veth was not found"):
+        apply(host_runner(eth0_line, ran), "nomaster", ["alpine01"])
+    assert not [argv for argv in ran if argv[:3] == ["ip", "link", "set"]]
+
+
+@pytest.mark.parametrize("link", ["eth0", "docker0", "lo"])
+def test_an_undo_that_would_move_a_host_link_which_is_no_veth_changes_nothing(link):
+    ran = []
+    record = {
+        "fault": "nomaster",
+        "container": "alpine01",
+        "undo": [
+            {"netns": "alpine01", "argv": ["ip", "link", "set", "eth0", "up"]},
+            {"netns": None, "argv": ["ip", "link", "set", link, "master", "docker0"]},
+        ],
+    }
+    with pytest.raises(FaultError, match="%s is not a veth pair's end on this machine; nothing was changed" % link):
+        undo(host_runner("12: eth0@if13: <UP>\n", ran), record)
+    assert not [argv for argv in ran if "set" in argv]
