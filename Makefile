@@ -41,7 +41,7 @@ engine: venv
 # What the tests need on the controller besides Docker: Graphviz (topology SVG), Chromium and a CJK font (looking at
 # the pages, Chinese ones too), debootstrap (the simulated student machines' image).
 test-deps:
-	@missing=""; for pkg in graphviz chromium debootstrap openssh-client fonts-wqy-microhei; do \
+	@missing=""; for pkg in graphviz chromium debootstrap openssh-client fonts-wqy-microhei tshark; do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi

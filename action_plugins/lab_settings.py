@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 import yaml
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from vethlab.files import write_if_changed
@@ -86,7 +87,8 @@ def check_lessons(settings: dict) -> list[str]:
 
 def run_plan(settings: dict) -> dict:
     """The run's plan (vethlab_lessons.plan), from the settings given and the lessons' declarations."""
-    return plan(settings.get("lab_lessons", ["docker0"]), settings, settings.get("lab_containers_dns") or [])
+    capture = boolean(settings.get("lab_capture", True), strict=False)
+    return plan(settings.get("lab_lessons", ["docker0"]), settings, settings.get("lab_containers_dns") or [], capture)
 
 
 def check_plan(settings: dict) -> list[str]:

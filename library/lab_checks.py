@@ -22,9 +22,12 @@ description:
     in every language the reports speak. A cell that did not pass gets a C(why) that says where to
     look - the container's own network (which a rerun of the lab repairs), the host's bridge, the
     host's firewall, or, for a name, DNS.
+  - When the plan captures, one ping of the docker0 lesson is also captured at every hop of its way and
+    judged (C21) - see RV(packet_path).
   - Commands are argument lists (C(docker exec NAME ping ...)), never shell strings; an address
     must be a literal IP address, a name a Docker container name.
-  - Changes nothing in the lab; with O(unlock), it gives back the lab's lock this run took (a file
+  - Changes nothing in the lab (a capture flushes the lab containers' neighbour entries, which the next packet
+    makes again, and listens on the bridge in promiscuous mode while it lasts); with O(unlock), it gives back the lab's lock this run took (a file
     it removes). It does not fail when a checkpoint fails; the caller decides, after the report is
     written.
 version_added: "0.1.0"
@@ -160,9 +163,22 @@ passed:
   description: Whether every checkpoint passed.
   returned: success
   type: bool
+packet_path:
+  description:
+    - When the plan captures (C(capture), the setting C(lab_capture)) - the docker0 lesson's two pings, its first
+      container to its second and the host to its first, captured at every hop at once (AF_PACKET sockets in
+      each hop's namespace; only ARP and ICMP echo between the lab's own addresses kept, at most 3 s and 64 frames).
+    - Each path has C(source), C(target), their addresses, C(hops) (C(name), C(namespace), C(interface)),
+      C(passed), C(detail) and C(i18n), C(frames) (C(hop), C(at), C(out), C(frame) as hex) and C(sequence) (each
+      packet with its type, MAC and IP addresses, C(icmp_id), C(icmp_seq) and where it was seen, C(at)).
+    - Empty when the plan does not capture.
+  returned: success
+  type: list
+  elements: dict
 """
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.vethlab_capture import capture
 from ansible.module_utils.vethlab_lock import LOCK_OPTIONS, release
 from ansible.module_utils.vethlab_reach import CellError, EngineLost, find_host_ping
 from ansible.module_utils.vethlab_verify import verify
@@ -197,6 +213,7 @@ def main():
     for name in ("ping_count", "ping_timeout", "ping_attempts", "workers"):
         if not 1 <= params[name] <= 32:
             module.fail_json(msg="%s must be between 1 and 32, got %d" % (name, params[name]))
+    ping = host_ping(module)
     try:
         result = verify(
             params["observed"],
@@ -204,11 +221,12 @@ def main():
             params["primary_address"],
             params["bridge"],
             lambda argv: module.run_command(argv),
-            host_ping(module),
+            ping,
             params["ping_count"],
             params["ping_timeout"],
             params["ping_attempts"],
             params["workers"],
+            capture=lambda paths: capture(paths, lambda argv: module.run_command(argv), ping),
         )
     except CellError as error:
         module.fail_json(msg="lab_checks: %s" % error)

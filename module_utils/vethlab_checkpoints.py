@@ -51,6 +51,7 @@ class Seen:
         self.network = ipaddress.ip_interface(self.bridge_ipv4[0]).network if self.bridge_ipv4 else None
         self.primary = primary
         self.cells = list(cells)
+        self.packet_path = None  # the captured pings, judged (vethlab_capture), when the plan captures
 
     def interface(self, container, name="eth0"):
         return next((iface for iface in (self.veths.get("containers") or {}).get(container, []) if iface["name"] == name), None)
@@ -121,9 +122,14 @@ IDS = ids()
 LESSON_TITLES = lesson_titles()
 
 
-def of_lessons(lessons):
-    """The checkpoints of the given lessons, in the table's order."""
-    return [checkpoint for checkpoint in checkpoints() if checkpoint.lesson in lessons]
+def of_lessons(lessons, run_plan=None):
+    """The checkpoints of the given lessons, in the table's order; with ``run_plan``, only those the plan asks
+    for (a checkpoint with ``when`` is asked when the plan's ``when`` is true: C21 when it captures)."""
+    return [
+        checkpoint
+        for checkpoint in checkpoints()
+        if checkpoint.lesson in lessons and (checkpoint.when is None or run_plan is None or (run_plan or {}).get(checkpoint.when))
+    ]
 
 
 def matrix(seen, lessons):
@@ -137,7 +143,7 @@ def matrix(seen, lessons):
 
 def evaluate(seen, lessons):
     """Every checkpoint of the given lessons, judged; each lesson's result; and whether all passed."""
-    results = [checkpoint.result(seen) for checkpoint in of_lessons(lessons)]
+    results = [checkpoint.result(seen) for checkpoint in of_lessons(lessons, seen.plan)]
     titles = lesson_titles()
     per_lesson = []
     for lesson in lessons:

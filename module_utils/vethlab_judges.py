@@ -113,6 +113,15 @@ def _stopped(containers):
     return [("detail.not_running_state", {"container": name, "state": state}) for name, state in containers]
 
 
+def judge_packet_path(checkpoint, seen):
+    """The packet itself: each of the lesson's captured pings took the lesson's way, hop by hop
+    (vethlab_capture.judge_path, computed once by the verify step; the reports read the same result)."""
+    paths = [path for path in seen.packet_path or [] if path["lesson"] == checkpoint.lesson]
+    if not paths:
+        return False, [("path.none", {})]
+    return all(path["passed"] for path in paths), [part for path in paths for part in path["parts"]]
+
+
 def judge_cells(checkpoint, seen):
     """A reachability checkpoint: it passes when every cell it owns is as the lesson expects."""
     mine = [cell for cell in seen.cells if cell.get("checkpoint") == checkpoint.id]

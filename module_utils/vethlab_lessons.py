@@ -34,8 +34,8 @@ class Checkpoint:
     seen to (passed, detail parts) - or, for a reachability checkpoint, the cells it owns (it
     passes when each does). Its texts are ``checkpoint.<id>.title|passed|failed``."""
 
-    def __init__(self, cid, judge=None, cells=None):
-        self.id, self.cells, self.lesson = cid, cells, None
+    def __init__(self, cid, judge=None, cells=None, when=None):
+        self.id, self.cells, self.lesson, self.when = cid, cells, None, when
         self.judge = judge or judges.judge_cells
 
     def text(self, part):
@@ -119,6 +119,8 @@ LESSONS = [
             C("C7", cells=judges.cells_containers_to_outside),
             C("C8", cells=judges.cells_containers_to_each_other),
             C("C9", cells=judges.cells_name_on_the_default_bridge),
+            # The packet itself, captured at every hop (vethlab_capture); judged when the plan captures (lab_capture).
+            C("C21", judge=judges.judge_packet_path, when="capture"),
         ),
     ),
     Lesson(
@@ -164,6 +166,8 @@ LESSONS = [
             C("C15", cells=judges.cells_custom_by_name),
             C("C16", judge=judges.judge_embedded_dns),
             C("C17", cells=judges.cells_isolation),
+            # The packet itself on the custom network, and where the isolated request stops (vethlab_capture).
+            C("C22", judge=judges.judge_packet_path, when="capture"),
         ),
     ),
     Lesson(
@@ -275,13 +279,14 @@ def _nth(given, reference):
     return names[index] if len(names) > index else None
 
 
-def plan(lessons, given=None, dns=()):
+def plan(lessons, given=None, dns=(), capture=False):
     """The run's plan, from the lessons asked for and the settings given (``{name: value}``; a lesson
     setting not given takes its declaration's default): ``lessons`` (judged, in order),
     ``containers`` (each with its ``lesson``, the Docker ``networks`` it joins in order - its eth0,
     eth1 - the containers it ``links`` to and the ``dns`` servers it is given), the custom
     ``network`` (name, subnet, gateway) or None, the container ``connect`` joins to it or None, the
-    ``files`` the judges read in the containers, and the ``settings`` that name containers."""
+    ``files`` the judges read in the containers, the ``settings`` that name containers, and whether the run
+    ``capture``s the docker0 lesson's ping at every hop (C21)."""
     given = given or {}
     judged = selected(lessons)
     running = needed(judged)
@@ -313,6 +318,7 @@ def plan(lessons, given=None, dns=()):
         # What the judges read in the containers: --link's /etc/hosts, a custom network's resolver.
         "files": list(dict.fromkeys(files)),
         "container_settings": container_settings(),
+        "capture": bool(capture) and bool({"docker0", "network"} & set(judged)),
     }
 
 

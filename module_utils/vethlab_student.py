@@ -26,10 +26,11 @@ import shutil
 import subprocess
 import sys
 
+from .vethlab_capture import capture as capture_paths
 from .vethlab_lessons import ids, lesson, names, networks_of, plan
 from .vethlab_observe import ObserveError, observe
 from .vethlab_reach import CellError, EngineLost, find_host_ping
-from .vethlab_texts import MESSAGES, field, say
+from .vethlab_texts import MESSAGES, field, place, say
 from .vethlab_verify import verify
 
 PASSED, FAILED, NOT_STARTED = "passed", "failed", "not started"
@@ -115,13 +116,16 @@ def stage(lessons):
     return reached
 
 
-def judge(lessons, runner, given=None, docker="docker", host_ping=("ping",), timeout=2, attempts=2):
+def judge(lessons, runner, given=None, docker="docker", host_ping=("ping",), timeout=2, attempts=2, capture=False):
     """Judge the student's own lab for ``lessons``: the verdict of vethlab_verify with each checkpoint's
-    ``status`` and the machine's ``stage``. Changes nothing. Raises CannotCheck when Docker does not answer."""
-    run_plan = plan(lessons, given or {})
+    ``status`` and the machine's ``stage``. Changes nothing in the lab. With ``capture`` (root), the docker0
+    lesson's ping is also captured at every hop (C21, ``packet_path``). Raises CannotCheck when Docker does not answer."""
+    run_plan = plan(lessons, given or {}, capture=capture)
+    listen = (lambda paths: capture_paths(paths, runner, host_ping)) if capture else None
     try:
         observed, _ = observe(names(run_plan), runner, networks_of(run_plan), "docker0", ("ip", "addr"), docker, run_plan["files"])
-        result = verify(observed, run_plan, observed.get("host_primary_address"), "docker0", runner, host_ping, 1, timeout, attempts)
+        primary = observed.get("host_primary_address")
+        result = verify(observed, run_plan, primary, "docker0", runner, host_ping, 1, timeout, attempts, capture=listen)
     except (ObserveError, EngineLost, CellError) as error:
         raise CannotCheck(str(error)) from error
     begun = {lesson_id: started(lesson_id, run_plan, observed) for lesson_id in run_plan["lessons"]}
@@ -210,6 +214,29 @@ def screen(result, lang):
     return "\n".join(lines).lstrip("\n")
 
 
+def path_screen(result, lang):
+    """What ``lab-check --path`` adds: each captured ping, hop by hop - every packet with its time at each hop."""
+    lines = []
+    for path in result.get("packet_path") or []:
+        verdict = say("status.%s" % (PASSED if path["passed"] else FAILED), lang)
+        lines += ["", "%s → %s  [%s]" % (place(path["source"], lang), path["target"], verdict), "  " + field(path, "detail", lang)]
+        names = [item["name"] for item in path["hops"]]
+        for arrow in path.get("sequence") or []:
+            lines.append(
+                "  " + say("packet." + arrow["type"], lang, **{k: arrow[k] for k in ("src_ip", "dst_ip", "src_mac", "icmp_id", "icmp_seq")})
+            )
+            seen = {at["hop"]: at for at in arrow["at"]}
+            for index, name in enumerate(names):
+                at = seen.get(index)
+                shown = (
+                    say("page.packet_not_seen", lang)
+                    if at is None
+                    else "%9.1f µs%s" % (at["us"], "  " + say("page.packet_out", lang) if at["out"] else "")
+                )
+                lines.append("      %-24s %s" % (name, shown))
+    return "\n".join(lines)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="lab-check", description="Check your own Docker networking lab (vethlab), changing nothing.")
     parser.add_argument("lessons", nargs="*", help="the lessons to check: %s (default: those on your task card)" % ", ".join(ids()))
@@ -217,6 +244,9 @@ def build_parser():
     parser.add_argument("--lang", choices=("en", "zh"), help="the language (default: Chinese when LANG is zh_*, else English)")
     parser.add_argument("--card", action="store_true", help="print your task card: the commands to type")
     parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    parser.add_argument(
+        "--path", action="store_true", help="also capture one ping at every hop of docker0's veth pairs and show its way (needs root: sudo)"
+    )
     return parser
 
 
@@ -248,12 +278,14 @@ def main(argv=None, runner=_runner):
         rc, _, err = runner(["docker", "info", "--format", "{{.ServerVersion}}"])
         if rc != 0:
             raise CannotCheck("Docker is not running: %s" % ((err or "").strip() or "docker info failed"))
-        result = judge(lessons, runner, given, host_ping=_host_ping())
+        if args.path and os.geteuid() != 0:
+            raise CannotCheck(say("check.path_needs_root", lang))
+        result = judge(lessons, runner, given, host_ping=_host_ping(), capture=args.path)
     except CannotCheck as error:
         print(say("check.cannot", lang, reason=str(error)), file=sys.stderr)
         return EXIT_CANNOT
     if args.json:
         print(json.dumps({key: value for key, value in result.items() if key != "plan"}, ensure_ascii=False, indent=1))
     else:
-        print(screen(result, lang))
+        print(screen(result, lang) + (path_screen(result, lang) if args.path else ""))
     return EXIT_PASSED if all(c["passed"] for c in result["checkpoints"]) else EXIT_FAILED

@@ -342,6 +342,33 @@ MESSAGES = {
         "en": "Type: docker exec {c1} ping -c 1 {n0}   (expected: bad address)",
         "zh": "输入：docker exec {c1} ping -c 1 {n0}   （预期：bad address）",
     },
+    "hint.C21.1": {
+        "en": "The lab watches one ping from {c0} to {c1} at every hop: {c0}'s eth0, its host veth, docker0, {c1}'s host veth,"
+        " {c1}'s eth0. This checkpoint names the first hop where the echo request was not seen.",
+        "zh": "实验在每一跳观察一次从 {c0} 到 {c1} 的 ping：{c0} 的 eth0、它在主机上的 veth、docker0、{c1} 在主机上的 veth、"
+        "{c1} 的 eth0。这个检查点会指出第一个没有看到回显请求的位置。",
+    },
+    "hint.C21.2": {
+        "en": "Look at the hop it names: on the host, ip addr shows whether that veth is 'master docker0' and UP; in the container,"
+        " whether eth0 is UP.",
+        "zh": "查看它指出的那一跳：在主机上用 ip addr 看那个 veth 是否 'master docker0' 并且是 UP；在容器里看 eth0 是否是 UP。",
+    },
+    "hint.C21.3": {
+        "en": "Type: sudo lab-check --path   (the ping's way, hop by hop, with the time at each)",
+        "zh": "输入：sudo lab-check --path   （ping 经过的每一跳，以及每一跳的时间）",
+    },
+    "hint.C22.1": {
+        "en": "The lab watches {n0} ping {n1} across the custom network's bridge (br-…), and {c1} ping {n0}, which must stop before br-….",
+        "zh": "实验观察 {n0} 穿过自定义网络的网桥（br-…）ping {n1}，以及 {c1} ping {n0}——后者必须在 br-… 之前停下。",
+    },
+    "hint.C22.2": {
+        "en": "If {c1}'s request reached br-…, the bridges are not isolated: look at the host's firewall (DOCKER-ISOLATION).",
+        "zh": "如果 {c1} 的请求到达了 br-…，说明网桥之间没有隔离：查看主机的防火墙（DOCKER-ISOLATION）。",
+    },
+    "hint.C22.3": {
+        "en": "Type: sudo lab-check --path network   (each ping's way, hop by hop)",
+        "zh": "输入：sudo lab-check --path network   （每个 ping 经过的每一跳）",
+    },
     # ---------------------------------------------------------------- a ping and its result
     "detail.not_running_state": {
         "en": "{container} is {state}: the lesson needs it running",
@@ -987,6 +1014,114 @@ MESSAGES = {
         "en": "A container on docker0 only reached the custom network's container by name: is it connected too?",
         "zh": "只在 docker0 上的容器通过名字访问到了自定义网络的容器：它是不是也被连接了？",
     },
+    "checkpoint.C21.title": {
+        "en": "One ping crosses the veth pair: the same echo request at every hop, in order, and its reply back the same way",
+        "zh": "一次 ping 穿过 veth-pair：同一个回显请求依次出现在每一跳，回复沿原路返回",
+    },
+    "checkpoint.C21.passed": {
+        "en": "The packet itself was seen leaving eth0 inside the container, coming out of its veth on the host, crossing"
+        " docker0 and going down the other pair - and the reply came back the same way.",
+        "zh": "抓到了数据包本身：它从容器内的 eth0 出发，从主机上的 veth 出来，穿过 docker0，再进入另一对 veth——回复也沿原路返回。",
+    },
+    "checkpoint.C21.failed": {
+        "en": "The ping did not cross every hop: the detail names the first hop where it was not seen - look there.",
+        "zh": "ping 没有经过每一跳：详情指出了第一个没有看到它的位置——请检查那里。",
+    },
+    "path.crossed": {
+        "en": "{source} → {target}: the echo request seen at {hops}, its reply back the same way",
+        "zh": "{source} → {target}：回显请求依次出现在 {hops}，回复沿原路返回",
+    },
+    "path.arp": {"en": "the ARP who-has / is-at before it", "zh": "之前有 ARP who-has / is-at"},
+    "path.cached": {
+        "en": "no ARP: the neighbour entry was still cached",
+        "zh": "没有 ARP：邻居表项仍在缓存中",
+    },
+    "path.request": {
+        "en": "{source} → {target}: the echo request",
+        "zh": "{source} → {target}：回显请求",
+    },
+    "path.request_crossed": {
+        "en": "{source} → {target}: the echo request seen at {hops}",
+        "zh": "{source} → {target}：回显请求依次出现在 {hops}",
+    },
+    "path.reply": {"en": "its reply", "zh": "它的回复"},
+    "path.stops": {
+        "en": "seen at {seen}, never at {at}: it stops between {after} and {at}",
+        "zh": "出现在 {seen}，但没有出现在 {at}：它停在 {after} 和 {at} 之间",
+    },
+    "path.out_of_order": {
+        "en": "seen at {at} before {before}: not the way the lesson says",
+        "zh": "在 {before} 之前就出现在 {at}：不是课程所说的路径",
+    },
+    "path.no_request": {
+        "en": "{source} → {target}: no echo request left {hop}",
+        "zh": "{source} → {target}：没有回显请求离开 {hop}",
+    },
+    "path.arp_unanswered": {
+        "en": "its ARP who-has {address} got no answer (without one, no echo request leaves)",
+        "zh": "它询问 {address} 的 ARP 请求没有得到回答（没有回答，回显请求就不会发出）",
+    },
+    "path.no_reply": {
+        "en": "no reply came back (not seen at {hop})",
+        "zh": "没有回复返回（{hop} 上没有看到）",
+    },
+    "path.cannot": {"en": "{source} → {target}: not captured", "zh": "{source} → {target}：没有抓包"},
+    "path.not_running": {"en": "{container} does not run", "zh": "{container} 没有在运行"},
+    "path.no_address": {"en": "{container} has no IPv4 address on eth0", "zh": "{container} 的 eth0 没有 IPv4 地址"},
+    "path.no_veth": {
+        "en": "{container}'s eth0 pairs with no single host veth",
+        "zh": "{container} 的 eth0 没有唯一对应的主机 veth",
+    },
+    "path.error": {"en": "{error}", "zh": "{error}"},
+    "path.none": {"en": "no ping of this lesson was captured", "zh": "这一课没有抓到任何 ping"},
+    "path.no_bridge": {"en": "the custom network has no bridge on the host", "zh": "自定义网络在主机上没有网桥"},
+    "path.isolated": {
+        "en": "{source} → {target}: the echo request seen at {seen} and never at {at}: Docker isolates the two bridges",
+        "zh": "{source} → {target}：回显请求出现在 {seen}，但从未出现在 {at}：Docker 隔离了这两个网桥",
+    },
+    "path.not_isolated": {
+        "en": "seen at {at}: it crossed to the other bridge, which the lesson says it never reaches",
+        "zh": "出现在 {at}：它到达了另一个网桥，而课程说它永远到不了那里",
+    },
+    "path.answered": {"en": "a reply came back", "zh": "收到了回复"},
+    "checkpoint.C22.title": {
+        "en": "On the custom network the ping crosses br-…, and a ping from docker0 stops before it",
+        "zh": "在自定义网络上 ping 穿过 br-…，而来自 docker0 的 ping 在它之前就停下了",
+    },
+    "checkpoint.C22.passed": {
+        "en": "The packet was seen crossing the custom network's bridge between its two containers, and the request from"
+        " docker0's container was seen on its own side only: it never reached br-….",
+        "zh": "抓到数据包在自定义网络的两个容器之间穿过它的网桥；来自 docker0 容器的请求只出现在它自己一侧：从未到达 br-…。",
+    },
+    "checkpoint.C22.failed": {
+        "en": "The capture on the custom network does not show the lesson's way: the detail names the hop - look there.",
+        "zh": "自定义网络上的抓包没有显示课程所说的路径：详情指出了那一跳——请检查那里。",
+    },
+    "page.packet_path": {"en": "The ping's way, hop by hop", "zh": "ping 的路径，逐跳"},
+    "page.packet_path_intro": {
+        "en": "One ping captured at every hop at once (ping-path.pcapng opens in Wireshark, one interface per hop);"
+        " times in microseconds after the first frame.",
+        "zh": "在每一跳同时抓取一次 ping（ping-path.pcapng 可以用 Wireshark 打开，每一跳一个接口）；时间为距第一帧的微秒数。",
+    },
+    "page.packet": {"en": "packet", "zh": "数据包"},
+    # A captured packet as a page names it; it starts with its protocol in every language (the report's stamp finds
+    # these rows: their times are the run's measurement).
+    "packet.arp-request": {"en": "ARP who-has {dst_ip}? tell {src_ip}", "zh": "ARP 询问 {dst_ip} 在哪？告诉 {src_ip}"},
+    "packet.arp-reply": {"en": "ARP {src_ip} is-at {src_mac}", "zh": "ARP 回答 {src_ip} 在 {src_mac}"},
+    "packet.echo-request": {
+        "en": "ICMP echo request {src_ip} → {dst_ip} (id {icmp_id}, seq {icmp_seq})",
+        "zh": "ICMP 回显请求 {src_ip} → {dst_ip}（id {icmp_id}，seq {icmp_seq}）",
+    },
+    "packet.echo-reply": {
+        "en": "ICMP echo reply {src_ip} → {dst_ip} (id {icmp_id}, seq {icmp_seq})",
+        "zh": "ICMP 回显应答 {src_ip} → {dst_ip}（id {icmp_id}，seq {icmp_seq}）",
+    },
+    "page.packet_out": {"en": "leaves", "zh": "发出"},
+    "check.path_needs_root": {
+        "en": "--path listens on the veth pairs' interfaces, which only root may do: run sudo lab-check --path",
+        "zh": "--path 需要在 veth-pair 的接口上监听，只有 root 可以这样做：请运行 sudo lab-check --path",
+    },
+    "page.packet_not_seen": {"en": "not seen", "zh": "未看到"},
 }
 
 

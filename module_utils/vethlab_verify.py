@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from .vethlab_capture import CaptureError, judge_path, lesson_paths, sequence
 from .vethlab_checkpoints import Seen, evaluate, matrix
 from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, read_routes, run_matrix
 from .vethlab_texts import each_language, field, localized
@@ -105,10 +106,32 @@ def explain(cell, health, bridge_problems):
     return explained
 
 
-def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), count=1, timeout=2, attempts=2, workers=8):
+def packet_path(seen, capture):
+    """The docker0 lesson's pings captured at every hop (``capture``: vethlab_capture.capture bound to this
+    machine, or None where nothing can capture) and judged once; each path with its ``passed``, its ``parts``
+    (for C21's judge), its texts, its ``frames`` and its ``sequence`` (the pages' diagram)."""
+    paths = lesson_paths(seen)
+    ready = [path for path in paths if path["hops"]]
+    try:
+        if capture is None:
+            raise CaptureError("this side cannot capture")
+        capture(ready)
+    except CaptureError as error:
+        for path in ready:
+            path["error"] = str(error)
+    for path in paths:
+        passed, parts = judge_path(path)
+        path.update(passed=passed, parts=parts, sequence=sequence(path), **localized(detail=parts))
+        path.setdefault("frames", [])
+        path.pop("missing", None)
+    return paths
+
+
+def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), count=1, timeout=2, attempts=2, workers=8, capture=None):
     """Ping every cell of the plan's lessons, judge every checkpoint; return the verdict and its data.
 
-    ``run_plan`` is vethlab_lessons' plan (or just the docker0 lesson's container names)."""
+    ``run_plan`` is vethlab_lessons' plan (or just the docker0 lesson's container names). When the plan
+    captures, ``capture`` listens at every hop of the lesson's pings (vethlab_capture.capture, bound)."""
     seen = Seen(observed, run_plan, bridge, primary=primary)
     lessons = seen.plan["lessons"]
     measured = run_matrix(
@@ -130,6 +153,8 @@ def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), cou
         if wrong:
             cell.update(passed=False, wrong_path=True, detail_parts=cell["detail_parts"] + wrong)
     seen.cells = [explain(cell, seen.health, every_bridge_problem) for cell in measured]
+    if seen.plan.get("capture"):
+        seen.packet_path = packet_path(seen, capture)
     judged = evaluate(seen, lessons)
     return {
         "bridge": {"name": bridge, "ipv4": seen.bridge_ipv4},
@@ -138,4 +163,5 @@ def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), cou
         "checkpoints": judged["checkpoints"],
         "lessons": judged["lessons"],
         "passed": judged["passed"],
+        "packet_path": [{key: value for key, value in path.items() if key != "parts"} for path in seen.packet_path or []],
     }

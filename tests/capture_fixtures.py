@@ -14,6 +14,10 @@ Each scenario starts labelled containers from the offline busybox image, records
 then removes its containers and networks.  Only containers and networks carrying the
 label ``vethlab.fixture`` are ever created or removed.
 
+The scenario ``packet-path`` records instead two pings captured at every hop (vethlab_capture.capture, the
+lab's own capture): ``capture-flushed.json`` (neighbour entries flushed first: ARP in it) and
+``capture-cached.json`` (the entries still cached: no ARP), each the paths with their hops and frames.
+
 Usage: python3 tests/capture_fixtures.py [SCENARIO ...]   (needs root and dockerd)
 """
 
@@ -89,15 +93,63 @@ def fifty() -> list[str]:
     return names
 
 
+def packet_path() -> list[str]:
+    """capture01 -> capture02 and the host -> capture01, captured at every hop, twice (flushed, cached)."""
+    from vethlab.module_utils.vethlab_capture import capture, hop
+
+    names = ["capture01", "capture02"]
+    for name in names:
+        start(name, "--dns", "127.0.0.1")
+    addresses = {name: docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", name).strip() for name in names}
+    links = {line.split(": ")[0]: line.split(": ")[1].split("@")[0] for line in run("ip", "-o", "link", "show").splitlines()}
+    veths = {}
+    for name in names:
+        pid = docker("inspect", "-f", "{{.State.Pid}}", name).strip()
+        peer = run("nsenter", "-t", pid, "-n", "ip", "-o", "link", "show", "eth0").split(": ")[1].split("@if")[1]
+        veths[name] = links[peer]
+    bridge_ip = json.loads(run("ip", "-j", "-4", "addr", "show", "dev", "docker0"))[0]["addr_info"][0]["local"]
+
+    def hops(source, target):
+        ends = [hop("%s:eth0" % source, source, "eth0"), hop(veths[source], None, veths[source])] if source != "host" else []
+        return [
+            *ends,
+            hop("docker0", None, "docker0", bridge=True),
+            hop(veths[target], None, veths[target]),
+            hop("%s:eth0" % target, target, "eth0"),
+        ]
+
+    def runner(argv):
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        return done.returncode, done.stdout, done.stderr
+
+    target = FIXTURES / "packet-path"
+    target.mkdir(parents=True, exist_ok=True)
+    for kind, flush in (("flushed", True), ("cached", False)):
+        paths = [
+            {"source": "capture01", "target": "capture02", "source_ip": addresses["capture01"], "target_ip": addresses["capture02"]},
+            {"source": "host", "target": "capture01", "source_ip": bridge_ip, "target_ip": addresses["capture01"]},
+        ]
+        for path in paths:
+            path["hops"] = hops(path["source"], path["target"])
+        capture(paths, runner, ["busybox", "ping"], flush=flush)
+        (target / ("capture-%s.json" % kind)).write_text(json.dumps(paths, indent=1) + "\n")
+    print("captured packet-path: two pings, flushed and cached")
+    return []
+
+
 SCENARIOS = {"two-containers": two_containers, "multi-network": multi_network, "fifty": fifty}
+OTHERS = {"packet-path": packet_path}
 
 
 def main(argv: list[str]) -> int:
     build_busybox_image()
-    for scenario in argv or list(SCENARIOS):
+    for scenario in argv or [*SCENARIOS, *OTHERS]:
         cleanup()
         try:
-            record(scenario, SCENARIOS[scenario]())
+            if scenario in OTHERS:
+                OTHERS[scenario]()
+            else:
+                record(scenario, SCENARIOS[scenario]())
         finally:
             cleanup()
     return 0

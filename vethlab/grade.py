@@ -28,8 +28,9 @@ from pathlib import Path
 import jinja2
 
 from vethlab.files import machine_folder, write_if_changed
+from vethlab.module_utils.vethlab_checkpoints import of_lessons
 from vethlab.module_utils.vethlab_lessons import ids as lesson_ids
-from vethlab.module_utils.vethlab_lessons import lesson
+from vethlab.module_utils.vethlab_lessons import plan
 from vethlab.module_utils.vethlab_texts import LANGUAGES, MESSAGES, say
 from vethlab.report import TEMPLATES, now, shown_time
 
@@ -104,8 +105,10 @@ def fixed_after(history: list[dict], machine: str, broken_at: str | None) -> flo
 
 def board(results: dict, history: list[dict], at: str, lessons: list[str], faults: dict | None = None) -> dict:
     """The board's data: the lessons and their checkpoints, one row per machine, the failure counts, the totals."""
+    # The grade's table: a grade does not capture, so the captured checkpoints (C21, C22) are not its columns.
+    graded = of_lessons(lessons, plan(lessons))
     groups = [
-        {"id": lesson_id, "checkpoints": [c.id for c in lesson(lesson_id).checkpoints]}
+        {"id": lesson_id, "checkpoints": [c.id for c in graded if c.lesson == lesson_id]}
         for lesson_id in lesson_ids()
         if lesson_id in lessons
     ]

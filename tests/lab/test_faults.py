@@ -345,6 +345,13 @@ def test_each_fault_of_the_lesson_is_seen_and_put_back(tmp_path, fault, failing)
     record = json.loads((tmp_path / "faults.json").read_text())["localhost"]
     assert record["fault"] == fault and record["container"] == "alpine01" and record["undo"]
     assert lab_check() == failing
+    # The packet itself (lab-check --path, as root): off docker0, the ping stops between alpine01's veth and the bridge.
+    done = subprocess.run([str(check), "docker0", "--path", "--json"], capture_output=True, text=True, env=env, timeout=120)
+    captured = {c["id"]: c for c in json.loads(done.stdout)["checkpoints"]}
+    veth = record["undo"][0]["argv"][3] if fault == "nomaster" else None
+    assert captured["C21"]["passed"] is (fault != "nomaster"), captured["C21"]["detail"]
+    if veth:
+        assert "it stops between %s and docker0" % veth in captured["C21"]["detail"], captured["C21"]["detail"]
     code, _, output = ansible_playbook("playbooks/break.yml", "-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_break_undo=true")
     assert code == 0, output
     assert lab_check() == set() and json.loads((tmp_path / "faults.json").read_text()) == {}

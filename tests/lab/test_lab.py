@@ -7,6 +7,7 @@ import re
 import subprocess
 
 import pytest
+import yaml
 
 from conftest import pair_tuples, pairs_from_truth
 from lab_engine import ROOT, ansible_playbook, docker, engine_available, host_engine_pid, sysfs_links, task_result
@@ -71,12 +72,20 @@ def test_the_students_page_shows_the_pairs_crossing_over(first_run):
     assert "| C5 | host | alpine01 |" in page
 
 
-STAMP = re.compile(r'^(\s*"run_(at|id)": |\s*"probes": |Run `|运行 `)|' + SIGNATURE_STAMP)
+# The lines a rerun writes anew (the role's own pattern: its run, its measurements), and the signature.
+STAMP = re.compile(
+    yaml.safe_load((ROOT / "roles" / "lab_report" / "vars" / "main.yml").read_text())["lab_report_stamp"] + "|" + SIGNATURE_STAMP
+)
 
 
 def unstamped(folder):
-    """Each report file's lines but the run's stamp (its id and time)."""
-    return {path.name: [line for line in path.read_text().splitlines() if not STAMP.match(line)] for path in folder.iterdir()}
+    """Each report file's lines but the run's stamp (its id and time, its measurements); the capture file is this
+    run's measurement as a whole."""
+    return {
+        path.name: [line for line in path.read_text().splitlines() if not STAMP.match(line)]
+        for path in folder.iterdir()
+        if path.name != "ping-path.pcapng"
+    }
 
 
 def test_a_second_run_changes_nothing_and_rewrites_no_report(first_run):
@@ -189,3 +198,50 @@ def test_a_named_source_in_check_mode_on_this_machine_removes_nothing(first_run)
     code, report, output = ansible_playbook("playbooks/docker_engine.yml", "--check")
     assert code == 0, output
     assert "Docker from distro (docker.io), installed: kept" in task_result(report, SAY_ENGINE)["msg"]
+
+
+def test_the_ping_is_captured_at_every_hop_and_the_file_names_each(first_run):
+    """C21 on the real engine: the same echo request (one id and sequence) at the five hops of alpine01 -> alpine02,
+    in ping-path.pcapng as scapy (and tshark) read it, one interface per hop; the diagram on the machine's page."""
+    from scapy.layers.inet import ICMP, IP
+
+    from vethlab.pcap import read_pcapng
+
+    reports, _ = first_run
+    data = json.loads((reports / "localhost" / "lab.json").read_text())
+    assert next(c for c in data["checkpoints"] if c["id"] == "C21")["passed"] is True
+    first, host = data["packet_path"]
+    assert (first["source"], first["target"], host["source"], host["target"]) == ("alpine01", "alpine02", "host", "alpine01")
+    veths = {pair["container"]: pair["host_interface"] for pair in data["pairs"]}
+    names = ["alpine01:eth0", veths["alpine01"], "docker0", veths["alpine02"], "alpine02:eth0"]
+    assert [hop["name"] for hop in first["hops"]] == names
+    assert [hop["name"] for hop in host["hops"]] == ["docker0", veths["alpine01"], "alpine01:eth0"]
+    frames = read_pcapng(reports / "localhost" / "ping-path.pcapng")
+    assert {name for name, _, _ in frames} == set(names)
+    echo = {}
+    for name, _, frame in frames:
+        packet = IP(frame[14:]) if frame[12:14] == b"\x08\x00" else None
+        if (
+            packet is not None
+            and ICMP in packet
+            and packet[ICMP].type == 8
+            and (packet.src, packet.dst) == (first["source_ip"], first["target_ip"])
+        ):
+            echo.setdefault((packet[ICMP].id, packet[ICMP].seq), set()).add(name)
+    assert list(echo.values()) == [set(names)], echo  # one request, seen at every hop
+    # Nothing but ARP and ICMP echo between the lab's own addresses was kept.
+    lab = {first["source_ip"], first["target_ip"], host["source_ip"]}
+    assert all(frame[12:14] in (b"\x08\x06", b"\x08\x00") for _, _, frame in frames)
+    shark = subprocess.run(
+        ["tshark", "-r", str(reports / "localhost" / "ping-path.pcapng"), "-T", "fields", "-e", "frame.interface_name", "-e", "ip.src"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shark.returncode == 0, shark.stderr
+    rows = [line.split("\t") for line in shark.stdout.splitlines()]
+    assert {row[0] for row in rows} == set(names) and {row[1] for row in rows if row[1]} <= lab
+    page = (reports / "machines" / "localhost.html").read_text()
+    assert page.count('<svg class="sequence"') == 2 and "ICMP echo request" in page
+    assert "ICMP 回显请求" in (reports / "machines" / "localhost.zh.html").read_text()
+    assert "| ICMP echo request %s → %s" % (first["source_ip"], first["target_ip"]) in (reports / "localhost" / "lab.md").read_text()

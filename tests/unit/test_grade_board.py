@@ -10,9 +10,12 @@ import pytest
 
 from chromium import rendered_dom, screenshot, visible_text
 from vethlab.grade import board, grade_class, progress, read_history
-from vethlab.module_utils.vethlab_checkpoints import IDS
+from vethlab.module_utils.vethlab_checkpoints import of_lessons
 from vethlab.module_utils.vethlab_lessons import ids as lesson_ids
-from vethlab.module_utils.vethlab_lessons import lesson
+from vethlab.module_utils.vethlab_lessons import lesson, plan
+
+# The grade's table: every lesson's checkpoints but the captured ones (a grade does not capture).
+IDS = [checkpoint.id for checkpoint in of_lessons(lesson_ids(), plan(lesson_ids()))]
 
 
 def judged(passed_up_to: int, failing=()) -> dict:

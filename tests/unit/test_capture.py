@@ -1,0 +1,140 @@
+"""The packet path's judge (C21) on recorded captures: the frames of real pings captured at every hop on this
+machine's engine (tests/fixtures/captured/packet-path/, recorded by `make fixtures`: vethlab_capture.capture), and variants of
+them with what a broken machine would lose."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from vethlab.module_utils.vethlab_capture import (
+    ARP_REPLY,
+    ARP_REQUEST,
+    ECHO_REPLY,
+    ECHO_REQUEST,
+    admitted,
+    decode,
+    judge_path,
+    packets,
+    sequence,
+)
+from vethlab.module_utils.vethlab_checkpoints import of_lessons
+from vethlab.module_utils.vethlab_lessons import plan
+from vethlab.module_utils.vethlab_texts import render
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "captured" / "packet-path"
+
+
+def recorded(name: str) -> list[dict]:
+    return json.loads((FIXTURES / ("capture-%s.json" % name)).read_text())
+
+
+def first_path(name: str = "flushed") -> dict:
+    return copy.deepcopy(recorded(name)[0])
+
+
+def without(path: dict, keep) -> dict:
+    path["frames"] = [frame for frame in path["frames"] if keep(frame, decode(bytes.fromhex(frame["frame"])))]
+    return path
+
+
+def keys(parts) -> list[str]:
+    return [part[0] for part in parts]
+
+
+def test_a_whole_capture_passes_with_the_same_echo_request_at_every_hop_and_the_arp_before_it():
+    for path in recorded("flushed"):
+        passed, parts = judge_path(copy.deepcopy(path))
+        assert passed, render(parts)
+        assert keys(parts) == ["path.crossed", "path.arp"]
+    path = first_path()
+    requests = [p for p in packets(path) if p["type"] == ECHO_REQUEST]
+    assert len(requests) == 1 and sorted({s["hop"] for s in requests[0]["seen"]}) == list(range(len(path["hops"])))
+    assert path["hops"][0]["interface"] == "eth0" and len(path["hops"]) == 5
+    kinds = [arrow["type"] for arrow in sequence(path)]
+    assert kinds[0] == ARP_REQUEST and ARP_REPLY in kinds and kinds.index(ECHO_REQUEST) < kinds.index(ECHO_REPLY)
+    # Every arrow goes from one end of the path to the other: the request forward, the reply back (in both paths:
+    # the host's has hops that share a timestamp).
+    for path in recorded("flushed"):
+        last = len(path["hops"]) - 1
+        echo = next(arrow for arrow in sequence(path) if arrow["type"] == ECHO_REQUEST)
+        assert (echo["from"], echo["to"]) == (0, last) and echo["at"][0]["out"] and not echo["at"][-1]["out"]
+        reply = next(arrow for arrow in sequence(path) if arrow["type"] == ECHO_REPLY)
+        assert (reply["from"], reply["to"]) == (last, 0) and reply["icmp_id"] == echo["icmp_id"]
+        assert [arrow["to"] for arrow in sequence(path) if arrow["type"] == ARP_REPLY] == [0]
+
+
+def test_a_hop_missing_fails_at_that_hop_naming_the_one_before():
+    path = without(first_path(), lambda frame, _: frame["hop"] != 2)
+    passed, parts = judge_path(path)
+    assert not passed
+    text = render(parts)
+    docker0, veth = path["hops"][2]["name"], path["hops"][1]["name"]
+    assert "never at %s: it stops between %s and %s" % (docker0, veth, docker0) in text, text
+
+
+def test_a_reply_on_another_path_fails_the_way_back():
+    """The reply seen leaving the target and arriving at the source, but at none of the hops between: it did not
+    come back the same way."""
+    path = without(first_path(), lambda frame, fields: not (fields["type"] == ECHO_REPLY and frame["hop"] in (1, 2, 3)))
+    passed, parts = judge_path(path)
+    assert not passed and keys(parts)[:2] == ["path.request_crossed", "path.reply"]
+    assert "never at %s" % path["hops"][3]["name"] in render(parts)
+
+
+def test_no_reply_at_all_is_named():
+    path = without(first_path(), lambda _, fields: fields["type"] != ECHO_REPLY)
+    passed, parts = judge_path(path)
+    assert not passed and keys(parts) == ["path.request_crossed", "path.no_reply"]
+
+
+def test_a_capture_without_arp_because_the_entry_was_cached_passes_and_says_so():
+    path = first_path("cached")
+    assert not [p for p in packets(path) if p["type"] in (ARP_REQUEST, ARP_REPLY)]
+    passed, parts = judge_path(path)
+    assert passed and keys(parts) == ["path.crossed", "path.cached"]
+
+
+def test_a_later_hop_seen_clearly_before_an_earlier_one_is_out_of_order():
+    path = first_path()
+    request = next(p for p in packets(path) if p["type"] == ECHO_REQUEST)
+    late = min(s["at"] for s in request["seen"] if s["hop"] == 1)
+    for frame in path["frames"]:
+        fields = decode(bytes.fromhex(frame["frame"]))
+        if fields["type"] == ECHO_REQUEST and frame["hop"] == 2:
+            frame["at"] = late - 0.01
+    passed, parts = judge_path(path)
+    assert not passed and "path.out_of_order" in keys(parts)
+
+
+def test_no_request_from_the_source_is_named():
+    path = without(first_path(), lambda frame, fields: not (fields["type"] == ECHO_REQUEST and frame["hop"] == 0))
+    passed, parts = judge_path(path)
+    assert not passed and keys(parts) == ["path.no_request"]
+
+
+def test_the_filter_keeps_only_arp_and_echo_between_the_labs_own_addresses():
+    path = first_path()
+    lab = {path["source_ip"], path["target_ip"]}
+    frames = [bytes.fromhex(frame["frame"]) for frame in path["frames"]]
+    assert frames and all(admitted(frame, lab) for frame in frames)
+    assert not any(admitted(frame, {path["source_ip"]}) for frame in frames)  # one end is not the lab's
+    udp = frames[-1][:23] + bytes([17]) + frames[-1][24:]  # the same IPv4 frame as UDP
+    tcp6 = frames[-1][:12] + b"\x86\xdd" + frames[-1][14:]
+    assert decode(udp) is None and decode(tcp6) is None and decode(b"\x00" * 10) is None
+
+
+def test_c21_is_in_the_table_only_when_the_plan_captures():
+    assert "C21" not in [c.id for c in of_lessons(["docker0"], plan(["docker0"]))]
+    assert "C21" in [c.id for c in of_lessons(["docker0"], plan(["docker0"], capture=True))]
+    # C21 is the docker0 lesson's: a run that does not judge that lesson captures nothing.
+    assert plan(["link"], capture=True)["capture"] is ("docker0" in plan(["link"])["lessons"])
+
+
+@pytest.mark.parametrize("missing", ["path.not_running", "path.no_address", "path.no_veth"])
+def test_a_path_that_cannot_be_captured_fails_saying_why(missing):
+    passed, parts = judge_path({"source": "alpine01", "target": "alpine02", "missing": [(missing, {"container": "alpine02"})]})
+    assert not passed and keys(parts) == ["path.cannot", missing] and "alpine02" in render(parts)
