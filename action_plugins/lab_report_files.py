@@ -6,11 +6,14 @@ The reports are rendered by the task (templates over structured data); this only
 them, each when its content changed (vethlab/files.py, the rule every report file follows),
 without starting a module on any host. Check mode reports what would change and writes nothing.
 With ``sign`` (the class secret's file, made on first use), each file carries its signature
-(vethlab/signature.py), which is a stamp line like the run's time.
+(vethlab/signature.py), which is a stamp line like the run's time. ``measured`` names a JSON file's keys
+that are the run's measurement as a whole (lab.json's ``packet_path``): a rerun that changes only those
+and the stamp lines rewrites the file without counting it as changed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -24,7 +27,7 @@ from vethlab.signature import STAMP, class_secret, sign
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("dest", "files", "mode", "stamp", "sign"))
+    _VALID_ARGS = frozenset(("dest", "files", "mode", "stamp", "sign", "measured"))
     _requires_connection = False
 
     def run(self, tmp=None, task_vars=None):
@@ -46,6 +49,11 @@ class ActionModule(ActionBase):
             secret = class_secret(signing) if signing and not self._task.check_mode else None
         except OSError as error:
             raise AnsibleActionFail("lab_report_files: cannot read or make the class secret %s: %s" % (signing, error)) from error
+        # A JSON file's keys that are this run's measurement as a whole (the captured ping: its frames, times and
+        # ids differ on every run): a rerun that changes only them and the stamp lines is not a change.
+        measured = self._task.args.get("measured") or []
+        if not isinstance(measured, list) or not all(isinstance(key, str) for key in measured):
+            raise AnsibleActionFail("lab_report_files: 'measured' must list the JSON keys that are this run's measurement")
         written, restamped, unchanged = [], [], []
         for name, content in files.items():
             if not isinstance(name, str) or os.path.basename(name) != name or name in ("", ".", ".."):
@@ -54,7 +62,7 @@ class ActionModule(ActionBase):
             data = to_bytes(content if isinstance(content, str) else str(content))
             if secret is not None:
                 data = sign(name, data, secret)
-            only_stamp = stamp is not None and _without(stamp, _read(path)) == _without(stamp, data)
+            only_stamp = (stamp is not None or bool(measured)) and _without(stamp, _read(path), measured) == _without(stamp, data, measured)
             try:
                 changed = write_if_changed(path, data, mode, self._task.check_mode)
             except OSError as error:
@@ -72,8 +80,17 @@ def _read(path):
         return None
 
 
-def _without(stamp, data):
-    """The file's lines but its stamp's (None for a file that is not there)."""
+def _without(stamp, data, measured=()):
+    """The file's lines but its stamp's, a JSON document's ``measured`` keys left out (None for a file that is
+    not there)."""
     if data is None:
         return None
-    return [line for line in data.decode("utf-8", "replace").splitlines() if not stamp.match(line)]
+    text = data.decode("utf-8", "replace")
+    if measured:
+        try:
+            document = json.loads(text)
+        except ValueError:
+            document = None
+        if isinstance(document, dict):
+            text = json.dumps({key: value for key, value in document.items() if key not in measured}, indent=2, sort_keys=True)
+    return [line for line in text.splitlines() if stamp is None or not stamp.match(line)]

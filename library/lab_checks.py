@@ -27,7 +27,8 @@ description:
   - Commands are argument lists (C(docker exec NAME ping ...)), never shell strings; an address
     must be a literal IP address, a name a Docker container name.
   - Changes nothing in the lab (a capture flushes the lab containers' neighbour entries, which the next packet
-    makes again, and listens on the bridge in promiscuous mode while it lasts); with O(unlock), it gives back the lab's lock this run took (a file
+    makes again, and listens on the bridge in promiscuous mode while it lasts); with O(unlock), it gives back
+    the lab's lock this run took (a file
     it removes). It does not fail when a checkpoint fails; the caller decides, after the report is
     written.
 version_added: "0.1.0"

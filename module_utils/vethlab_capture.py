@@ -25,6 +25,7 @@ payload) must be seen at each hop in order, and its reply at each hop back. Plai
 from __future__ import annotations
 
 import ctypes
+import errno
 import hashlib
 import os
 import select
@@ -262,19 +263,28 @@ def capture(paths, runner, host_ping, window=WINDOW, limit=LIMIT, flush=True):
             for end, address, bridge in ((path["source"], path["source_ip"], bridges[0]), (path["target"], path["target_ip"], bridges[-1])):
                 if end != "host":
                     runner(["ip", "neigh", "del", address, "dev", bridge])
-        kept, stop = [], threading.Event()
+        kept, stop, failed = [], threading.Event(), []
         deadline = time.monotonic() + window
+        listening = list(sockets)
 
         def listen():
-            while not stop.is_set() and time.monotonic() < deadline and len(kept) < limit:
-                waiting, _, _ = select.select(sockets, [], [], 0.05)
-                for sock in waiting:
-                    try:
-                        frame, stamp, outgoing = _read(sock)
-                    except BlockingIOError:
-                        continue
-                    if admitted(frame, addresses) and len(kept) < limit:
-                        kept.append((points[sockets.index(sock)], stamp, outgoing, frame))
+            try:
+                while listening and not stop.is_set() and time.monotonic() < deadline and len(kept) < limit:
+                    waiting, _, _ = select.select(listening, [], [], 0.05)
+                    for sock in waiting:
+                        try:
+                            frame, stamp, outgoing = _read(sock)
+                        except BlockingIOError:
+                            continue
+                        except OSError as error:
+                            if error.errno in (errno.ENETDOWN, errno.ENXIO, errno.ENODEV):
+                                listening.remove(sock)  # its interface is down or gone: nothing crosses it
+                                continue
+                            raise
+                        if admitted(frame, addresses) and len(kept) < limit:
+                            kept.append((points[sockets.index(sock)], stamp, outgoing, frame))
+            except Exception as error:  # noqa: BLE001 - said below, in the caller's thread
+                failed.append(error)
 
         listener = threading.Thread(target=listen)
         listener.start()
@@ -291,6 +301,8 @@ def capture(paths, runner, host_ping, window=WINDOW, limit=LIMIT, flush=True):
         finally:
             stop.set()
             listener.join()
+        if failed:
+            raise CaptureError("the capture stopped: %s" % failed[0])
     finally:
         for sock in sockets:
             sock.close()
@@ -366,8 +378,11 @@ def judge_path(path):
     if request is None:
         # No echo request leaves without the neighbour's MAC: where the source's ARP who-has stopped is where it breaks.
         asked = next((p for p in seen if p["type"] == ARP_REQUEST and p["src_ip"] == path["source_ip"] and _first_at(p, 0)), None)
+        answered = asked is not None and any(
+            p["type"] == ARP_REPLY and (p["src_ip"], p["dst_ip"]) == (asked["dst_ip"], asked["src_ip"]) and _first_at(p, 0) for p in seen
+        )
         parts = [("path.no_request", dict(where, hop=names[0]))]
-        if asked is not None:
+        if asked is not None and not answered:
             broken = _walk(asked, forward, names) if asked["dst_ip"] == path["target_ip"] else None
             parts += [("path.arp_unanswered", {"address": asked["dst_ip"]}), *([broken] if broken else [])]
         return False, parts

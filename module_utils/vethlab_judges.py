@@ -117,9 +117,10 @@ def judge_packet_path(checkpoint, seen):
     """The packet itself: each of the lesson's captured pings took the lesson's way, hop by hop
     (vethlab_capture.judge_path, computed once by the verify step; the reports read the same result)."""
     paths = [path for path in seen.packet_path or [] if path["lesson"] == checkpoint.lesson]
+    stopped = _stopped(seen.not_running(checkpoint.lesson))
     if not paths:
-        return False, [("path.none", {})]
-    return all(path["passed"] for path in paths), [part for path in paths for part in path["parts"]]
+        return False, stopped or [("path.none", {})]
+    return not stopped and all(path["passed"] for path in paths), stopped + [part for path in paths for part in path["parts"]]
 
 
 def judge_cells(checkpoint, seen):

@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """make bench: lab.yml against the lesson typed by hand, like for like, on this machine.
 
-Two comparisons, each of equal work on both sides, run alternately RUNS times:
+Two comparisons, each of equal work on both sides, run alternately RUNS times (the lab without its capture,
+lab_capture=false: the shell captures nothing):
 - fresh: the containers recreated - `ansible-playbook lab.yml -e lab_fresh=true` against
   scripts/lesson.sh (removes and recreates both containers, reads ip addr, pings every cell);
 - warm: a healthy lab checked again - `ansible-playbook lab.yml` against scripts/lesson_check.sh
   (reads ip addr and pings the same cells; creates nothing).
+Then what the capture adds to a warm run: lab.yml as it runs by default (the docker0 lesson's ping
+captured at every hop, C21, ping-path.pcapng) against lab.yml -e lab_capture=false, alternately.
 Prints each run (wall seconds and the CPU seconds of the process and its children), the medians,
-both ratios and, as its last line, `ratio lab/shell: X.XX`, the larger of the two.
+both ratios, `capture adds: X.XX s` (the median of the pairwise differences) and, as its last line,
+`ratio lab/shell: X.XX`, the larger of the two ratios.
 
 The warm-up builds the offline busybox image (lab_image_source=busybox), so nothing is ever
 pulled; the timed lab.yml runs then use the default settings (image source auto: the image
@@ -64,9 +68,10 @@ def main() -> int:
         ["docker", "inspect", "--format", "{{.Config.Image}}", "alpine01"], capture_output=True, text=True, check=True
     ).stdout.strip()
     print("both sides run the image %s" % image)
+    plain = [*lab, "-e", "lab_capture=false"]
     sides = {
-        "warm": (lab, ["sh", "scripts/lesson_check.sh"]),
-        "fresh": ([*lab, "-e", "lab_fresh=true"], ["sh", "scripts/lesson.sh", image]),
+        "warm": (plain, ["sh", "scripts/lesson_check.sh"]),
+        "fresh": ([*plain, "-e", "lab_fresh=true"], ["sh", "scripts/lesson.sh", image]),
     }
     times: dict[str, dict[str, list]] = {name: {"lab": [], "shell": []} for name in sides}
     for name, (lab_argv, shell_argv) in sides.items():
@@ -80,7 +85,22 @@ def main() -> int:
                 "%s run %d: lab.yml %.2f s (cpu %.2f s), shell %.2f s (cpu %.2f s)"
                 % (name, number, lab_wall, lab_cpu, shell_wall, shell_cpu)
             )
+    run(lab, env)  # a healthy lab again
+    captured = []
+    for number in range(1, runs + 1):
+        captured.append((run(lab, env), run(plain, env)))
+        (with_wall, with_cpu), (without_wall, without_cpu) = captured[-1]
+        print(
+            "capture run %d: lab.yml %.2f s (cpu %.2f s), lab_capture=false %.2f s (cpu %.2f s)"
+            % (number, with_wall, with_cpu, without_wall, without_cpu)
+        )
     run(lab, env)  # leave the lab as lab.yml makes it
+    adds = statistics.median(pair[0][0] - pair[1][0] for pair in captured)
+    adds_cpu = statistics.median(pair[0][1] - pair[1][1] for pair in captured)
+    print(
+        "capture: median lab.yml %.2f s, median lab_capture=false %.2f s; capture adds: %.2f s (cpu %.2f s), target 1.5 s"
+        % (median([pair[0] for pair in captured], 0), median([pair[1] for pair in captured], 0), adds, adds_cpu)
+    )
     ratios = {}
     for name in sides:
         lab_wall, shell_wall = median(times[name]["lab"], 0), median(times[name]["shell"], 0)

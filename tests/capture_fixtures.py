@@ -16,7 +16,8 @@ label ``vethlab.fixture`` are ever created or removed.
 
 The scenario ``packet-path`` records instead two pings captured at every hop (vethlab_capture.capture, the
 lab's own capture): ``capture-flushed.json`` (neighbour entries flushed first: ARP in it) and
-``capture-cached.json`` (the entries still cached: no ARP), each the paths with their hops and frames.
+``capture-cached.json`` (the entries still cached: no ARP), each the paths with their hops and frames, in
+``fixtures/packet-path/``.
 
 Usage: python3 tests/capture_fixtures.py [SCENARIO ...]   (needs root and dockerd)
 """
@@ -122,7 +123,7 @@ def packet_path() -> list[str]:
         done = subprocess.run(argv, capture_output=True, text=True, check=False)
         return done.returncode, done.stdout, done.stderr
 
-    target = FIXTURES / "packet-path"
+    target = FIXTURES.parent / "packet-path"  # beside captured/, whose folders are ip addr scenarios
     target.mkdir(parents=True, exist_ok=True)
     for kind, flush in (("flushed", True), ("cached", False)):
         paths = [

@@ -99,7 +99,7 @@ def test_check_on_a_cut_cable_fails_everywhere_and_changes_nothing_then_up_repai
     before = engine_state()
     done = vethlab("check", "-i", INVENTORY, "-e", reports)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "0 of 1 machines passed." in done.stdout and "localhost: checkpoints failed: C5, C6, C7, C8, C9" in done.stdout
+    assert "0 of 1 machines passed." in done.stdout and "localhost: checkpoints failed: C5, C6, C7, C8, C9, C21" in done.stdout
     assert engine_state() == before  # check mode only looks: the broken container is still there
     assert class_rows(tmp_path)["localhost"]["status"] == "failed"  # this run's, not the earlier pass
     assert json.loads((tmp_path / "localhost" / "lab.json").read_text())["health"]["alpine02"][0]["code"] == "eth0_down"

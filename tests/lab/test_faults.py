@@ -217,11 +217,14 @@ def assert_a_cut_cable_is_reported_cell_by_cell(tmp_path, report):
     # C9's cell from alpine02, which must fail: its name "does not resolve" only because alpine02 reaches nothing.
     (c9,) = [c for c in data["reachability"] if c["checkpoint"] == "C9"]
     assert (c9["observed"], c9["as_expected"]) == ("error", False) and c9["why"].startswith("alpine02 cannot reach its own gateway")
-    assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C5", "C6", "C7", "C8", "C9"]
+    # ... and the packet itself (C21): the capture sees where alpine01's ping to alpine02 stops.
+    assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C5", "C6", "C7", "C8", "C9", "C21"]
+    (c21,) = [c for c in data["checkpoints"] if c["id"] == "C21"]
+    assert "alpine01 → alpine02" in c21["detail"] and "never at" in c21["detail"], c21["detail"]
     page = (tmp_path / "localhost" / "lab.md").read_text()
-    assert page.count("**not as expected**") == 6 and page.count("| **FAILED** |") == 5
+    assert page.count("**not as expected**") == 6 and page.count("| **FAILED** |") == 6
     message = task_result(report, "Fail the host when a checkpoint failed")["msg"]
-    assert message.startswith("localhost failed C5, C6, C7, C8, C9:") and "lab.md" in message
+    assert message.startswith("localhost failed C5, C6, C7, C8, C9, C21:") and "lab.md" in message
     assert "`alpine02`: eth0 is down; the lab recreates this container on its next run" in page
 
 
@@ -290,7 +293,7 @@ def test_docker0_down_is_the_hosts_fault_reported_not_repaired(tmp_path):
         data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
         checkpoints = {c["id"]: c for c in data["checkpoints"]}
         assert not checkpoints["C1"]["passed"] and checkpoints["C1"]["detail"].startswith("on the host, docker0 is down")
-        assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C1", "C5", "C6", "C7", "C8", "C9"]
+        assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C1", "C5", "C6", "C7", "C8", "C9", "C21"]
         failed = [c for c in data["reachability"] if not c["passed"]]
         assert len(failed) == 9  # every cell; C9's, which must fail, is an error: alpine02 cannot reach its gateway
         reachable = [c for c in failed if c["expected"] == "reachable"]

@@ -79,13 +79,17 @@ STAMP = re.compile(
 
 
 def unstamped(folder):
-    """Each report file's lines but the run's stamp (its id and time, its measurements); the capture file is this
-    run's measurement as a whole."""
-    return {
-        path.name: [line for line in path.read_text().splitlines() if not STAMP.match(line)]
-        for path in folder.iterdir()
-        if path.name != "ping-path.pcapng"
-    }
+    """Each report file's lines but the run's stamp (its id and time, the captured packets' rows); the capture file
+    and lab.json's packet_path are this run's measurement as a whole."""
+    found = {}
+    for path in folder.iterdir():
+        if path.name == "ping-path.pcapng":
+            continue
+        text = path.read_text()
+        if path.suffix == ".json":
+            text = json.dumps({key: value for key, value in json.loads(text).items() if key != "packet_path"}, indent=2, sort_keys=True)
+        found[path.name] = [line for line in text.splitlines() if not STAMP.match(line)]
+    return found
 
 
 def test_a_second_run_changes_nothing_and_rewrites_no_report(first_run):

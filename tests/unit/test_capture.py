@@ -1,5 +1,5 @@
 """The packet path's judge (C21) on recorded captures: the frames of real pings captured at every hop on this
-machine's engine (tests/fixtures/captured/packet-path/, recorded by `make fixtures`: vethlab_capture.capture), and variants of
+machine's engine (tests/fixtures/packet-path/, recorded by `make fixtures`: vethlab_capture.capture), and variants of
 them with what a broken machine would lose."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from vethlab.module_utils.vethlab_checkpoints import of_lessons
 from vethlab.module_utils.vethlab_lessons import plan
 from vethlab.module_utils.vethlab_texts import render
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "captured" / "packet-path"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "packet-path"
 
 
 def recorded(name: str) -> list[dict]:
@@ -138,3 +138,13 @@ def test_c21_is_in_the_table_only_when_the_plan_captures():
 def test_a_path_that_cannot_be_captured_fails_saying_why(missing):
     passed, parts = judge_path({"source": "alpine01", "target": "alpine02", "missing": [(missing, {"container": "alpine02"})]})
     assert not passed and keys(parts) == ["path.cannot", missing] and "alpine02" in render(parts)
+
+
+def test_a_veth_off_the_bridge_stops_the_arp_between_the_veth_and_the_bridge():
+    """What `nomaster` leaves: the source's ARP who-has reaches its veth and no further, nothing answers, no echo
+    request leaves; the judge names where the ARP stopped."""
+    path = without(first_path(), lambda frame, fields: fields["type"] == ARP_REQUEST and frame["hop"] in (0, 1))
+    passed, parts = judge_path(path)
+    assert not passed and keys(parts) == ["path.no_request", "path.arp_unanswered", "path.stops"]
+    veth = path["hops"][1]["name"]
+    assert "it stops between %s and docker0" % veth in render(parts)

@@ -6,8 +6,9 @@ container's state, and pings every cell of the lesson's matrix itself. Each test
 checkpoint of the docker0 lesson, requires it to pass, and requires the machine's lab.json (written
 by the run, on the controller) to say the same thing; then every veth pair of every container the
 lab made (found by its label) against the kernel, and every cell of every lesson's pings (by address
-or by name) pinged again, and every checkpoint of the later lessons (C9-C20) recomputed from Docker's
-own records (links, the network), the kernel (bridges, pairs) and the verifier's own probes. A machine
+or by name) pinged again, and every checkpoint of the later lessons (C9-C22) recomputed from Docker's
+own records (links, the network), the kernel (bridges, pairs), the verifier's own probes and, for the packet
+path (C21, C22), its own capture on the host's hops and the containers' packet counters. A machine
 that contradicts its report fails here: a cable cut after the
 converge, a report that claims a pass the kernel does not show.
 """
@@ -370,16 +371,115 @@ class Lesson:
         return self.must_not_resolve(self.second, self.net1)
 
 
+# ------------------------------------------------------------------------------------- C21, C22: the packet itself
+
+# The verifier's own capture, run on the machine with its python3 (nothing of vethlab): a packet socket on each
+# host interface named (a bridge's in promiscuous mode), the ping given after "--" run meanwhile, then each
+# interface's ICMP echo packets between the two addresses as [type, id, seq]. One ping, at most 3 seconds.
+SNIFF = r"""
+import json, select, socket, struct, subprocess, sys, time
+names, source, target, ping = sys.argv[1].split(","), sys.argv[2], sys.argv[3], sys.argv[5:]
+socks = {}
+for name in names:
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    s.bind((name, 0))
+    if name == "docker0" or name.startswith("br-"):
+        s.setsockopt(263, 1, struct.pack("iHH8s", socket.if_nametoindex(name), 1, 0, b""))
+    socks[s] = name
+seen = {name: [] for name in names}
+runner = subprocess.Popen(ping, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+end = time.time() + 3
+while time.time() < end:
+    if runner.poll() is not None and end - time.time() > 0.2:
+        end = time.time() + 0.2
+    for s in select.select(list(socks), [], [], 0.05)[0]:
+        frame = s.recv(65535)
+        if frame[12:14] != b"\x08\x00" or frame[23] != 1:
+            continue
+        ip = frame[14:]
+        src, dst = socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20])
+        icmp = ip[(ip[0] & 15) * 4:]
+        if {src, dst} == {source, target} and icmp[0] in (0, 8):
+            seen[socks[s]].append([icmp[0]] + list(struct.unpack("!HH", icmp[4:8])))
+print(json.dumps(seen))
+"""
+
+
+def sniff(machine, interfaces, source_ip, target_ip, ping):
+    """{interface: [[type, id, seq], ...]}: the ICMP echo between the two addresses each host interface saw while
+    ``ping`` ran (the verifier's own capture, in the machine's namespace)."""
+    result = run(machine.host, ["python3", "-c", SNIFF, ",".join(interfaces), source_ip, target_ip, "--", *ping])
+    assert result.rc == 0, "%s: the verifier's capture failed: %s" % (machine.name, result.stderr[-500:])
+    return json.loads(result.stdout)
+
+
+def counters(machine, container):
+    """The container's eth0 packet counters (rx, tx), read from its own sysfs."""
+    out = run(
+        machine.host,
+        ["docker", "exec", container, "cat", "/sys/class/net/eth0/statistics/rx_packets", "/sys/class/net/eth0/statistics/tx_packets"],
+    )
+    rx, tx = (int(word) for word in out.stdout.split())
+    return rx, tx
+
+
+def crossed(machine, source, target, bridges):
+    """One ping from ``source`` (a container) to ``target`` seen by the verifier at every host hop - the source's
+    veth, the bridges, the target's veth - with one id and seq, its reply too; and each container's eth0 counters
+    moved (sent and received). Returns (passed, what was seen)."""
+    source_ip, target_ip = str(machine.eth0[source]["address"].ip), str(machine.eth0[target]["address"].ip)
+    hops = [*machine.veth_of(source), *bridges, *machine.veth_of(target)]
+    before = {name: counters(machine, name) for name in (source, target)}
+    seen = sniff(machine, hops, source_ip, target_ip, ["docker", "exec", source, "ping", "-c", "1", "-W", "2", target_ip])
+    after = {name: counters(machine, name) for name in (source, target)}
+    requests = [{tuple(p[1:]) for p in seen[name] if p[0] == 8} for name in hops]
+    replies = [{tuple(p[1:]) for p in seen[name] if p[0] == 0} for name in hops]
+    moved = all(after[name][0] > before[name][0] and after[name][1] > before[name][1] for name in (source, target))
+    one = set.intersection(*requests) if requests else set()
+    return bool(one) and bool(one & set.intersection(*replies)) and moved and len(hops) == len(bridges) + 2, (hops, seen, moved)
+
+
+class Packet:
+    """C21 and C22 as the verifier computes them: its own capture on the host's hops, the containers' counters."""
+
+    def __init__(self, machine, lesson):
+        self.machine, self.lesson = machine, lesson
+
+    def C21(self):
+        machine = self.machine
+        first, second = machine.containers[:2]
+        there, seen = crossed(machine, first, second, ["docker0"])
+        target = str(machine.eth0[first]["address"].ip)
+        hops = ["docker0", *machine.veth_of(first)]
+        host = sniff(machine, hops, str(machine.bridge.ip), target, [*machine.ping, "-c", "1", "-W", "2", target])
+        back = all(any(p[0] == 8 for p in host[name]) and any(p[0] == 0 for p in host[name]) for name in hops)
+        return there and back, (seen, host)
+
+    def C22(self):
+        lesson, machine = self.lesson, self.machine
+        there, seen = crossed(machine, lesson.net1, lesson.net2, [lesson.br])
+        # docker0's second container to the custom network's first: seen on docker0, never on br-... or past it.
+        target = lesson.address(lesson.net1)
+        hops = [*machine.veth_of(lesson.second), "docker0", lesson.br, *machine.veth_of(lesson.net1)]
+        cut = sniff(
+            machine, hops, lesson.address(lesson.second), target, ["docker", "exec", lesson.second, "ping", "-c", "1", "-W", "1", target]
+        )
+        stops = bool(cut["docker0"]) and not cut[lesson.br] and not any(cut[name] for name in machine.veth_of(lesson.net1))
+        return there and stops, (seen, cut)
+
+
 def test_every_later_checkpoint_recomputed_by_the_verifier(machine):
-    """C9-C20, each as the verifier computes it, must pass and agree with lab.json; a checkpoint the report has
+    """C9-C22, each as the verifier computes it, must pass and agree with lab.json; a checkpoint the report has
     and the verifier cannot compute fails, so a new checkpoint cannot pass unverified."""
     lesson = Lesson(machine)
+    packet = Packet(machine, lesson)
     later = [c["id"] for c in machine.report["checkpoints"] if int(c["id"][1:]) >= 9]
     assert later, "%s: lab.json has no checkpoint after C8" % machine.name
     wrong = []
     for checkpoint in later:
-        assert hasattr(lesson, checkpoint), "the verifier cannot recompute %s" % checkpoint
-        passed, seen = getattr(lesson, checkpoint)()
+        computes = lesson if hasattr(lesson, checkpoint) else packet
+        assert hasattr(computes, checkpoint), "the verifier cannot recompute %s" % checkpoint
+        passed, seen = getattr(computes, checkpoint)()
         try:
             agree(machine, checkpoint, passed, seen)
         except AssertionError as disagreement:  # every checkpoint is recomputed, then every disagreement named
