@@ -231,6 +231,57 @@ def pids_of(containers, runner):
     return found
 
 
+def _flush(ready, pids, runner):
+    """The lab's own neighbour entries, so that the ARP who-has / is-at is part of the capture: each lab
+    container's, and the host's entry for a lab container's address on the bridge next to it - nothing else of
+    the host's."""
+    for name in sorted(pids):
+        runner(["nsenter", "-t", str(pids[name]), "-n", "ip", "neigh", "flush", "dev", "eth0"])
+    for path in ready:
+        bridges = [item["interface"] for item in path["hops"] if item["bridge"]]
+        for end, address, bridge in ((path["source"], path["source_ip"], bridges[0]), (path["target"], path["target_ip"], bridges[-1])):
+            if end != "host":
+                runner(["ip", "neigh", "del", address, "dev", bridge])
+
+
+class _Listener(threading.Thread):
+    """Reads every capture point's socket until stopped, the window ends or ``limit`` frames are kept; keeps
+    only the frames ``admitted`` for ``addresses``. A socket whose interface is down or gone is heard no more
+    (nothing crosses it); any other error ends the capture and is raised by ``result``."""
+
+    def __init__(self, sockets, points, addresses, window, limit):
+        super().__init__()
+        self.sockets, self.points, self.addresses, self.limit = sockets, points, addresses, limit
+        self.deadline = time.monotonic() + window
+        self.kept, self.failed, self.stopping = [], [], threading.Event()
+
+    def run(self):
+        listening = list(self.sockets)
+        try:
+            while listening and not self.stopping.is_set() and time.monotonic() < self.deadline and len(self.kept) < self.limit:
+                for sock in select.select(listening, [], [], 0.05)[0]:
+                    try:
+                        frame, stamp, outgoing = _read(sock)
+                    except BlockingIOError:
+                        continue
+                    except OSError as error:
+                        if error.errno not in (errno.ENETDOWN, errno.ENXIO, errno.ENODEV):
+                            raise
+                        listening.remove(sock)
+                        continue
+                    if admitted(frame, self.addresses) and len(self.kept) < self.limit:
+                        self.kept.append((self.points[self.sockets.index(sock)], stamp, outgoing, frame))
+        except Exception as error:  # noqa: BLE001 - raised in the caller's thread, by result()
+            self.failed.append(error)
+
+    def result(self):
+        self.stopping.set()
+        self.join()
+        if self.failed:
+            raise CaptureError("the capture stopped: %s" % self.failed[0])
+        return sorted(self.kept, key=lambda entry: entry[1])
+
+
 def capture(paths, runner, host_ping, window=WINDOW, limit=LIMIT, flush=True):
     """Capture the paths' pings at their hops at once; return each path with its ``frames`` (hop index, kernel
     time, outgoing, the frame as hex). ``flush``: the lab's neighbour entries first, so ARP is part of it.
@@ -238,55 +289,21 @@ def capture(paths, runner, host_ping, window=WINDOW, limit=LIMIT, flush=True):
     ready = [path for path in paths if path["hops"]]
     if not ready:
         return paths
-    limit = limit * len(ready)
     containers = sorted({h["container"] for path in ready for h in path["hops"] if h["container"]})
     pids = pids_of(containers, runner)
     gone = [name for name in containers if name not in pids]
     if gone:
         raise CaptureError("%s does not run" % ", ".join(gone))
-    bridge_names = {item["interface"] for path in ready for item in path["hops"] if item["bridge"]}
+    points = list(dict.fromkeys((item["container"], item["interface"]) for path in ready for item in path["hops"]))
+    bridges = {item["interface"] for path in ready for item in path["hops"] if item["bridge"]}
     addresses = {address for path in ready for address in (path["source_ip"], path["target_ip"]) if address}
-    sockets, points = [], []  # one socket per capture point: (namespace, interface)
+    sockets = []
     try:
-        for path in ready:
-            for item in path["hops"]:
-                point = (item["container"], item["interface"])
-                if point not in points:
-                    points.append(point)
-                    sockets.append(_open_socket(pids.get(item["container"]), item["interface"], item["interface"] in bridge_names))
-        # The lab's own neighbour entries, so that the ARP who-has / is-at is part of the capture.
-        for name in containers if flush else ():
-            runner(["nsenter", "-t", str(pids[name]), "-n", "ip", "neigh", "flush", "dev", "eth0"])
-        for path in ready if flush else ():
-            # The host's entry for a lab container's address on the bridge next to it, nothing else of the host's.
-            bridges = [item["interface"] for item in path["hops"] if item["bridge"]]
-            for end, address, bridge in ((path["source"], path["source_ip"], bridges[0]), (path["target"], path["target_ip"], bridges[-1])):
-                if end != "host":
-                    runner(["ip", "neigh", "del", address, "dev", bridge])
-        kept, stop, failed = [], threading.Event(), []
-        deadline = time.monotonic() + window
-        listening = list(sockets)
-
-        def listen():
-            try:
-                while listening and not stop.is_set() and time.monotonic() < deadline and len(kept) < limit:
-                    waiting, _, _ = select.select(listening, [], [], 0.05)
-                    for sock in waiting:
-                        try:
-                            frame, stamp, outgoing = _read(sock)
-                        except BlockingIOError:
-                            continue
-                        except OSError as error:
-                            if error.errno in (errno.ENETDOWN, errno.ENXIO, errno.ENODEV):
-                                listening.remove(sock)  # its interface is down or gone: nothing crosses it
-                                continue
-                            raise
-                        if admitted(frame, addresses) and len(kept) < limit:
-                            kept.append((points[sockets.index(sock)], stamp, outgoing, frame))
-            except Exception as error:  # noqa: BLE001 - said below, in the caller's thread
-                failed.append(error)
-
-        listener = threading.Thread(target=listen)
+        for container, interface in points:  # one socket per capture point: (namespace, interface)
+            sockets.append(_open_socket(pids.get(container), interface, interface in bridges))
+        if flush:
+            _flush(ready, pids, runner)
+        listener = _Listener(sockets, points, addresses, window, limit * len(ready))
         listener.start()
         try:
             pings = []
@@ -299,10 +316,7 @@ def capture(paths, runner, host_ping, window=WINDOW, limit=LIMIT, flush=True):
                 list(pool.map(runner, pings))
             time.sleep(0.05)  # the last reply's frames at the far hops
         finally:
-            stop.set()
-            listener.join()
-        if failed:
-            raise CaptureError("the capture stopped: %s" % failed[0])
+            kept = listener.result()
     finally:
         for sock in sockets:
             sock.close()
@@ -311,7 +325,7 @@ def capture(paths, runner, host_ping, window=WINDOW, limit=LIMIT, flush=True):
         mine = {path["source_ip"], path["target_ip"]}
         path["frames"] = [
             {"hop": where.index(point), "at": round(stamp, 9), "out": outgoing, "frame": frame.hex()}
-            for point, stamp, outgoing, frame in sorted(kept, key=lambda entry: entry[1])
+            for point, stamp, outgoing, frame in kept
             if point in where and {decode(frame)["src_ip"], decode(frame)["dst_ip"]} <= mine
         ]
     return paths

@@ -166,3 +166,14 @@ def test_a_fault_on_a_students_machine_is_seen_by_lab_check_and_put_back(exercis
     left = [(c["id"], c["detail"]) for c in lab_check("student11")["checkpoints"] if c["lesson"] == "docker0" and not c["passed"]]
     assert not left, left
     assert "vethlab-fault" not in on("student11", "iptables", "-S", "INPUT").stdout
+
+
+def test_the_students_own_ping_path_on_their_machine(exercise):
+    """sudo lab-check --path on a simulated student machine: the student's own ping captured at every hop of their
+    docker0 (the machine's own namespaces and veths), its way printed packet by packet, in both languages."""
+    done = on("student11", "lab-check", "--path", "docker0")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "alpine01 → alpine02  [passed]" in done.stdout and "host → alpine01  [passed]" in done.stdout
+    assert "ICMP echo request" in done.stdout and "alpine02:eth0" in done.stdout and "C21  passed" in done.stdout
+    chinese = on("student11", "lab-check", "--path", "docker0", lang="zh_CN.UTF-8")
+    assert chinese.returncode == 0 and "ICMP 回显请求" in chinese.stdout and "主机 → alpine01  [通过]" in chinese.stdout

@@ -59,6 +59,18 @@ def test_the_class_passes(fleet):
     assert [(r["machine"], r["passed"], r["failed"]) for r in rows] == [(name, JUDGED, "0") for name in STUDENTS]
     text = visible_text(rendered_dom((fleet / "index.html").as_uri()))
     assert "3 of 3 machines passed every checkpoint." in text
+    # The packet itself, captured on each student machine, its frames fetched: each machine's ping-path.pcapng names
+    # that machine's own five hops, and its C21 passed.
+    import json
+
+    from vethlab.pcap import read_pcapng
+
+    for name in STUDENTS:
+        data = json.loads((fleet / name / "lab.json").read_text())
+        hops = [hop["name"] for hop in data["packet_path"][0]["hops"]]
+        assert hops[0] == "alpine01:eth0" and hops[2] == "docker0" and len(hops) == 5, hops
+        assert {interface for interface, _, _ in read_pcapng(fleet / name / "ping-path.pcapng")} == set(hops), name
+        assert next(c for c in data["checkpoints"] if c["id"] == "C21")["passed"] is True
 
 
 def test_reset_scope_all_wipes_a_machine_as_the_lesson_does_and_keeps_volumes(fleet):

@@ -204,6 +204,7 @@ def test_a_named_source_in_check_mode_on_this_machine_removes_nothing(first_run)
     assert "Docker from distro (docker.io), installed: kept" in task_result(report, SAY_ENGINE)["msg"]
 
 
+@pytest.mark.browser
 def test_the_ping_is_captured_at_every_hop_and_the_file_names_each(first_run):
     """C21 on the real engine: the same echo request (one id and sequence) at the five hops of alpine01 -> alpine02,
     in ping-path.pcapng as scapy (and tshark) read it, one interface per hop; the diagram on the machine's page."""
@@ -247,5 +248,22 @@ def test_the_ping_is_captured_at_every_hop_and_the_file_names_each(first_run):
     assert {row[0] for row in rows} == set(names) and {row[1] for row in rows if row[1]} <= lab
     page = (reports / "machines" / "localhost.html").read_text()
     assert page.count('<svg class="sequence"') == 2 and "ICMP echo request" in page
+    # As a person sees it: Chromium draws the diagram, its hops and arrows' labels are on the page.
+    from chromium import rendered_dom, visible_text
+
+    seen = visible_text(rendered_dom((reports / "machines" / "localhost.html").as_uri()))
+    assert all(name in seen for name in names) and "ARP who-has %s? tell %s" % (first["target_ip"], first["source_ip"]) in seen
     assert "ICMP 回显请求" in (reports / "machines" / "localhost.zh.html").read_text()
     assert "| ICMP echo request %s → %s" % (first["source_ip"], first["target_ip"]) in (reports / "localhost" / "lab.md").read_text()
+
+
+def test_lab_capture_false_leaves_c21_out_and_removes_an_earlier_capture(first_run, tmp_path):
+    """lab_capture: false - no C21 in the table, no packet_path, and a capture an earlier run left is removed (the
+    folder never shows another run's capture as this one's)."""
+    (tmp_path / "localhost").mkdir()
+    (tmp_path / "localhost" / "ping-path.pcapng").write_bytes(b"an earlier run's")
+    code, _, output = lab(tmp_path, "--check", "-e", "lab_capture=false")
+    assert code == 0, output
+    data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
+    assert [c["id"] for c in data["checkpoints"]] == [cid for cid in DOCKER0 if cid != "C21"] and data["packet_path"] == []
+    assert not (tmp_path / "localhost" / "ping-path.pcapng").exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -103,3 +104,41 @@ def test_lab_check_says_why_it_cannot_check_and_exits_2(tmp_path):
         env={"PATH": str(tmp_path), "LANG": "zh_CN.UTF-8"},
     )
     assert done.returncode == 2 and done.stderr.strip() == "lab-check 无法检查你的实验：docker is not installed on this machine"
+
+
+def test_lab_check_path_asks_for_root_and_changes_nothing_without_it(tmp_path):
+    """--path listens on the veth pairs' interfaces: a student without root is told to use sudo, and nothing runs
+    (the stand-in docker answers only `docker info`; a capture would need more)."""
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="vethlab-path-"))
+    try:
+        folder.chmod(0o755)
+        build(folder / "lab-check")
+        (folder / "docker").write_text('#!/bin/sh\n[ "$1" = info ] && echo 20.10 && exit 0\necho "$@" >> %s/ran\nexit 1\n' % folder)
+        (folder / "docker").chmod(0o755)
+        done = subprocess.run(
+            [
+                "setpriv",
+                "--reuid",
+                "65534",
+                "--regid",
+                "65534",
+                "--clear-groups",
+                sys.executable,
+                "-I",
+                "-S",
+                str(folder / "lab-check"),
+                "--path",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={"PATH": "%s:/usr/bin:/bin" % folder, "LANG": "en_US.UTF-8", "HOME": str(folder)},
+        )
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "--path listens on the veth pairs' interfaces, which only root may do: run sudo lab-check --path" in done.stderr
+        assert not (folder / "ran").exists()
+    finally:
+        shutil.rmtree(folder)
