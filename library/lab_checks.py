@@ -169,7 +169,7 @@ packet_path:
     - When the plan captures (C(capture), the setting C(lab_capture)) - the docker0 lesson's two pings, its first
       container to its second and the host to its first, captured at every hop at once (AF_PACKET sockets in
       each hop's namespace; only ARP and ICMP echo between the lab's own addresses kept, at most 3 s and 64 frames).
-    - Each path has C(source), C(target), their addresses, C(hops) (C(name), C(namespace), C(interface)),
+    - Each path has C(source), C(target), their addresses, C(hops) (C(name), C(namespace), C(interface), the C(packets) seen there),
       C(passed), C(detail) and C(i18n), C(frames) (C(hop), C(at), C(out), C(frame) as hex) and C(sequence) (each
       packet with its type, MAC and IP addresses, C(icmp_id), C(icmp_seq) and where it was seen, C(at)).
     - Empty when the plan does not capture.

@@ -476,3 +476,16 @@ def sequence(path):
             }
         )
     return arrows
+
+
+def seen_at_each_hop(path, arrows):
+    """The path's hops, each with the packets seen there (the same arrows, from the hop's side): its type, MAC and
+    IP addresses, ICMP id and sequence, its time in microseconds and whether it left through that interface."""
+    hops = [dict(item, packets=[]) for item in path["hops"]]
+    fields = ("type", "src_mac", "dst_mac", "src_ip", "dst_ip", "icmp_id", "icmp_seq")
+    for arrow in arrows:
+        for at in arrow["at"]:
+            hops[at["hop"]]["packets"].append(dict({key: arrow[key] for key in fields}, us=at["us"], out=at["out"]))
+    for item in hops:
+        item["packets"].sort(key=lambda packet: packet["us"])
+    return hops

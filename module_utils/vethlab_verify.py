@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from .vethlab_capture import CaptureError, judge_path, lesson_paths, sequence
+from .vethlab_capture import CaptureError, judge_path, lesson_paths, seen_at_each_hop, sequence
 from .vethlab_checkpoints import Seen, evaluate, matrix
 from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, read_routes, run_matrix
 from .vethlab_texts import each_language, field, localized
@@ -121,7 +121,8 @@ def packet_path(seen, capture):
             path["error"] = str(error)
     for path in paths:
         passed, parts = judge_path(path)
-        path.update(passed=passed, parts=parts, sequence=sequence(path), **localized(detail=parts))
+        arrows = sequence(path)
+        path.update(passed=passed, parts=parts, sequence=arrows, hops=seen_at_each_hop(path, arrows), **localized(detail=parts))
         path.setdefault("frames", [])
         path.pop("missing", None)
     return paths

@@ -19,6 +19,7 @@ from vethlab.module_utils.vethlab_capture import (
     decode,
     judge_path,
     packets,
+    seen_at_each_hop,
     sequence,
 )
 from vethlab.module_utils.vethlab_checkpoints import of_lessons
@@ -148,3 +149,17 @@ def test_a_veth_off_the_bridge_stops_the_arp_between_the_veth_and_the_bridge():
     assert not passed and keys(parts) == ["path.no_request", "path.arp_unanswered", "path.stops"]
     veth = path["hops"][1]["name"]
     assert "it stops between %s and docker0" % veth in render(parts)
+
+
+def test_each_hop_lists_the_packets_seen_there_with_their_fields_and_time():
+    path = first_path()
+    hops = seen_at_each_hop(path, sequence(path))
+    assert [hop["name"] for hop in hops] == [hop["name"] for hop in path["hops"]]
+    for hop in hops:
+        kinds = [packet["type"] for packet in hop["packets"]]
+        assert ECHO_REQUEST in kinds and ECHO_REPLY in kinds, hop["name"]
+        assert [packet["us"] for packet in hop["packets"]] == sorted(packet["us"] for packet in hop["packets"])
+    first, last = hops[0]["packets"], hops[-1]["packets"]
+    request = next(packet for packet in first if packet["type"] == ECHO_REQUEST)
+    assert request["out"] and request["src_ip"] == path["source_ip"] and request["icmp_id"] is not None
+    assert not next(packet for packet in last if packet["type"] == ECHO_REQUEST)["out"]
