@@ -226,8 +226,11 @@ def path_screen(result, lang):
                 "  " + say("packet." + arrow["type"], lang, **{k: arrow[k] for k in ("src_ip", "dst_ip", "src_mac", "icmp_id", "icmp_seq")})
             )
             seen = {at["hop"]: at for at in arrow["at"]}
-            for index, name in enumerate(names):
-                at = seen.get(index)
+            # In the order it travelled (a reply from the far end back), then the hops it never reached.
+            order = [at["hop"] for at in sorted(arrow["at"], key=lambda at: (at["us"], abs(at["hop"] - arrow["from"])))]
+            order += [index for index in range(len(names)) if index not in seen]
+            for index in order:
+                name, at = names[index], seen.get(index)
                 shown = (
                     say("page.packet_not_seen", lang)
                     if at is None
@@ -287,5 +290,5 @@ def main(argv=None, runner=_runner):
     if args.json:
         print(json.dumps({key: value for key, value in result.items() if key != "plan"}, ensure_ascii=False, indent=1))
     else:
-        print(screen(result, lang) + (path_screen(result, lang) if args.path else ""))
+        print(screen(result, lang) + ("\n" + path_screen(result, lang) if args.path else ""))
     return EXIT_PASSED if all(c["passed"] for c in result["checkpoints"]) else EXIT_FAILED
