@@ -25,6 +25,8 @@ import json
 import random
 
 from .vethlab_docker import is_container_name
+from .vethlab_ip import IpOutputError, parse_ip_addr
+from .vethlab_pairing import pair_veths
 
 FAULTS = ("nomaster", "eth0_down", "address_deleted", "wrong_route", "icmp_dropped", "wrong_bridge")
 RULE_COMMENT = "vethlab-fault"
@@ -56,40 +58,26 @@ def in_netns(runner, container, argv):
 
 
 def look(runner, container):
-    """What a fault of this container needs to know: its eth0 address, default gateway and host veth."""
-    netns = in_netns(runner, container, [])  # its namespace, found once for the three reads below
-    address = _run(runner, [*netns, "ip", "-4", "-o", "addr", "show", "dev", "eth0"], "read %s's eth0" % container)
-    words = address.split()
-    cidr = words[words.index("inet") + 1] if "inet" in words else None
+    """What a fault of this container needs to know: its eth0 address, default gateway and host veth.
+
+    The host veth is found as the lab finds every pair (vethlab_pairing, from ``ip addr`` on both sides): the link
+    whose index eth0@ifN names and that names eth0's index back - never a link without a peer (the host's uplink,
+    a bridge)."""
+    netns = in_netns(runner, container, [])  # its namespace, found once for the two reads below
+    inside = _run(runner, [*netns, "ip", "addr", "show", "dev", "eth0"], "read %s's eth0" % container)
     route = _run(runner, [*netns, "ip", "-4", "route", "show", "default"], "read %s's route" % container).split()
-    gateway = route[route.index("via") + 1] if "via" in route else None
-    # "12: eth0@if13: <...>": the host end's index is after @if (sysfs would show the host's own interfaces here)
-    link = _run(runner, [*netns, "ip", "-o", "link", "show", "eth0"], "read %s's eth0" % container)
-    ifindex, iflink = _pair_end(link)
-    veth = None
-    for line in _run(runner, ["ip", "-o", "link", "show"], "list the host's links").splitlines():
-        index, peer = _pair_end(line)
-        # The lesson's own rule, both ways: the host end is the link whose index eth0 names AND that names eth0's
-        # index back. A link without a peer (the host's eth0, a bridge) is never taken for a container's veth.
-        if index is not None and index == iflink and peer == ifindex:
-            veth = line.split(": ", 2)[1].split("@", 1)[0]
-    bridges = [
-        line.split(": ", 2)[1].split("@", 1)[0]
-        for line in _run(runner, ["ip", "-o", "link", "show", "type", "bridge"], "list the bridges").splitlines()
-        if ": " in line
-    ]
-    return {"cidr": cidr, "gateway": gateway, "veth": veth, "bridges": bridges}
-
-
-def _pair_end(line):
-    """(its index, its peer's index) from one `ip -o link` line ("13: veth398a65c@if12: <...>"); the peer is None
-    for a link that is no pair's end."""
-    index, _, rest = line.partition(": ")
-    name = rest.split(":", 1)[0]
-    if not index.strip().isdigit():
-        return None, None
-    peer = name.split("@if", 1)[1] if "@if" in name else None
-    return index.strip(), peer if peer and peer.isdigit() else None
+    try:
+        found = pair_veths(_run(runner, ["ip", "addr"], "list the host's links"), {container: inside})
+    except IpOutputError as error:
+        raise FaultError("cannot read the interfaces of %s and the host: %s" % (container, error)) from error
+    eth0 = next((iface for iface in found["containers"][container] if iface["name"] == "eth0"), None)
+    pair = next((p for p in found["pairs"] if p["container_interface"] == "eth0"), None)
+    return {
+        "cidr": eth0["ipv4"][0] if eth0 and eth0["ipv4"] else None,
+        "gateway": route[route.index("via") + 1] if "via" in route else None,
+        "veth": pair["host_interface"] if pair else None,
+        "bridges": sorted(found["bridges"]),
+    }
 
 
 def _check_host_link(runner, argv, what):
@@ -97,8 +85,12 @@ def _check_host_link(runner, argv, what):
     whatever the record says (a record is the controller's file, and a wrong one must not move the host's uplink)."""
     if argv[:3] != ["ip", "link", "set"]:
         return
-    line = _run(runner, ["ip", "-o", "link", "show", "dev", argv[3]], what)
-    if _pair_end(line.strip())[1] is None:
+    shown = _run(runner, ["ip", "addr", "show", "dev", argv[3]], what)
+    try:
+        ends = [iface for iface in parse_ip_addr(shown, "host") if iface.name == argv[3] and iface.link_ifindex is not None]
+    except IpOutputError:
+        ends = []
+    if not ends:
         raise FaultError("%s: %s is not a veth pair's end on this machine; nothing was changed" % (what, argv[3]))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from vethlab.module_utils.vethlab_faults import FAULTS, FaultError, apply, plan, undo
@@ -36,27 +38,43 @@ def test_the_steps_say_exactly_what_they_do():
         plan("eth0_down", "$(reboot)", SEEN)
 
 
+def ip_addr(*headers: str) -> str:
+    """`ip addr` as iproute2 prints it, one interface per header line ("13: veth398a65c@if12: <UP> ... master docker0")."""
+    out = []
+    for header in headers:
+        index = int(header.split(":", 1)[0])
+        out += [header, "    link/ether 02:42:ac:11:00:%02x brd ff:ff:ff:ff:ff:ff" % index]
+        if header.split(": ")[1].startswith("eth0@"):
+            out.append("    inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0")
+    return "\n".join(out) + "\n"
+
+
+def block(text: str, name: str) -> str:
+    """One interface's lines of an `ip addr` output (what `ip addr show dev NAME` prints)."""
+    chunks = re.split(r"\n(?=\d+: )", text.strip())
+    return "".join(chunk + "\n" for chunk in chunks if chunk.split(": ")[1].split("@")[0] == name)
+
+
 def test_apply_runs_the_breaking_steps_in_the_containers_namespace_and_undo_only_the_record(monkeypatch):
     ran = []
+    host = ip_addr(
+        "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN",
+        "3: docker0: <BROADCAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP",
+        "13: veth398a65c@if12: <BROADCAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master docker0 state UP",
+    )
 
     def runner(argv):
         ran.append(argv)
         if argv[:2] == ["docker", "inspect"]:
             return 0, "4242\n", ""
-        if argv[-3:] == ["addr", "show", "eth0"] or argv[-4:] == ["-o", "addr", "show", "dev"]:
-            return 0, "", ""
-        if "addr" in argv and "show" in argv:
-            return 0, "12: eth0    inet 172.17.0.2/16 brd 172.17.255.255 scope global eth0\n", ""
+        if argv[0] == "nsenter" and argv[-5:] == ["ip", "addr", "show", "dev", "eth0"]:
+            return 0, ip_addr("12: eth0@if13: <BROADCAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP"), ""
         if "route" in argv and "show" in argv:
             return 0, "default via 172.17.0.1 dev eth0\n", ""
-        if argv[-3:] == ["link", "show", "eth0"]:
-            return 0, "12: eth0@if13: <BROADCAST,UP> mtu 1500\n", ""
-        if argv[-2:] == ["type", "bridge"]:
-            return 0, "3: docker0: <BROADCAST,UP> mtu 1500\n", ""
-        if argv == ["ip", "-o", "link", "show"]:
-            return 0, "1: lo: <LOOPBACK>\n13: veth398a65c@if12: <BROADCAST> master docker0\n", ""
-        if argv == ["ip", "-o", "link", "show", "dev", "veth398a65c"]:
-            return 0, "13: veth398a65c@if12: <BROADCAST> master docker0\n", ""
+        if argv == ["ip", "addr"]:
+            return 0, host, ""
+        if argv[:4] == ["ip", "addr", "show", "dev"]:
+            return 0, block(host, argv[4]), ""
         return 0, "", ""
 
     record = apply(runner, "nomaster", ["alpine01"])
@@ -73,26 +91,27 @@ def test_apply_runs_the_breaking_steps_in_the_containers_namespace_and_undo_only
         undo(runner, {"undo": [{"netns": None, "argv": ["rm", "-rf", "/"]}]})
 
 
-HOST_LINKS = (
-    "1: lo: <LOOPBACK>\n4: eth0: <BROADCAST,UP> master br0\n5: docker0: <BROADCAST,UP>\n13: veth398a65c@if12: <UP> master docker0\n"
+HOST_LINKS = ip_addr(
+    "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN",
+    "4: eth0: <BROADCAST,UP,LOWER_UP> mtu 1500 qdisc pfifo_fast master br0 state UP",
+    "5: docker0: <BROADCAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP",
+    "13: veth398a65c@if12: <BROADCAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master docker0 state UP",
 )
 
 
 def host_runner(eth0_line, ran):
-    """The host as `ip` shows it; the container's eth0 as ``eth0_line`` says."""
+    """The host as `ip addr` shows it; the container's eth0 as ``eth0_line`` says."""
 
     def runner(argv):
         ran.append(argv)
         if argv[:2] == ["docker", "inspect"]:
             return 0, "4242\n", ""
-        if argv[-3:] == ["link", "show", "eth0"]:
-            return 0, eth0_line, ""
-        if argv == ["ip", "-o", "link", "show"]:
+        if argv[0] == "nsenter" and argv[-5:] == ["ip", "addr", "show", "dev", "eth0"]:
+            return 0, ip_addr(eth0_line.strip()), ""
+        if argv == ["ip", "addr"]:
             return 0, HOST_LINKS, ""
-        if argv[:5] == ["ip", "-o", "link", "show", "dev"]:
-            return 0, "".join(line + "\n" for line in HOST_LINKS.splitlines() if line.split(": ")[1].split("@")[0] == argv[5]), ""
-        if argv[-2:] == ["type", "bridge"]:
-            return 0, "5: docker0: <BROADCAST,UP>\n", ""
+        if argv[:4] == ["ip", "addr", "show", "dev"]:
+            return 0, block(HOST_LINKS, argv[4]), ""
         return 0, "", ""
 
     return runner
