@@ -320,13 +320,15 @@ def capture(paths, runner, host_ping, window=WINDOW, limit=LIMIT, flush=True):
     finally:
         for sock in sockets:
             sock.close()
+    # Each kept frame's two addresses, read once: a path keeps the frames between its own two.
+    between = [{fields["src_ip"], fields["dst_ip"]} for fields in (decode(frame) for _, _, _, frame in kept)]
     for path in ready:
         where = [(item["container"], item["interface"]) for item in path["hops"]]
         mine = {path["source_ip"], path["target_ip"]}
         path["frames"] = [
             {"hop": where.index(point), "at": round(stamp, 9), "out": outgoing, "frame": frame.hex()}
-            for point, stamp, outgoing, frame in kept
-            if point in where and {decode(frame)["src_ip"], decode(frame)["dst_ip"]} <= mine
+            for (point, stamp, outgoing, frame), ends in zip(kept, between)
+            if point in where and ends <= mine
         ]
     return paths
 

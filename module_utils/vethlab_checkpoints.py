@@ -128,7 +128,7 @@ def of_lessons(lessons, run_plan=None):
     return [
         checkpoint
         for checkpoint in checkpoints()
-        if checkpoint.lesson in lessons and (checkpoint.when is None or run_plan is None or (run_plan or {}).get(checkpoint.when))
+        if checkpoint.lesson in lessons and (checkpoint.when is None or run_plan is None or run_plan.get(checkpoint.when))
     ]
 
 
