@@ -134,6 +134,9 @@ def check_dns_and_languages(settings: dict) -> list[str]:
 ABSOLUTE_PATH = re.compile(r"^/[^\x00-\x1f\x7f]*$")
 PLAIN_TEXT = re.compile(r"^[^\x00-\x1f\x7f]+$")
 HTTP_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~%/+-]*)?$")
+# A package repository's URL may carry dnf's variables ($releasever, $basearch); a key may be a file on the machine.
+REPO_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~%/+$-]*)?$")
+KEY_URL = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::[0-9]+)?|file://)(?:/[A-Za-z0-9._~%/+-]*)?$")
 USER_NAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 PATTERNS = {
     "lab_label": (LABEL_KEY, "a Docker label key (lower-case letters and digits, parts joined by . _ or -)"),
@@ -147,6 +150,8 @@ PATTERNS = {
     "lab_report_dir": (PLAIN_TEXT, "a folder's path, with no control characters"),
     "lab_image_archive": (PLAIN_TEXT, "a file's path, with no control characters"),
     "docker_engine_repo_url": (HTTP_URL, "an http or https URL"),
+    "docker_engine_repo_baseurl": (REPO_URL, "an http or https URL (dnf's $releasever and $basearch allowed)"),
+    "docker_engine_repo_key_url": (KEY_URL, "an http, https or file:// URL"),
     "docker_engine_users": (USER_NAME, "a user name (lower-case letters, digits, _ and -)"),
 }
 
