@@ -7,6 +7,7 @@ The logic is in module_utils/, shared with the modules."""
 from __future__ import annotations
 
 from vethlab.files import inventory_folder, machine_folder
+from vethlab.report import engine_label
 from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_student, vethlab_texts
 from vethlab.signature import secret_path
 
@@ -109,4 +110,5 @@ class FilterModule:
             "vethlab_say": vethlab_say,
             "vethlab_field": vethlab_field,
             "vethlab_place": vethlab_place,
+            "vethlab_engine_label": engine_label,
         }

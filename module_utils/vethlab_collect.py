@@ -30,7 +30,7 @@ def validate(containers, command):
 
 
 def _docker_view(item):
-    """What the lab needs of ``docker inspect``: state, image, network mode, tty, labels."""
+    """What the lab needs of ``docker inspect``: state, image, network mode, tty, labels, DNS, links, networks."""
     config, host = item.get("Config") or {}, item.get("HostConfig") or {}
     return {
         "state": (item.get("State") or {}).get("Status") or "unknown",
@@ -41,6 +41,8 @@ def _docker_view(item):
         "dns": host.get("Dns") or [],
         # "/alpine02:/alpine03/alpine02" -> "alpine02": the containers it links to
         "links": sorted(link.split(":", 1)[0].lstrip("/") for link in host.get("Links") or []),
+        # The networks it is joined to ("bridge" for docker0).
+        "networks": sorted(((item.get("NetworkSettings") or {}).get("Networks") or {}).keys()),
     }
 
 

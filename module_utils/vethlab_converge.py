@@ -39,6 +39,9 @@ def actions(observed, run_plan, image_id, label, fresh=False):
             action, why = RECREATE, [_reason("fresh", "lab_fresh asks for new veth pairs")]
         elif found is None:
             action, why = CREATE, [_reason("missing", "it did not exist")]
+        elif found.get("state") != "running" and set(found.get("networks") or []) - set(entry["networks"]):
+            # Started, it would rejoin a network its lesson does not give it (a later lesson's, maybe removed since).
+            action, why = RECREATE, [_reason("networks", "it was %s, joined to a network its lesson does not give it" % found.get("state"))]
         elif found.get("state") != "running":
             action, why = START, [_reason("stopped", "it was %s" % found.get("state"))]
         elif found.get("image") != image_id:

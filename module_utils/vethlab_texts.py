@@ -499,6 +499,15 @@ MESSAGES = {
         "en": "on the host, {problems}: the lab does not change the host's network; look at the host's bridge (ip link show)",
         "zh": "在主机上，{problems}：实验不会修改主机的网络；请检查主机的网桥（ip link show）",
     },
+    "look.firewalld": {
+        "en": "firewalld is running on this machine: reloading it (firewall-cmd --reload, or a restart of firewalld) removes the"
+        " rules Docker added, and older engines do not put them all back, so the forwarding or the isolation between bridges"
+        " is gone. The lab does not change the firewall. Fix: sudo systemctl restart docker (Docker adds its rules again; the"
+        " containers stop with it), then run the lab again, or start your containers again (docker start)",
+        "zh": "这台机器上运行着 firewalld：重新加载它（firewall-cmd --reload，或重启 firewalld）会删除 Docker 添加的规则，"
+        "较旧的引擎不会把它们全部加回来，于是转发或网桥之间的隔离失效了。实验不会修改防火墙。修复：sudo systemctl restart docker"
+        "（Docker 会重新添加它的规则；容器会随之停止），然后重新运行实验，或重新启动你的容器（docker start）",
+    },
     "look.firewall": {
         "en": "the interfaces and addresses look right: look for a firewall rule on the host dropping the bridge's traffic"
         " (iptables -S, nft list ruleset)",
@@ -665,6 +674,10 @@ MESSAGES = {
     "page.lessons": {"en": "Lessons", "zh": "课程章节"},
     "page.lesson": {"en": "lesson", "zh": "章节"},
     "page.checkpoints": {"en": "Checkpoints", "zh": "检查点"},
+    "page.engine": {
+        "en": "Docker engine: {engine}; it answers as version {answers} ({distribution}, package manager {manager}).",
+        "zh": "Docker 引擎：{engine}；引擎报告的版本为 {answers}（{distribution}，软件包管理器 {manager}）。",
+    },
     "page.checkpoint": {"en": "checkpoint", "zh": "检查点"},
     "page.result": {"en": "result", "zh": "结果"},
     "page.on_this_host": {"en": "on this host", "zh": "本机的实际情况"},
@@ -711,6 +724,7 @@ MESSAGES = {
     },
     "class.machine": {"en": "machine", "zh": "机器"},
     "class.result": {"en": "result", "zh": "结果"},
+    "class.engine": {"en": "Docker engine", "zh": "Docker 引擎"},
     "class.failed_it": {"en": "machines that failed it", "zh": "未通过的机器数"},
     "class.also": {"en": "Also:", "zh": "另见："},
     "class.back": {"en": "← class report", "zh": "← 班级报告"},

@@ -65,8 +65,17 @@ def route_problem(cell, route, seen):
     return []
 
 
-def where_to_look(cell, health, bridge_problems):
-    """For a cell that is not as expected: where the student should look, as message parts."""
+def firewalld_running(runner):
+    """Whether firewalld runs on the machine (``firewall-cmd --state``); False where it is not installed or
+    cannot be asked. Asked only when a cell is not as expected: its reload removes rules Docker added."""
+    rc, out, _ = runner(["sh", "-c", "command -v firewall-cmd >/dev/null 2>&1 || exit 3; exec firewall-cmd --state 2>/dev/null"])
+    return rc == 0 and out.strip() == "running"
+
+
+def where_to_look(cell, health, bridge_problems, firewalld=False):
+    """For a cell that is not as expected: where the student should look, as message parts. With firewalld
+    running, the host's firewall is named, with the fix: a reload of it removes rules Docker added."""
+    firewall = [("look.firewalld", {})] if firewalld else [("look.firewall", {})]
     if cell.get("wrong_path"):
         return []  # the detail says where the answer came from
     if cell["observed"] == ERROR:
@@ -76,7 +85,7 @@ def where_to_look(cell, health, bridge_problems):
     if cell["expected"] == UNRESOLVED:
         return [("cell.expected_unresolved_but_resolved", {"address": cell.get("address") or "?"})]
     if cell["expected"] == UNREACHABLE:
-        return [("cell.expected_unreachable_but_reachable", {})]
+        return [("cell.expected_unreachable_but_reachable", {})] + (firewall if firewalld else [])
     broken = [name for name in (cell["source"], cell["target"]) if health.get(name)]
     if broken:
         return [
@@ -91,15 +100,15 @@ def where_to_look(cell, health, bridge_problems):
         ]
     if bridge_problems:
         return [("look.bridge", {"problems": each_language(lambda lang: ", ".join(field(p, "is", lang) for p in bridge_problems))})]
-    return [("look.firewall", {})]
+    return firewall
 
 
-def explain(cell, health, bridge_problems):
+def explain(cell, health, bridge_problems, firewalld=False):
     """A measured cell with its student-facing texts: its detail, and for a failed cell its why."""
     detail = cell.pop("detail_parts")
     texts = {"detail": detail}
     if not cell["passed"]:
-        texts["why"] = detail + where_to_look(cell, health, bridge_problems)
+        texts["why"] = detail + where_to_look(cell, health, bridge_problems, firewalld)
     explained = dict(cell, **localized(**texts))
     # The first form of a cell, which lab.json has always had: did it answer, was that as expected.
     explained.update(reachable=cell["observed"] == REACHABLE, as_expected=cell["passed"])
@@ -153,7 +162,8 @@ def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), cou
             wrong = route_problem(cell, route, seen)
         if wrong:
             cell.update(passed=False, wrong_path=True, detail_parts=cell["detail_parts"] + wrong)
-    seen.cells = [explain(cell, seen.health, every_bridge_problem) for cell in measured]
+    firewalld = any(not cell["passed"] for cell in measured) and firewalld_running(runner)
+    seen.cells = [explain(cell, seen.health, every_bridge_problem, firewalld) for cell in measured]
     if seen.plan.get("capture"):
         seen.packet_path = packet_path(seen, capture)
     judged = evaluate(seen, lessons)

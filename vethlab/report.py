@@ -198,14 +198,31 @@ def topology_svg(lab: dict) -> str | None:
     return svg[svg.find("<svg") :]
 
 
+def engine_label(lab: dict | None) -> str:
+    """The engine a machine ran, in one line (the class's CSV and pages): its package, version and repository,
+    e.g. "moby-engine 24.0.5-4.fc40 (fedora)"; the engine's own version when no package provides it; "" unknown."""
+    engine = (lab or {}).get("engine") or {}
+    if engine.get("package"):
+        repository = " (%s)" % engine["repository"] if engine.get("repository") else ""
+        return "%s %s%s" % (engine["package"], engine.get("version") or "", repository)
+    return "dockerd %s" % engine["engine_version"] if engine.get("engine_version") else ""
+
+
 def class_csv(machines: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["machine", "status", "passed", "failed", "total", "problems", "at"])
+    writer.writerow(["machine", "status", "passed", "failed", "total", "problems", "at", "engine"])
     for machine in machines:
         numbers = [machine["passed_count"], machine["failed_count"], machine["total"]]
         writer.writerow(
-            [machine["host"], machine["status"], *("" if n is None else n for n in numbers), machine["reason"], machine["at"] or ""]
+            [
+                machine["host"],
+                machine["status"],
+                *("" if n is None else n for n in numbers),
+                machine["reason"],
+                machine["at"] or "",
+                engine_label(machine["lab"]),
+            ]
         )
     return buffer.getvalue()
 
@@ -254,6 +271,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["field"] = field
     environment.filters["place"] = place
     environment.filters["render"] = render
+    environment.filters["engine_label"] = engine_label
     environment.globals["say"] = say
     return environment
 

@@ -38,11 +38,17 @@ def routes(source, addresses, local=()):
     return "\n".join(lines) + "\n"
 
 
-def answering(silent=(), local=()):
+def answering(silent=(), local=(), firewalld=None, asked=None):
     """A runner as the default bridge answers: every address replies, except from a source to an
-    address in ``silent``; no name resolves (busybox's "bad address"); routes as ``routes`` says."""
+    address in ``silent``; no name resolves (busybox's "bad address"); routes as ``routes`` says.
+    firewall-cmd --state says "running" when ``firewalld``, is missing when None; ``asked`` (a list)
+    records each time it is asked."""
 
     def runner(argv):
+        if argv[0] == "sh" and "firewall-cmd --state" in argv[-1]:
+            if asked is not None:
+                asked.append(argv)
+            return (3, "", "") if firewalld is None else (0, "running\n", "") if firewalld else (252, "not running\n", "")
         source = argv[2] if argv[0] == "docker" else "host"
         if "ip route get" in " ".join(argv):
             addresses = argv[argv.index("route") + 1 :]
@@ -125,6 +131,33 @@ def test_where_to_look_tells_a_dns_problem_from_a_firewall_and_an_unexpected_ans
     bridge_down = problem("bridge_down", bridge="docker0")
     ((key, params),) = where_to_look(cell, {}, [bridge_down])
     assert key == "look.bridge" and params["problems"] == {"en": "docker0 is down", "zh": "docker0 处于关闭状态"}
+
+
+def test_with_firewalld_running_the_host_firewall_is_named_with_the_fix():
+    answered = {"source": "alpine02", "target": "alpine-net-01", "expected": "unreachable", "observed": "reachable"}
+    assert where_to_look(answered, {}, [], firewalld=True) == [("cell.expected_unreachable_but_reachable", {}), ("look.firewalld", {})]
+    silent = {"source": "alpine01", "target": "host (primary)", "expected": "reachable", "observed": "unreachable"}
+    assert where_to_look(silent, {}, []) == [("look.firewall", {})]
+    assert where_to_look(silent, {}, [], firewalld=True) == [("look.firewalld", {})]
+    # A broken container is named before the firewall, firewalld or not.
+    broken = {"alpine01": [problem("eth0_down", interface="eth0")]}
+    assert where_to_look(silent, broken, [], firewalld=True)[0][0] == "look.container"
+
+
+def test_firewalld_is_asked_only_when_a_cell_is_not_as_expected(observed):
+    asked = []
+    assert run(observed, answering(firewalld=True, asked=asked))["passed"] is True
+    assert asked == []
+    outside = "192.0.2.2"
+    result = run(observed, answering(silent={("alpine01", outside)}, firewalld=True, asked=asked))
+    (cell,) = [cell for cell in result["reachability"] if not cell["passed"]]
+    assert len(asked) == 1
+    assert "firewalld is running on this machine" in cell["why"] and "sudo systemctl restart docker" in cell["why"]
+    assert "这台机器上运行着 firewalld" in cell["i18n"]["zh"]["why"] and "sudo systemctl restart docker" in cell["i18n"]["zh"]["why"]
+    # Without firewalld (stopped, or not installed), the generic firewall advice.
+    for state in (False, None):
+        (cell,) = [c for c in run(observed, answering(silent={("alpine01", outside)}, firewalld=state))["reachability"] if not c["passed"]]
+        assert "firewalld" not in cell["why"] and "iptables -S, nft list ruleset" in cell["why"]
 
 
 def test_a_reply_from_an_address_on_the_sources_own_lo_does_not_count(observed):
