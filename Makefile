@@ -7,7 +7,8 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 # Extra ansible-playbook arguments for `make lab`, e.g. LAB_ARGS="-e lab_fresh=true".
 LAB_ARGS ?=
-# The Molecule scenario `make molecule` runs: default (this machine), fleet (a simulated class) or machines (a machine with Docker CE).
+# The Molecule scenario `make molecule` runs: default (this machine), fleet (a simulated class), machines (a machine with
+# Docker CE) or fedora (machines shaped like Fedora 40 and Rocky Linux 9).
 SCENARIO ?= default
 
 .PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone molecule bench bench-fleet bench-grade fixtures clean
@@ -17,7 +18,7 @@ help:
 	@echo "make test      set up .venv/ and the Docker engine, then lint and run every test"
 	@echo "make lint      yamllint, ansible-lint (production profile), ruff"
 	@echo "make unit      the tests that need neither Docker nor a browser (pytest markers engine, browser, fleet)"
-	@echo "make molecule  one Molecule scenario end to end (SCENARIO=default, fleet or machines), verified by testinfra"
+	@echo "make molecule  one Molecule scenario end to end (SCENARIO=default, fleet, machines or fedora), verified by testinfra"
 	@echo "make bench     lab.yml against the lesson as a shell script (warm machine)"
 	@echo "make bench-fleet  converge time of a simulated class of 1 and of 4 machines"
 	@echo "make bench-grade  the controller's CPU per machine for vethlab grade, on a simulated class (cold, warm)"
@@ -39,9 +40,10 @@ engine: venv
 	ansible-playbook playbooks/docker_engine.yml
 
 # What the tests need on the controller besides Docker: Graphviz (topology SVG), Chromium and a CJK font (looking at
-# the pages, Chinese ones too), debootstrap (the simulated student machines' image).
+# the pages, Chinese ones too), debootstrap (the simulated student machines' image), tshark (reading the captured
+# ping), rpm, createrepo-c and gpg (the fedora scenario's signed stand-in packages and repositories).
 test-deps:
-	@missing=""; for pkg in graphviz chromium debootstrap openssh-client fonts-wqy-microhei tshark; do \
+	@missing=""; for pkg in graphviz chromium debootstrap openssh-client fonts-wqy-microhei tshark rpm createrepo-c gpg; do \
 	  dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi

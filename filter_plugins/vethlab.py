@@ -7,8 +7,8 @@ The logic is in module_utils/, shared with the modules."""
 from __future__ import annotations
 
 from vethlab.files import inventory_folder, machine_folder
-from vethlab.report import engine_label
 from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_student, vethlab_texts
+from vethlab.report import engine_label
 from vethlab.signature import secret_path
 
 
