@@ -189,3 +189,23 @@ def test_a_run_that_stopped_before_its_report_says_so_in_every_language():
     assert "Run `-`, 2026-11-29 16:06 UTC." in files["lab.md"]  # stopped before the settings step gave the run an id
     assert "This run stopped before its report: failed at Reset the lab / x: the engine stopped. No checkpoint" in files["lab.md"]
     assert "本次运行在写报告之前就停止了：在“Reset the lab / x”失败：引擎停止了。没有判定任何检查点" in files["lab.zh.md"]
+
+
+def test_each_machines_engine_is_in_the_csv_and_on_the_class_page(class_dir):
+    """lab.json's engine (docker_engine's result), one line per machine: package, version, repository; an engine
+    with no package says its own version; a machine without the record (an earlier report) an empty cell."""
+    fedora = dict(LAB, host="student01", engine={"package": "moby-engine", "version": "24.0.5-4.fc40", "repository": "fedora",
+                                                 "engine_version": "20.10.24+dfsg1", "distribution": "Fedora 40",
+                                                 "package_manager": "dnf"})  # fmt: skip
+    loose = dict(LAB, host="student02", engine={"package": None, "engine_version": "27.3.1"})
+    (class_dir / "student01" / "lab.json").write_text(json.dumps(fedora))
+    (class_dir / "student02" / "lab.json").write_text(json.dumps(loose))
+    run = outcomes(class_dir)
+    run["student02"] = dict(run["student01"], report=str(class_dir / "student02" / "lab.json"))
+    render_class_report(class_dir, ["student01", "student02", "student03"], run, RUN)
+    rows = {r["machine"]: r["engine"] for r in csv.DictReader(io.StringIO((class_dir / "class.csv").read_text()))}
+    assert rows == {"student01": "moby-engine 24.0.5-4.fc40 (fedora)", "student02": "dockerd 27.3.1", "student03": ""}
+    page = visible_text(rendered_dom((class_dir / "index.zh.html").as_uri()))
+    assert "Docker 引擎" in page and "moby-engine 24.0.5-4.fc40" in page and "dockerd 27.3.1" in page
+    machine = visible_text(rendered_dom((class_dir / "machines" / "student01.zh.html").as_uri()))
+    assert "Docker 引擎：moby-engine 24.0.5-4.fc40 (fedora)；引擎报告的版本为 20.10.24+dfsg1（Fedora 40，软件包管理器 dnf）" in machine
