@@ -11,7 +11,8 @@ machine that went away), or when it was taken on this very machine by a process 
 
 The file holds JSON: the run's id, who holds it (user@controller), since when and when it last
 gave news, and the pid of the process that took it when the run is local. Taking it is atomic
-(O_EXCL); a run takes it again freely (each step calls). Plain Python, standard library only.
+(written whole to a file of its own, then linked into place: nobody reads it half written); a run takes it
+again freely (each step calls). Plain Python, standard library only.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import tempfile
 import time
 
 # A lock as the modules take it (lab_lock's options, lab_observe's `lock`): the file, the run, who
@@ -82,9 +84,17 @@ def is_stale(info, now, stale_after):
 
 
 def _write_new(path, info):
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    """Create the lock with its whole contents at once, or raise FileExistsError: written to a file of this
+    process first, then linked to ``path`` (link fails when ``path`` exists). Another run never reads a lock
+    half written - it would take it for a stale one and take it over."""
+    handle, temporary = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".new", dir=os.path.dirname(path) or ".")
     with os.fdopen(handle, "w", encoding="utf-8") as output:
         json.dump(info, output)
+    os.chmod(temporary, 0o644)
+    try:
+        os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
 
 
 def _rewrite(path, info):

@@ -86,3 +86,39 @@ def test_what_is_not_a_lock_is_stale(tmp_path):
     clock = Clock()
     taken = acquire(str(path), "run-a", "teacher@controller", wait=0, now=clock, sleep=clock.sleep)
     assert taken["taken"]["run"] == "run-a" and json.loads(path.read_text())["run"] == "run-a"
+
+
+CONTENDER = """
+import os, sys, time
+sys.path.insert(0, sys.argv[4])
+from vethlab.module_utils.vethlab_lock import acquire, release
+path, run, inside = sys.argv[1], sys.argv[2], sys.argv[3]
+overlaps = 0
+for round in range(int(sys.argv[5])):
+    acquire(path, "%s-%d" % (run, round), run, wait=60, sleep=lambda _: time.sleep(0.0005))
+    try:  # the critical section: nobody else may be in it
+        os.close(os.open(inside, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        overlaps += 1
+    else:
+        os.unlink(inside)
+    release(path, "%s-%d" % (run, round))
+print(overlaps)
+"""
+
+
+def test_two_runs_taking_the_lock_at_once_never_both_hold_it(tmp_path):
+    """Three processes take and give back the lock 400 times each, as fast as they can: none ever finds
+    another inside. (A lock created empty and written after - a window in which another run read it as
+    half written, took it for stale and took it over - let two runs in at once under load.)"""
+    from conftest import ROOT
+
+    path, inside = str(tmp_path / "vethlab.lock"), str(tmp_path / "inside")
+    runs = [
+        subprocess.Popen(["python3", "-c", CONTENDER, path, name, inside, str(ROOT), "400"], stdout=subprocess.PIPE, text=True)
+        for name in ("a", "b", "c")
+    ]
+    overlaps = [int(run.communicate(timeout=120)[0]) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0]
+    assert overlaps == [0, 0, 0]
+    assert not os.path.exists(path) and [p.name for p in tmp_path.iterdir()] == []
