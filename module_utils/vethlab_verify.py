@@ -75,7 +75,7 @@ def firewalld_running(runner):
 def where_to_look(cell, health, bridge_problems, firewalld=False):
     """For a cell that is not as expected: where the student should look, as message parts. With firewalld
     running, the host's firewall is named, with the fix: a reload of it removes rules Docker added."""
-    firewall = [("look.firewalld", {})] if firewalld else [("look.firewall", {})]
+    firewall = [("look.firewalld" if firewalld else "look.firewall", {})]
     if cell.get("wrong_path"):
         return []  # the detail says where the answer came from
     if cell["observed"] == ERROR:
@@ -85,6 +85,7 @@ def where_to_look(cell, health, bridge_problems, firewalld=False):
     if cell["expected"] == UNRESOLVED:
         return [("cell.expected_unresolved_but_resolved", {"address": cell.get("address") or "?"})]
     if cell["expected"] == UNREACHABLE:
+        # An answer where none should come: only a firewalld reload is named (a firewall drops, it does not answer).
         return [("cell.expected_unreachable_but_reachable", {})] + (firewall if firewalld else [])
     broken = [name for name in (cell["source"], cell["target"]) if health.get(name)]
     if broken:

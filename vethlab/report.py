@@ -198,14 +198,19 @@ def topology_svg(lab: dict) -> str | None:
     return svg[svg.find("<svg") :]
 
 
-def engine_label(lab: dict | None) -> str:
-    """The engine a machine ran, in one line (the class's CSV and pages): its package, version and repository,
-    e.g. "moby-engine 24.0.5-4.fc40 (fedora)"; the engine's own version when no package provides it; "" unknown."""
+def engine_parts(lab: dict | None) -> tuple[str, str]:
+    """The engine a machine ran, as the class's CSV and pages show it: its package and version (the engine's own
+    version when no package provides it), and the repository it came from; "" for what is not known."""
     engine = (lab or {}).get("engine") or {}
     if engine.get("package"):
-        repository = " (%s)" % engine["repository"] if engine.get("repository") else ""
-        return "%s %s%s" % (engine["package"], engine.get("version") or "", repository)
-    return "dockerd %s" % engine["engine_version"] if engine.get("engine_version") else ""
+        return "%s %s" % (engine["package"], engine.get("version") or ""), engine.get("repository") or ""
+    return ("dockerd %s" % engine["engine_version"] if engine.get("engine_version") else ""), ""
+
+
+def engine_label(lab: dict | None) -> str:
+    """engine_parts in one line, e.g. "moby-engine 24.0.5-4.fc40 (fedora)"; "" unknown."""
+    name, repository = engine_parts(lab)
+    return "%s (%s)" % (name, repository) if repository else name
 
 
 def class_csv(machines: list[dict]) -> str:
@@ -272,6 +277,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["place"] = place
     environment.filters["render"] = render
     environment.filters["engine_label"] = engine_label
+    environment.filters["engine_parts"] = engine_parts
     environment.globals["say"] = say
     return environment
 
