@@ -136,12 +136,16 @@ def _path(seen, lesson, source, target, bridges, stops=False):
         near = [hop("%s:eth0" % source, source, "eth0"), hop(veth(source), None, veth(source))] if source != "host" else []
         across = [hop(name, None, name, bridge=True) for name in bridges]
         hops = [*near, *across, hop(veth(target), None, veth(target)), hop("%s:eth0" % target, target, "eth0")]
+    # The MAC each end's frames must be addressed to for it to take them: docker0's for the host, eth0's for a container.
+    source_link = ((seen.veths.get("bridges") or {}).get(bridges[0]) or {}) if source == "host" else seen.interface(source) or {}
     return {
         "lesson": lesson,
         "source": source,
         "target": target,
         "source_ip": source_ip,
         "target_ip": seen.eth0_address(target),
+        "source_mac": source_link.get("mac"),
+        "target_mac": (seen.interface(target) or {}).get("mac"),
         "hops": hops,
         # Where the lesson says the request stops (the index of the first hop it must never reach), or None.
         "stops_at": len(hops) - 3 if stops and hops else None,
@@ -373,6 +377,15 @@ def _walk(packet, order, names):
     return None
 
 
+def _addressed(packet, wanted, at):
+    """Why a packet seen at its last hop is not taken there, as a message part (None: it is): its Ethernet
+    destination is not the MAC of the interface it reached (an ARP entry older than the network), so that end's
+    kernel drops it though the capture sees it arrive. ``wanted`` None: the MAC is not known, nothing is said."""
+    if not wanted or packet["dst_mac"] == wanted:
+        return None
+    return ("path.wrong_mac", {"at": at, "mac": packet["dst_mac"], "wanted": wanted})
+
+
 def judge_path(path):
     """(passed, message parts) for one captured path: its echo request at each hop in order, its reply back."""
     where = {"source": each_language(lambda lang: place(path["source"], lang)), "target": path["target"]}
@@ -405,7 +418,7 @@ def judge_path(path):
     label = where  # the detail stays the same from run to run (the ids and times are the diagram's)
     if path.get("stops_at") is not None:
         return _judge_stop(path, request, seen, names, label)
-    broken = _walk(request, forward, names)
+    broken = _walk(request, forward, names) or _addressed(request, path.get("target_mac"), names[-1])
     if broken:
         return False, [("path.request", label), broken]
     reply = next(
@@ -420,7 +433,7 @@ def judge_path(path):
     )
     if reply is None:
         return False, [("path.request_crossed", dict(label, hops=" → ".join(names))), ("path.no_reply", {"hop": names[-1]})]
-    broken = _walk(reply, back, names)
+    broken = _walk(reply, back, names) or _addressed(reply, path.get("source_mac"), names[0])
     if broken:
         return False, [("path.request_crossed", dict(label, hops=" → ".join(names))), ("path.reply", {}), broken]
     arp = any(p["type"] in (ARP_REQUEST, ARP_REPLY) for p in seen)

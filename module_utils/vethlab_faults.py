@@ -13,7 +13,8 @@ state, and for ``icmp_dropped`` one firewall rule the lab owns, tagged with its 
     address_deleted  the container's eth0 address deleted (and so its route)
     wrong_route      the container's default route through a wrong gateway
     icmp_dropped     ICMP from docker0 dropped on the host by a rule of the lab's (iptables, comment vethlab-fault)
-    wrong_bridge     the container's host veth moved to another bridge (the custom network's br-...)
+    wrong_bridge     the container's host veth moved to another bridge (the custom network's br-...); putting
+                     it back also forgets the ARP entries the container learned there (ip neigh flush dev eth0)
 
 Plain Python, standard library only; the caller passes a ``runner(argv) -> (rc, out, err)``.
 """
@@ -119,7 +120,12 @@ def plan(fault, container, seen, bridge="docker0"):
             raise FaultError(
                 "no other bridge to move %s's veth to: wrong_bridge needs the custom network's (the network lesson)" % container
             )
-        return [host("ip", "link", "set", seen["veth"], "master", other)], [host("ip", "link", "set", seen["veth"], "master", bridge)]
+        # On the other bridge the container may learn its gateway's address at that bridge's MAC (the host answers
+        # ARP for any of its addresses on any link); putting back forgets what it learned there.
+        return [host("ip", "link", "set", seen["veth"], "master", other)], [
+            host("ip", "link", "set", seen["veth"], "master", bridge),
+            netns("ip", "neigh", "flush", "dev", "eth0"),
+        ]
     if not (seen.get("cidr") and seen.get("gateway")):
         raise FaultError("%s has no eth0 address or default route to break: a fault needs a working lab" % container)
     # A link taken down, or an address deleted, takes the default route with it: putting back puts it back too.

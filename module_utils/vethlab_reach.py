@@ -231,6 +231,29 @@ def read_routes(asked, runner, workers=8):
     return found
 
 
+def parse_arp(output):
+    """The complete entries of a container's ARP table (``/proc/net/arp``: "IP address  HW type  Flags  HW address
+    Mask  Device"), each {address, mac, device}; an entry still being asked (flags without 0x2) is left out."""
+    entries = []
+    for line in (output or "").splitlines()[1:]:
+        words = line.split()
+        if len(words) < 6 or not re.fullmatch(r"0x[0-9a-fA-F]+", words[2]) or not int(words[2], 16) & 0x2:
+            continue
+        entries.append({"address": words[0], "mac": words[3].lower(), "device": words[5]})
+    return entries
+
+
+def read_arp(containers, runner, workers=8):
+    """{container: its ARP table's complete entries}, read in each container (``cat /proc/net/arp``: every
+    image has it, and no capability is needed), in parallel; a container whose table cannot be read is left out."""
+    names = sorted({name for name in containers if is_container_name(name)})
+    if not names:
+        return {}
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names)))) as pool:
+        answers = list(pool.map(lambda name: runner(["docker", "exec", name, "cat", "/proc/net/arp"]), names))
+    return {name: parse_arp(out) for name, (rc, out, _) in zip(names, answers) if rc == 0}
+
+
 def run_matrix(cells, runner, count=1, timeout=2, attempts=2, workers=8, host_ping=("ping",)):
     """Validate every cell first (nothing runs if one is bad), then ping them in parallel.
 

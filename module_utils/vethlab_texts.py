@@ -508,6 +508,23 @@ MESSAGES = {
         "较旧的引擎不会把它们全部加回来，于是转发或网桥之间的隔离失效了。实验不会修改防火墙。修复：sudo systemctl restart docker"
         "（Docker 会重新添加它的规则；容器会随之停止），然后重新运行实验，或重新启动你的容器（docker start）",
     },
+    "look.stale_arp_of": {
+        "en": "{container}'s ARP table still gives {address} the MAC {mac}, which is {holder}'s, not {owner}'s ({wanted}):"
+        " its frames to {address} go where nobody takes them. It learned that while its veth was on another bridge;"
+        " the entry expires by itself within about a minute. To forget it now:"
+        " sudo nsenter -t $(docker inspect -f '{{{{.State.Pid}}}}' {container}) -n ip neigh flush dev {device}",
+        "zh": "{container} 的 ARP 表仍把 {address} 对应到 MAC {mac}，那是 {holder} 的，不是 {owner} 的（{wanted}）："
+        "它发往 {address} 的帧到了没有人接收的地方。这是它的 veth 在另一个网桥上时学到的；该表项大约一分钟内会自行过期。"
+        "想立即清除：sudo nsenter -t $(docker inspect -f '{{{{.State.Pid}}}}' {container}) -n ip neigh flush dev {device}",
+    },
+    "look.stale_arp": {
+        "en": "{container}'s ARP table still gives {address} the MAC {mac}, not {owner}'s ({wanted}): its frames to {address}"
+        " go where nobody takes them. The entry is older than the network as it is now and expires by itself within about a"
+        " minute. To forget it now: sudo nsenter -t $(docker inspect -f '{{{{.State.Pid}}}}' {container}) -n ip neigh flush dev {device}",
+        "zh": "{container} 的 ARP 表仍把 {address} 对应到 MAC {mac}，而不是 {owner} 的（{wanted}）：它发往 {address} 的帧到了"
+        "没有人接收的地方。这个表项比现在的网络更旧，大约一分钟内会自行过期。"
+        "想立即清除：sudo nsenter -t $(docker inspect -f '{{{{.State.Pid}}}}' {container}) -n ip neigh flush dev {device}",
+    },
     "look.firewall": {
         "en": "the interfaces and addresses look right: look for a firewall rule on the host dropping the bridge's traffic"
         " (iptables -S, nft list ruleset)",
@@ -1074,6 +1091,11 @@ MESSAGES = {
     "path.arp_unanswered": {
         "en": "its ARP who-has {address} got no answer (without one, no echo request leaves)",
         "zh": "它询问 {address} 的 ARP 请求没有得到回答（没有回答，回显请求就不会发出）",
+    },
+    "path.wrong_mac": {
+        "en": "it reached {at} addressed to the MAC {mac}, but {at}'s MAC is {wanted}: it is not taken there (the sender's ARP"
+        " entry is older than the network)",
+        "zh": "它到达了 {at}，但目标 MAC 是 {mac}，而 {at} 的 MAC 是 {wanted}：那里不会接收它（发送方的 ARP 表项比网络更旧）",
     },
     "path.no_reply": {
         "en": "no reply came back (not seen at {hop})",

@@ -15,7 +15,7 @@ import ipaddress
 
 from .vethlab_capture import CaptureError, judge_path, lesson_paths, seen_at_each_hop, sequence
 from .vethlab_checkpoints import Seen, evaluate, matrix
-from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, read_routes, run_matrix
+from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, read_arp, read_routes, run_matrix
 from .vethlab_texts import each_language, field, localized
 
 
@@ -72,9 +72,29 @@ def firewalld_running(runner):
     return rc == 0 and out.strip() == "running"
 
 
-def where_to_look(cell, health, bridge_problems, firewalld=False):
-    """For a cell that is not as expected: where the student should look, as message parts. With firewalld
-    running, the host's firewall is named, with the fix: a reload of it removes rules Docker added."""
+def stale_arp(tables, seen):
+    """{container: message parts} for each entry of a container's ARP table (``tables``: vethlab_reach.read_arp)
+    that gives an address the lab knows - a bridge's, a container interface's - another MAC than the one its
+    interface has: the container's frames to it go to a MAC nobody there takes (an entry learned while its veth
+    was on another bridge, which expires by itself within a minute or so)."""
+    bridges = list((seen.veths.get("bridges") or {}).items())
+    links = bridges + [("%s:%s" % (name, i["name"]), i) for name, ifaces in (seen.veths.get("containers") or {}).items() for i in ifaces]
+    owners = {cidr.split("/", 1)[0]: (label, link["mac"]) for label, link in links if link.get("mac") for cidr in link.get("ipv4") or []}
+    holders = {bridge["mac"]: name for name, bridge in bridges if bridge.get("mac")}  # a MAC learned on another bridge
+    found = {}
+    for container, entries in tables.items():
+        for entry in entries:
+            owner, wanted = owners.get(entry["address"], (None, None))
+            if wanted and entry["mac"] != wanted:
+                where = dict(entry, container=container, owner=owner, wanted=wanted, holder=holders.get(entry["mac"]))
+                found.setdefault(container, []).append(("look.stale_arp_of" if where["holder"] else "look.stale_arp", where))
+    return found
+
+
+def where_to_look(cell, health, bridge_problems, firewalld=False, stale=None):
+    """For a cell that is not as expected: where the student should look, as message parts. A container at either
+    end whose ARP table holds a wrong MAC (``stale``: stale_arp's) is named with it; with firewalld running, the
+    host's firewall is named, with the fix: a reload of it removes rules Docker added."""
     firewall = [("look.firewalld" if firewalld else "look.firewall", {})]
     if cell.get("wrong_path"):
         return []  # the detail says where the answer came from
@@ -101,15 +121,16 @@ def where_to_look(cell, health, bridge_problems, firewalld=False):
         ]
     if bridge_problems:
         return [("look.bridge", {"problems": each_language(lambda lang: ", ".join(field(p, "is", lang) for p in bridge_problems))})]
-    return firewall
+    wrong_macs = [part for name in dict.fromkeys((cell["source"], cell["target"])) for part in (stale or {}).get(name, [])]
+    return wrong_macs or firewall
 
 
-def explain(cell, health, bridge_problems, firewalld=False):
+def explain(cell, health, bridge_problems, firewalld=False, stale=None):
     """A measured cell with its student-facing texts: its detail, and for a failed cell its why."""
     detail = cell.pop("detail_parts")
     texts = {"detail": detail}
     if not cell["passed"]:
-        texts["why"] = detail + where_to_look(cell, health, bridge_problems, firewalld)
+        texts["why"] = detail + where_to_look(cell, health, bridge_problems, firewalld, stale)
     explained = dict(cell, **localized(**texts))
     # The first form of a cell, which lab.json has always had: did it answer, was that as expected.
     explained.update(reachable=cell["observed"] == REACHABLE, as_expected=cell["passed"])
@@ -164,7 +185,11 @@ def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), cou
         if wrong:
             cell.update(passed=False, wrong_path=True, detail_parts=cell["detail_parts"] + wrong)
     firewalld = any(not cell["passed"] for cell in measured) and firewalld_running(runner)
-    seen.cells = [explain(cell, seen.health, every_bridge_problem, firewalld) for cell in measured]
+    # A reply that did not come, with both ends whole: the ARP tables of its containers are read (only then).
+    silent = [cell for cell in measured if not cell["passed"] and cell["observed"] == UNREACHABLE and cell["expected"] == REACHABLE]
+    ends = {name for cell in silent for name in (cell["source"], cell["target"]) if name in seen.running and not seen.health.get(name)}
+    stale = stale_arp(read_arp(ends, runner, workers=workers), seen) if ends else {}
+    seen.cells = [explain(cell, seen.health, every_bridge_problem, firewalld, stale) for cell in measured]
     if seen.plan.get("capture"):
         seen.packet_path = packet_path(seen, capture)
     judged = evaluate(seen, lessons)

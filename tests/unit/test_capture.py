@@ -163,3 +163,39 @@ def test_each_hop_lists_the_packets_seen_there_with_their_fields_and_time():
     request = next(packet for packet in first if packet["type"] == ECHO_REQUEST)
     assert request["out"] and request["src_ip"] == path["source_ip"] and request["icmp_id"] is not None
     assert not next(packet for packet in last if packet["type"] == ECHO_REQUEST)["out"]
+
+
+def with_macs(path: dict) -> dict:
+    """The path as the lab makes it now: each end's MAC (read from its own echo packets: the source sends the request,
+    the target the reply)."""
+    seen = packets(path)
+    path["source_mac"] = next(p["src_mac"] for p in seen if p["type"] == ECHO_REQUEST)
+    path["target_mac"] = next(p["src_mac"] for p in seen if p["type"] == ECHO_REPLY)
+    return path
+
+
+def readdressed(path: dict, kind: str, mac: str) -> dict:
+    """The path with every frame of one kind of packet sent to another Ethernet destination."""
+    for frame in path["frames"]:
+        if decode(bytes.fromhex(frame["frame"]))["type"] == kind:
+            frame["frame"] = mac.replace(":", "") + frame["frame"][12:]
+    return path
+
+
+@pytest.mark.parametrize("name", ["flushed", "cached"])
+def test_a_packet_is_counted_only_when_addressed_to_the_mac_of_the_end_it_reached(name):
+    """A frame the capture sees arrive is not one the end takes: a reply addressed to another MAC (its sender's ARP
+    entry older than the network, a veth moved between bridges) is dropped by the source's kernel. Both echo
+    packets must carry the MAC of the interface they reach."""
+    for index in range(len(recorded(name))):
+        whole = with_macs(copy.deepcopy(recorded(name)[index]))
+        assert judge_path(copy.deepcopy(whole))[0], render(judge_path(copy.deepcopy(whole))[1])
+        stale = "02:42:22:2f:be:af"
+        passed, parts = judge_path(readdressed(copy.deepcopy(whole), ECHO_REPLY, stale))
+        assert not passed and keys(parts) == ["path.request_crossed", "path.reply", "path.wrong_mac"]
+        source = whole["hops"][0]["name"]
+        assert "it reached %s addressed to the MAC %s, but %s's MAC is %s" % (source, stale, source, whole["source_mac"]) in render(parts)
+        assert "它到达了 %s，但目标 MAC 是 %s" % (source, stale) in render(parts, "zh")
+        passed, parts = judge_path(readdressed(copy.deepcopy(whole), ECHO_REQUEST, stale))
+        assert not passed and keys(parts) == ["path.request", "path.wrong_mac"]
+        assert "%s's MAC is %s" % (whole["hops"][-1]["name"], whole["target_mac"]) in render(parts)

@@ -31,7 +31,14 @@ def test_the_steps_say_exactly_what_they_do():
     assert plan("icmp_dropped", "alpine01", SEEN)[1][0]["argv"][:3] == ["iptables", "-D", "INPUT"]
     with pytest.raises(FaultError, match="no fault 'cable_cut'"):
         plan("cable_cut", "alpine01", SEEN)
-    assert plan("wrong_bridge", "alpine01", SEEN)[0][0]["argv"] == ["ip", "link", "set", "veth398a65c", "master", "br-4aab42532443"]
+    assert plan("wrong_bridge", "alpine01", SEEN) == (
+        [{"netns": None, "argv": ["ip", "link", "set", "veth398a65c", "master", "br-4aab42532443"]}],
+        [
+            {"netns": None, "argv": ["ip", "link", "set", "veth398a65c", "master", "docker0"]},
+            # What alpine01 learned on the other bridge (its gateway at that bridge's MAC) is forgotten too.
+            {"netns": "alpine01", "argv": ["ip", "neigh", "flush", "dev", "eth0"]},
+        ],
+    )
     with pytest.raises(FaultError, match="no other bridge"):
         plan("wrong_bridge", "alpine01", dict(SEEN, bridges=["docker0"]))
     with pytest.raises(FaultError, match="not a container name"):

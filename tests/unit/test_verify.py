@@ -38,13 +38,21 @@ def routes(source, addresses, local=()):
     return "\n".join(lines) + "\n"
 
 
-def answering(silent=(), local=(), firewalld=None, asked=None):
+ARP_HEADER = "IP address       HW type     Flags       HW address            Mask     Device\n"
+
+
+def answering(silent=(), local=(), firewalld=None, asked=None, arp=None):
     """A runner as the default bridge answers: every address replies, except from a source to an
     address in ``silent``; no name resolves (busybox's "bad address"); routes as ``routes`` says.
     firewall-cmd --state says "running" when ``firewalld``, is missing when None; ``asked`` (a list)
-    records each time it is asked."""
+    records each time it is asked. ``arp``: {container: [(address, mac)]}, its /proc/net/arp's complete entries."""
 
     def runner(argv):
+        if argv[-1] == "/proc/net/arp":
+            if asked is not None:
+                asked.append(argv)
+            rows = (arp or {}).get(argv[2], [])
+            return 0, ARP_HEADER + "".join("%-16s 0x1         0x2         %s     *        eth0\n" % row for row in rows), ""
         if argv[0] == "sh" and "firewall-cmd --state" in argv[-1]:
             if asked is not None:
                 asked.append(argv)
@@ -151,7 +159,7 @@ def test_firewalld_is_asked_only_when_a_cell_is_not_as_expected(observed):
     outside = "192.0.2.2"
     result = run(observed, answering(silent={("alpine01", outside)}, firewalld=True, asked=asked))
     (cell,) = [cell for cell in result["reachability"] if not cell["passed"]]
-    assert len(asked) == 1
+    assert len([argv for argv in asked if argv[0] == "sh"]) == 1
     assert "firewalld is running on this machine" in cell["why"] and "sudo systemctl restart docker" in cell["why"]
     assert "这台机器上运行着 firewalld" in cell["i18n"]["zh"]["why"] and "sudo systemctl restart docker" in cell["i18n"]["zh"]["why"]
     # Without firewalld (stopped, or not installed), the generic firewall advice.
@@ -265,3 +273,43 @@ def test_an_address_on_a_containers_lo_is_reported_in_its_health():
     (found,) = containers["alpine01"]
     assert found["code"] == "lo_address" and found["is"] == "lo has 172.17.0.1/32 besides 127.0.0.1/8"
     assert health({}, ["alpine01"], {}, [], {"alpine01": [["lo", "127.0.0.1/8"]]})[0] == {"alpine01": []}
+
+
+def test_a_container_holding_its_gateway_at_another_bridges_mac_is_named_with_the_fix(observed):
+    """alpine01's veth was on another bridge, and back: its ARP table still gives docker0's address that bridge's
+    MAC, so nothing between it and the host answers. Each such cell names the entry, whose MAC it is and the fix;
+    the tables are read only when a reply did not come."""
+    bridges = observed["veths"]["bridges"]
+    docker0 = bridges["docker0"]["mac"]
+    other = "02:42:22:2f:be:af"
+    observed["veths"]["bridges"] = dict(bridges, **{"br-7c64e394d75b": {"ipv4": ["192.168.0.1/24"], "mac": other}})
+    address = observed["veths"]["pairs"][0]["ipv4"][0].split("/")[0]
+    silent = {("host", address), ("alpine01", "172.17.0.1"), ("alpine01", "192.0.2.2")}
+    asked = []
+    result = run(observed, answering(silent=silent, asked=asked, arp={"alpine01": [("172.17.0.1", other)], "alpine02": []}))
+    failed = [cell for cell in result["reachability"] if not cell["passed"]]
+    assert len(failed) == 3 and [c["id"] for c in result["checkpoints"] if not c["passed"]] == ["C5", "C6", "C7"]
+    for cell in failed:
+        assert (
+            "alpine01's ARP table still gives 172.17.0.1 the MAC %s, which is br-7c64e394d75b's, not docker0's (%s)" % (other, docker0)
+        ) in cell["why"], cell["why"]
+        assert "ip neigh flush dev eth0" in cell["why"] and "look for a firewall rule" not in cell["why"]
+        assert "alpine01 的 ARP 表仍把 172.17.0.1 对应到 MAC %s，那是 br-7c64e394d75b 的" % other in cell["i18n"]["zh"]["why"]
+    assert sorted(argv[2] for argv in asked if argv[-1] == "/proc/net/arp") == ["alpine01"]  # the ends of the silent cells
+    # A MAC the lab does not know is still named as not the owner's; a right entry points at the firewall as before.
+    unknown = run(observed, answering(silent=silent, arp={"alpine01": [("172.17.0.1", "02:00:00:00:00:01")]}))
+    (cell, *_) = [cell for cell in unknown["reachability"] if not cell["passed"]]
+    assert "gives 172.17.0.1 the MAC 02:00:00:00:00:01, not docker0's (%s)" % docker0 in cell["why"], cell["why"]
+    right = run(observed, answering(silent=silent, arp={"alpine01": [("172.17.0.1", docker0)]}))
+    assert all("look for a firewall rule" in cell["why"] for cell in right["reachability"] if not cell["passed"])
+    asked.clear()
+    assert run(observed, answering(asked=asked))["passed"] and not asked  # a whole lab reads no ARP table
+
+
+def test_an_arp_table_keeps_only_complete_entries():
+    from vethlab.module_utils.vethlab_reach import parse_arp
+
+    table = ARP_HEADER + "172.17.0.1       0x1         0x2         02:42:A2:32:0D:60     *        eth0\n"
+    table += "172.17.0.3       0x1         0x0         00:00:00:00:00:00     *        eth0\n"
+    assert parse_arp(table) == [{"address": "172.17.0.1", "mac": "02:42:a2:32:0d:60", "device": "eth0"}]
+    assert parse_arp("") == [] and parse_arp("cat: can't open '/proc/net/arp'") == []

@@ -375,7 +375,8 @@ class Lesson:
 
 # The verifier's own capture, run on the machine with its python3 (nothing of vethlab): a packet socket on each
 # host interface named (a bridge's in promiscuous mode), the ping given after "--" run meanwhile, then each
-# interface's ICMP echo packets between the two addresses as [type, id, seq]. One ping, at most 3 seconds.
+# interface's ICMP echo packets between the two addresses as [type, id, seq], and whether the ping itself got its
+# reply (a frame seen arriving is not one the kernel took). One ping, at most 3 seconds.
 SNIFF = r"""
 import json, select, socket, struct, subprocess, sys, time
 names, source, target, ping = sys.argv[1].split(","), sys.argv[2], sys.argv[3], sys.argv[5:]
@@ -401,16 +402,22 @@ while time.time() < end:
         icmp = ip[(ip[0] & 15) * 4:]
         if {src, dst} == {source, target} and icmp[0] in (0, 8):
             seen[socks[s]].append([icmp[0]] + list(struct.unpack("!HH", icmp[4:8])))
-print(json.dumps(seen))
+try:
+    answered = runner.wait(timeout=3) == 0
+except subprocess.TimeoutExpired:
+    runner.kill()
+    answered = False
+print(json.dumps({"seen": seen, "answered": answered}))
 """
 
 
 def sniff(machine, interfaces, source_ip, target_ip, ping):
-    """{interface: [[type, id, seq], ...]}: the ICMP echo between the two addresses each host interface saw while
-    ``ping`` ran (the verifier's own capture, in the machine's namespace)."""
+    """({interface: [[type, id, seq], ...]}, answered): the ICMP echo between the two addresses each host interface
+    saw while ``ping`` ran (the verifier's own capture, in the machine's namespace), and whether ping got its reply."""
     result = run(machine.host, ["python3", "-c", SNIFF, ",".join(interfaces), source_ip, target_ip, "--", *ping])
     assert result.rc == 0, "%s: the verifier's capture failed: %s" % (machine.name, result.stderr[-500:])
-    return json.loads(result.stdout)
+    found = json.loads(result.stdout)
+    return found["seen"], found["answered"]
 
 
 def counters(machine, container):
@@ -430,13 +437,14 @@ def crossed(machine, source, target, bridges):
     source_ip, target_ip = str(machine.eth0[source]["address"].ip), str(machine.eth0[target]["address"].ip)
     hops = [*machine.veth_of(source), *bridges, *machine.veth_of(target)]
     before = {name: counters(machine, name) for name in (source, target)}
-    seen = sniff(machine, hops, source_ip, target_ip, ["docker", "exec", source, "ping", "-c", "1", "-W", "2", target_ip])
+    seen, answered = sniff(machine, hops, source_ip, target_ip, ["docker", "exec", source, "ping", "-c", "1", "-W", "2", target_ip])
     after = {name: counters(machine, name) for name in (source, target)}
     requests = [{tuple(p[1:]) for p in seen[name] if p[0] == 8} for name in hops]
     replies = [{tuple(p[1:]) for p in seen[name] if p[0] == 0} for name in hops]
     moved = all(after[name][0] > before[name][0] and after[name][1] > before[name][1] for name in (source, target))
     one = set.intersection(*requests) if requests else set()
-    return bool(one) and bool(one & set.intersection(*replies)) and moved and len(hops) == len(bridges) + 2, (hops, seen, moved)
+    whole = bool(one) and bool(one & set.intersection(*replies)) and moved and answered and len(hops) == len(bridges) + 2
+    return whole, (hops, seen, moved, answered)
 
 
 class Packet:
@@ -451,9 +459,9 @@ class Packet:
         there, seen = crossed(machine, first, second, ["docker0"])
         target = str(machine.eth0[first]["address"].ip)
         hops = ["docker0", *machine.veth_of(first)]
-        host = sniff(machine, hops, str(machine.bridge.ip), target, [*machine.ping, "-c", "1", "-W", "2", target])
-        back = all(any(p[0] == 8 for p in host[name]) and any(p[0] == 0 for p in host[name]) for name in hops)
-        return there and back, (seen, host)
+        host, answered = sniff(machine, hops, str(machine.bridge.ip), target, [*machine.ping, "-c", "1", "-W", "2", target])
+        back = answered and all(any(p[0] == 8 for p in host[name]) and any(p[0] == 0 for p in host[name]) for name in hops)
+        return there and back, (seen, host, answered)
 
     def C22(self):
         lesson, machine = self.lesson, self.machine
@@ -461,10 +469,10 @@ class Packet:
         # docker0's second container to the custom network's first: seen on docker0, never on br-... or past it.
         target = lesson.address(lesson.net1)
         hops = [*machine.veth_of(lesson.second), "docker0", lesson.br, *machine.veth_of(lesson.net1)]
-        cut = sniff(
+        cut, answered = sniff(
             machine, hops, lesson.address(lesson.second), target, ["docker", "exec", lesson.second, "ping", "-c", "1", "-W", "1", target]
         )
-        stops = bool(cut["docker0"]) and not cut[lesson.br] and not any(cut[name] for name in machine.veth_of(lesson.net1))
+        stops = bool(cut["docker0"]) and not answered and not cut[lesson.br] and not any(cut[name] for name in machine.veth_of(lesson.net1))
         return there and stops, (seen, cut)
 
 
