@@ -34,12 +34,12 @@ def student(*argv):
 def classroom(tmp_path):
     """A machine with a leftover of the lab's (labelled alpine01) and an unrelated container of the student's own;
     everything this test makes is removed after it, and the alpine tag only when the test made it."""
-    build_busybox_image()
+    image = build_busybox_image()  # the suite's own image: the lab's (vethlab/busybox:latest) is another test's to make or remove
     subprocess.run(["docker", "rm", "-f", *STUDENT_CONTAINERS, "my-notes"], capture_output=True)
     subprocess.run(["docker", "network", "rm", "mynet"], capture_output=True)
     had_alpine = subprocess.run(["docker", "image", "inspect", "alpine:latest"], capture_output=True).returncode == 0
-    docker("run", "-d", "--name", "alpine01", "--label", "vethlab.lab=true", "vethlab/busybox:latest", "sleep", "600")
-    docker("run", "-d", "--name", "my-notes", "vethlab/busybox:latest", "sleep", "600")
+    docker("run", "-d", "--name", "alpine01", "--label", "vethlab.lab=true", image, "sleep", "600")
+    docker("run", "-d", "--name", "my-notes", image, "sleep", "600")
     places = {
         "check": tmp_path / "bin" / "lab-check",
         "dir": tmp_path / "etc",
