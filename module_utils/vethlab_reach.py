@@ -243,14 +243,16 @@ def parse_arp(output):
     return entries
 
 
-def read_arp(containers, runner, workers=8):
-    """{container: its ARP table's complete entries}, read in each container (``cat /proc/net/arp``: every
-    image has it, and no capability is needed), in parallel; a container whose table cannot be read is left out."""
-    names = sorted({name for name in containers if is_container_name(name)})
+def read_arp(ends, runner, workers=8):
+    """{end: its ARP table's complete entries} for each end - ``host`` or a container - read in its namespace
+    (``cat /proc/net/arp``: every image has it, no capability or root is needed), in parallel; an end whose table
+    cannot be read is left out."""
+    names = sorted({name for name in ends if name == HOST or is_container_name(name)})
     if not names:
         return {}
+    argv = ["cat", "/proc/net/arp"]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names)))) as pool:
-        answers = list(pool.map(lambda name: runner(["docker", "exec", name, "cat", "/proc/net/arp"]), names))
+        answers = list(pool.map(lambda name: runner(argv if name == HOST else ["docker", "exec", name, *argv]), names))
     return {name: parse_arp(out) for name, (rc, out, _) in zip(names, answers) if rc == 0}
 
 

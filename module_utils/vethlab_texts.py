@@ -525,6 +525,15 @@ MESSAGES = {
         "没有人接收的地方。这个表项比现在的网络更旧，大约一分钟内会自行过期。"
         "想立即清除：sudo nsenter -t $(docker inspect -f '{{{{.State.Pid}}}}' {container}) -n ip neigh flush dev {device}",
     },
+    "look.stale_arp_host": {
+        "en": "the host's ARP table still gives {address} the MAC {mac} on {device}, not {owner}'s ({wanted}): its frames"
+        " to {address} go where nobody takes them. The entry is older than the container (made again with the same"
+        " address?); a learned one expires by itself within about a minute, one set by hand (permanent) stays."
+        " To forget it now: sudo ip neigh del {address} dev {device}",
+        "zh": "主机的 ARP 表仍把 {address} 在 {device} 上对应到 MAC {mac}，而不是 {owner} 的（{wanted}）：主机发往 {address}"
+        " 的帧到了没有人接收的地方。这个表项比容器更旧（容器用同一个地址重新创建过？）；学到的表项大约一分钟内会自行过期，"
+        "手工设置的（permanent）会一直保留。想立即清除：sudo ip neigh del {address} dev {device}",
+    },
     "look.firewall": {
         "en": "the interfaces and addresses look right: look for a firewall rule on the host dropping the bridge's traffic"
         " (iptables -S, nft list ruleset)",

@@ -73,22 +73,30 @@ def firewalld_running(runner):
 
 
 def stale_arp(tables, seen):
-    """{container: message parts} for each entry of a container's ARP table (``tables``: vethlab_reach.read_arp)
-    that gives an address the lab knows - a bridge's, a container interface's - another MAC than the one its
-    interface has: the container's frames to it go to a MAC nobody there takes (an entry learned while its veth
-    was on another bridge, which expires by itself within a minute or so)."""
+    """{end: message parts} for each entry of an end's ARP table (``tables``: vethlab_reach.read_arp; an end is
+    ``host`` or a container) that gives an address the lab knows - a bridge's, a container interface's - another
+    MAC than the one its interface has: the end's frames to it go to a MAC nobody there takes (a container's entry
+    learned while its veth was on another bridge; the host's, for a container made again with the address and a
+    new MAC). Each expires by itself within a minute or so. The host's entries count on the lab's bridges only."""
     bridges = list((seen.veths.get("bridges") or {}).items())
     links = bridges + [("%s:%s" % (name, i["name"]), i) for name, ifaces in (seen.veths.get("containers") or {}).items() for i in ifaces]
     owners = {cidr.split("/", 1)[0]: (label, link["mac"]) for label, link in links if link.get("mac") for cidr in link.get("ipv4") or []}
     holders = {bridge["mac"]: name for name, bridge in bridges if bridge.get("mac")}  # a MAC learned on another bridge
     found = {}
-    for container, entries in tables.items():
+    for end, entries in tables.items():
         for entry in entries:
             owner, wanted = owners.get(entry["address"], (None, None))
-            if wanted and entry["mac"] != wanted:
-                where = dict(entry, container=container, owner=owner, wanted=wanted, holder=holders.get(entry["mac"]))
-                found.setdefault(container, []).append(("look.stale_arp_of" if where["holder"] else "look.stale_arp", where))
+            if not wanted or entry["mac"] == wanted or (end == HOST and entry["device"] not in dict(bridges)):
+                continue
+            where = dict(entry, container=end, owner=owner, wanted=wanted, holder=holders.get(entry["mac"]))
+            key = "look.stale_arp_host" if end == HOST else "look.stale_arp_of" if where["holder"] else "look.stale_arp"
+            found.setdefault(end, []).append((key, where))
     return found
+
+
+def _end(name):
+    """The end of a cell whose ARP table counts: ``host`` for the host at any of its addresses, else the container."""
+    return HOST if name == HOST or name.startswith(HOST + " (") else name
 
 
 def where_to_look(cell, health, bridge_problems, firewalld=False, stale=None):
@@ -121,7 +129,7 @@ def where_to_look(cell, health, bridge_problems, firewalld=False, stale=None):
         ]
     if bridge_problems:
         return [("look.bridge", {"problems": each_language(lambda lang: ", ".join(field(p, "is", lang) for p in bridge_problems))})]
-    wrong_macs = [part for name in dict.fromkeys((cell["source"], cell["target"])) for part in (stale or {}).get(name, [])]
+    wrong_macs = [part for name in dict.fromkeys(map(_end, (cell["source"], cell["target"]))) for part in (stale or {}).get(name, [])]
     return wrong_macs or firewall
 
 
@@ -187,7 +195,8 @@ def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), cou
     firewalld = any(not cell["passed"] for cell in measured) and firewalld_running(runner)
     # A reply that did not come, with both ends whole: the ARP tables of its containers are read (only then).
     silent = [cell for cell in measured if not cell["passed"] and cell["observed"] == UNREACHABLE and cell["expected"] == REACHABLE]
-    ends = {name for cell in silent for name in (cell["source"], cell["target"]) if name in seen.running and not seen.health.get(name)}
+    ends = {_end(name) for cell in silent for name in (cell["source"], cell["target"])}
+    ends = {name for name in ends if name == HOST or (name in seen.running and not seen.health.get(name))}
     stale = stale_arp(read_arp(ends, runner, workers=workers), seen) if ends else {}
     seen.cells = [explain(cell, seen.health, every_bridge_problem, firewalld, stale) for cell in measured]
     if seen.plan.get("capture"):

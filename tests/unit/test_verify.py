@@ -45,14 +45,16 @@ def answering(silent=(), local=(), firewalld=None, asked=None, arp=None):
     """A runner as the default bridge answers: every address replies, except from a source to an
     address in ``silent``; no name resolves (busybox's "bad address"); routes as ``routes`` says.
     firewall-cmd --state says "running" when ``firewalld``, is missing when None; ``asked`` (a list)
-    records each time it is asked. ``arp``: {container: [(address, mac)]}, its /proc/net/arp's complete entries."""
+    records each time it is asked. ``arp``: {container or "host": [(address, mac[, device])]}, its /proc/net/arp's
+    complete entries (on eth0 unless a device is given)."""
 
     def runner(argv):
         if argv[-1] == "/proc/net/arp":
             if asked is not None:
                 asked.append(argv)
-            rows = (arp or {}).get(argv[2], [])
-            return 0, ARP_HEADER + "".join("%-16s 0x1         0x2         %s     *        eth0\n" % row for row in rows), ""
+            end = argv[2] if argv[0] == "docker" else "host"
+            rows = [row if len(row) == 3 else (*row, "eth0") for row in (arp or {}).get(end, [])]
+            return 0, ARP_HEADER + "".join("%-16s 0x1         0x2         %s     *        %s\n" % row for row in rows), ""
         if argv[0] == "sh" and "firewall-cmd --state" in argv[-1]:
             if asked is not None:
                 asked.append(argv)
@@ -295,7 +297,11 @@ def test_a_container_holding_its_gateway_at_another_bridges_mac_is_named_with_th
         ) in cell["why"], cell["why"]
         assert "ip neigh flush dev eth0" in cell["why"] and "look for a firewall rule" not in cell["why"]
         assert "alpine01 的 ARP 表仍把 172.17.0.1 对应到 MAC %s，那是 br-7c64e394d75b 的" % other in cell["i18n"]["zh"]["why"]
-    assert sorted(argv[2] for argv in asked if argv[-1] == "/proc/net/arp") == ["alpine01"]  # the ends of the silent cells
+    # The ends of the silent cells: alpine01 and the host (its table has nothing wrong here).
+    assert sorted(" ".join(argv) for argv in asked if argv[-1] == "/proc/net/arp") == [
+        "cat /proc/net/arp",
+        "docker exec alpine01 cat /proc/net/arp",
+    ]
     # A MAC the lab does not know is still named as not the owner's; a right entry points at the firewall as before.
     unknown = run(observed, answering(silent=silent, arp={"alpine01": [("172.17.0.1", "02:00:00:00:00:01")]}))
     (cell, *_) = [cell for cell in unknown["reachability"] if not cell["passed"]]
@@ -313,3 +319,20 @@ def test_an_arp_table_keeps_only_complete_entries():
     table += "172.17.0.3       0x1         0x0         00:00:00:00:00:00     *        eth0\n"
     assert parse_arp(table) == [{"address": "172.17.0.1", "mac": "02:42:a2:32:0d:60", "device": "eth0"}]
     assert parse_arp("") == [] and parse_arp("cat: can't open '/proc/net/arp'") == []
+
+
+def test_the_hosts_entry_for_a_container_at_an_old_mac_is_named_on_the_lab_bridges_only(observed):
+    """alpine01 made again with its address and a new MAC: the host's entry still gives the old one, so the host's
+    pings go nowhere. The cells from the host name the host's entry and the fix; an entry on another link of the
+    host (its uplink) is not the lab's and is never named."""
+    alpine01 = observed["veths"]["pairs"][0]
+    address, mac = alpine01["ipv4"][0].split("/")[0], alpine01["mac"]
+    old = "02:42:de:ad:be:ef"
+    result = run(observed, answering(silent={("host", address)}, arp={"host": [(address, old, "docker0")]}))
+    (cell,) = [cell for cell in result["reachability"] if not cell["passed"]]
+    said = "the host's ARP table still gives %s the MAC %s on docker0, not alpine01:eth0's (%s)" % (address, old, mac)
+    assert said in cell["why"] and "sudo ip neigh del %s dev docker0" % address in cell["why"], cell["why"]
+    assert "主机的 ARP 表仍把 %s 在 docker0 上对应到 MAC %s" % (address, old) in cell["i18n"]["zh"]["why"]
+    elsewhere = run(observed, answering(silent={("host", address)}, arp={"host": [(address, old, "eth0")]}))
+    (cell,) = [cell for cell in elsewhere["reachability"] if not cell["passed"]]
+    assert "ARP table" not in cell["why"] and "look for a firewall rule" in cell["why"]
