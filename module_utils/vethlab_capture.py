@@ -146,6 +146,12 @@ def _path(seen, lesson, source, target, bridges, stops=False):
         "target_ip": seen.eth0_address(target),
         "source_mac": source_link.get("mac"),
         "target_mac": (seen.interface(target) or {}).get("mac"),
+        # The host's bridge also takes what is sent to its ports' MACs (a veth's, learned while it was off the bridge).
+        "source_port_macs": sorted(
+            {p["host_mac"] for p in seen.veths.get("pairs") or [] if p.get("bridge") == bridges[0] and p.get("host_mac")}
+        )
+        if source == "host"
+        else [],
         "hops": hops,
         # Where the lesson says the request stops (the index of the first hop it must never reach), or None.
         "stops_at": len(hops) - 3 if stops and hops else None,
@@ -377,11 +383,12 @@ def _walk(packet, order, names):
     return None
 
 
-def _addressed(packet, wanted, at):
+def _addressed(packet, wanted, at, also=()):
     """Why a packet seen at its last hop is not taken there, as a message part (None: it is): its Ethernet
     destination is not the MAC of the interface it reached (an ARP entry older than the network), so that end's
-    kernel drops it though the capture sees it arrive. ``wanted`` None: the MAC is not known, nothing is said."""
-    if not wanted or packet["dst_mac"] == wanted:
+    kernel drops it though the capture sees it arrive. ``also``: other MACs that end takes (a bridge its ports').
+    ``wanted`` None: the MAC is not known, nothing is said."""
+    if not wanted or packet["dst_mac"] == wanted or packet["dst_mac"] in also:
         return None
     return ("path.wrong_mac", {"at": at, "mac": packet["dst_mac"], "wanted": wanted})
 
@@ -433,7 +440,7 @@ def judge_path(path):
     )
     if reply is None:
         return False, [("path.request_crossed", dict(label, hops=" → ".join(names))), ("path.no_reply", {"hop": names[-1]})]
-    broken = _walk(reply, back, names) or _addressed(reply, path.get("source_mac"), names[0])
+    broken = _walk(reply, back, names) or _addressed(reply, path.get("source_mac"), names[0], path.get("source_port_macs") or ())
     if broken:
         return False, [("path.request_crossed", dict(label, hops=" → ".join(names))), ("path.reply", {}), broken]
     arp = any(p["type"] in (ARP_REQUEST, ARP_REPLY) for p in seen)

@@ -77,8 +77,13 @@ def stale_arp(tables, seen):
     ``host`` or a container) that gives an address the lab knows - a bridge's, a container interface's - another
     MAC than the one its interface has: the end's frames to it go to a MAC nobody there takes (a container's entry
     learned while its veth was on another bridge; the host's, for a container made again with the address and a
-    new MAC). Each expires by itself within a minute or so. The host's entries count on the lab's bridges only."""
+    new MAC). Each expires by itself within a minute or so. The host's entries count on the lab's bridges only.
+    A bridge's address at the MAC of one of its ports (a veth of its own, learned while the veth was off the
+    bridge) is no wrong entry: a bridge takes the frames sent to its ports' MACs as its own."""
     bridges = list((seen.veths.get("bridges") or {}).items())
+    ports = {}
+    for pair in seen.veths.get("pairs") or []:
+        ports.setdefault(pair.get("bridge"), set()).add(pair.get("host_mac"))
     links = bridges + [("%s:%s" % (name, i["name"]), i) for name, ifaces in (seen.veths.get("containers") or {}).items() for i in ifaces]
     owners = {cidr.split("/", 1)[0]: (label, link["mac"]) for label, link in links if link.get("mac") for cidr in link.get("ipv4") or []}
     holders = {bridge["mac"]: name for name, bridge in bridges if bridge.get("mac")}  # a MAC learned on another bridge
@@ -86,7 +91,8 @@ def stale_arp(tables, seen):
     for end, entries in tables.items():
         for entry in entries:
             owner, wanted = owners.get(entry["address"], (None, None))
-            if not wanted or entry["mac"] == wanted or (end == HOST and entry["device"] not in dict(bridges)):
+            taken = {wanted} | ports.get(owner, set())  # a bridge's own MAC, or one of its ports'
+            if not wanted or entry["mac"] in taken or (end == HOST and entry["device"] not in dict(bridges)):
                 continue
             where = dict(entry, container=end, owner=owner, wanted=wanted, holder=holders.get(entry["mac"]))
             key = "look.stale_arp_host" if end == HOST else "look.stale_arp_of" if where["holder"] else "look.stale_arp"

@@ -199,3 +199,8 @@ def test_a_packet_is_counted_only_when_addressed_to_the_mac_of_the_end_it_reache
         passed, parts = judge_path(readdressed(copy.deepcopy(whole), ECHO_REQUEST, stale))
         assert not passed and keys(parts) == ["path.request", "path.wrong_mac"]
         assert "%s's MAC is %s" % (whole["hops"][-1]["name"], whole["target_mac"]) in render(parts)
+        if whole["source"] == "host":  # a reply to the host sent to one of its bridge's ports' MACs: the bridge takes it
+            port = "b2:b2:ff:05:66:38"
+            passed, parts = judge_path(readdressed(dict(copy.deepcopy(whole), source_port_macs=[port]), ECHO_REPLY, port))
+            assert passed, render(parts)
+    assert [path["source"] for path in recorded(name)] == ["capture01", "host"]  # both kinds of end are tried
