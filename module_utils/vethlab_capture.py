@@ -147,11 +147,7 @@ def _path(seen, lesson, source, target, bridges, stops=False):
         "source_mac": source_link.get("mac"),
         "target_mac": (seen.interface(target) or {}).get("mac"),
         # The host's bridge also takes what is sent to its ports' MACs (a veth's, learned while it was off the bridge).
-        "source_port_macs": sorted(
-            {p["host_mac"] for p in seen.veths.get("pairs") or [] if p.get("bridge") == bridges[0] and p.get("host_mac")}
-        )
-        if source == "host"
-        else [],
+        "source_port_macs": sorted(seen.port_macs(bridges[0])) if source == "host" else [],
         "hops": hops,
         # Where the lesson says the request stops (the index of the first hop it must never reach), or None.
         "stops_at": len(hops) - 3 if stops and hops else None,

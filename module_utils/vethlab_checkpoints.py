@@ -56,6 +56,11 @@ class Seen:
     def interface(self, container, name="eth0"):
         return next((iface for iface in (self.veths.get("containers") or {}).get(container, []) if iface["name"] == name), None)
 
+    def port_macs(self, bridge):
+        """The MACs of a bridge's ports (the host ends of the lab's veths on it): a bridge takes frames sent to them
+        as its own, as it takes those sent to its own MAC."""
+        return {p["host_mac"] for p in self.veths.get("pairs") or [] if p.get("bridge") == bridge and p.get("host_mac")}
+
     def pairs_of(self, container, name="eth0"):
         return [p for p in self.veths.get("pairs") or [] if p["container"] == container and p["container_interface"] == name]
 

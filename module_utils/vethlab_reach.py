@@ -100,6 +100,11 @@ def find_host_ping(which):
     return (busybox, "ping") if busybox else None
 
 
+def argv_at(source, argv):
+    """A command run at a cell's end: on the host as it is, in a container through ``docker exec``."""
+    return list(argv) if source == HOST else ["docker", "exec", source, *argv]
+
+
 def ping_argv(source, target, count=1, timeout=2, host_ping=("ping",)):
     """The command that pings ``target`` (an address or a name) from ``source``, as an argument list.
 
@@ -107,10 +112,7 @@ def ping_argv(source, target, count=1, timeout=2, host_ping=("ping",)):
     missing); inside a container it is always ``ping``.
     """
     ping = list(host_ping) if source == HOST else ["ping"]
-    command = [*ping, "-c", str(int(count)), "-W", str(int(timeout)), target]
-    if source == HOST:
-        return command
-    return ["docker", "exec", source, *command]
+    return argv_at(source, [*ping, "-c", str(int(count)), "-W", str(int(timeout)), target])
 
 
 def received(output):
@@ -193,8 +195,7 @@ _ROUTE_TYPES = ("local", "unreachable", "blackhole", "prohibit", "broadcast", "m
 
 def route_argv(source, addresses):
     """The command that asks the kernel, in ``source``'s namespace, how it sends to each address."""
-    command = ["sh", "-c", ROUTE_SCRIPT, "route", *addresses]
-    return command if source == HOST else ["docker", "exec", source, *command]
+    return argv_at(source, ["sh", "-c", ROUTE_SCRIPT, "route", *addresses])
 
 
 def parse_routes(output):
@@ -250,9 +251,8 @@ def read_arp(ends, runner, workers=8):
     names = sorted({name for name in ends if name == HOST or is_container_name(name)})
     if not names:
         return {}
-    argv = ["cat", "/proc/net/arp"]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names)))) as pool:
-        answers = list(pool.map(lambda name: runner(argv if name == HOST else ["docker", "exec", name, *argv]), names))
+        answers = list(pool.map(lambda name: runner(argv_at(name, ["cat", "/proc/net/arp"])), names))
     return {name: parse_arp(out) for name, (rc, out, _) in zip(names, answers) if rc == 0}
 
 

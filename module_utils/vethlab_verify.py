@@ -80,19 +80,17 @@ def stale_arp(tables, seen):
     new MAC). Each expires by itself within a minute or so. The host's entries count on the lab's bridges only.
     A bridge's address at the MAC of one of its ports (a veth of its own, learned while the veth was off the
     bridge) is no wrong entry: a bridge takes the frames sent to its ports' MACs as its own."""
-    bridges = list((seen.veths.get("bridges") or {}).items())
-    ports = {}
-    for pair in seen.veths.get("pairs") or []:
-        ports.setdefault(pair.get("bridge"), set()).add(pair.get("host_mac"))
-    links = bridges + [("%s:%s" % (name, i["name"]), i) for name, ifaces in (seen.veths.get("containers") or {}).items() for i in ifaces]
+    bridges = seen.veths.get("bridges") or {}
+    links = list(bridges.items())
+    links += [("%s:%s" % (name, i["name"]), i) for name, ifaces in (seen.veths.get("containers") or {}).items() for i in ifaces]
     owners = {cidr.split("/", 1)[0]: (label, link["mac"]) for label, link in links if link.get("mac") for cidr in link.get("ipv4") or []}
-    holders = {bridge["mac"]: name for name, bridge in bridges if bridge.get("mac")}  # a MAC learned on another bridge
+    holders = {bridge["mac"]: name for name, bridge in bridges.items() if bridge.get("mac")}  # a MAC learned on another bridge
     found = {}
     for end, entries in tables.items():
         for entry in entries:
             owner, wanted = owners.get(entry["address"], (None, None))
-            taken = {wanted} | ports.get(owner, set())  # a bridge's own MAC, or one of its ports'
-            if not wanted or entry["mac"] in taken or (end == HOST and entry["device"] not in dict(bridges)):
+            taken = {wanted} | seen.port_macs(owner)  # the owner's MAC, or a bridge's port's
+            if not wanted or entry["mac"] in taken or (end == HOST and entry["device"] not in bridges):
                 continue
             where = dict(entry, container=end, owner=owner, wanted=wanted, holder=holders.get(entry["mac"]))
             key = "look.stale_arp_host" if end == HOST else "look.stale_arp_of" if where["holder"] else "look.stale_arp"
@@ -106,9 +104,9 @@ def _end(name):
 
 
 def where_to_look(cell, health, bridge_problems, firewalld=False, stale=None):
-    """For a cell that is not as expected: where the student should look, as message parts. A container at either
-    end whose ARP table holds a wrong MAC (``stale``: stale_arp's) is named with it; with firewalld running, the
-    host's firewall is named, with the fix: a reload of it removes rules Docker added."""
+    """For a cell that is not as expected: where the student should look, as message parts. An end (the host or a
+    container) whose ARP table holds a wrong MAC (``stale``: stale_arp's) is named with it; with firewalld running,
+    the host's firewall is named, with the fix: a reload of it removes rules Docker added."""
     firewall = [("look.firewalld" if firewalld else "look.firewall", {})]
     if cell.get("wrong_path"):
         return []  # the detail says where the answer came from
@@ -199,7 +197,7 @@ def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), cou
         if wrong:
             cell.update(passed=False, wrong_path=True, detail_parts=cell["detail_parts"] + wrong)
     firewalld = any(not cell["passed"] for cell in measured) and firewalld_running(runner)
-    # A reply that did not come, with both ends whole: the ARP tables of its containers are read (only then).
+    # A reply that did not come: the ARP tables of its ends - the host, its whole containers - are read (only then).
     silent = [cell for cell in measured if not cell["passed"] and cell["observed"] == UNREACHABLE and cell["expected"] == REACHABLE]
     ends = {_end(name) for cell in silent for name in (cell["source"], cell["target"])}
     ends = {name for name in ends if name == HOST or (name in seen.running and not seen.health.get(name))}
