@@ -24,7 +24,6 @@ payload) must be seen at each hop in order, and its reply at each hop back. Plai
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import hashlib
 import os
@@ -35,10 +34,10 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from .vethlab_netns import enter_argv, run_in
 from .vethlab_texts import each_language, place
 
 ETH_P_ALL = 0x0003
-CLONE_NEWNET = 0x40000000
 SO_TIMESTAMPNS = 35
 SOL_PACKET = 263
 PACKET_ADD_MEMBERSHIP = 1
@@ -178,37 +177,22 @@ def lesson_paths(seen):
 
 def _open_socket(pid, interface, promiscuous):
     """A packet socket on ``interface`` in the namespace of process ``pid`` (the host's when None)."""
-    made = {}
 
     def work():
-        try:
-            if pid:
-                libc = ctypes.CDLL(None, use_errno=True)
-                handle = os.open("/proc/%d/ns/net" % pid, os.O_RDONLY)
-                try:
-                    if libc.setns(handle, CLONE_NEWNET) != 0:
-                        raise OSError(ctypes.get_errno(), "setns into the namespace of process %d" % pid)
-                finally:
-                    os.close(handle)
-            sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-            sock.bind((interface, 0))
-            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-            if promiscuous:
-                request = struct.pack("iHH8s", socket.if_nametoindex(interface), PACKET_MR_PROMISC, 0, b"")
-                sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, request)
-            sock.setblocking(False)
-            made["socket"] = sock
-        except OSError as error:
-            made["error"] = error
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+        sock.bind((interface, 0))
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        if promiscuous:
+            request = struct.pack("iHH8s", socket.if_nametoindex(interface), PACKET_MR_PROMISC, 0, b"")
+            sock.setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, request)
+        sock.setblocking(False)
+        return sock
 
-    # A thread of its own: setns moves only the calling thread, and this one ends here.
-    worker = threading.Thread(target=work)
-    worker.start()
-    worker.join()
-    if "error" in made:
+    try:
+        return run_in(pid, work)
+    except OSError as error:
         where = "inside the container (process %d)" % pid if pid else "on the host"
-        raise CaptureError("cannot capture on %s %s: %s" % (interface, where, made["error"]))
-    return made["socket"]
+        raise CaptureError("cannot capture on %s %s: %s" % (interface, where, error)) from None
 
 
 def _read(sock):
@@ -242,7 +226,7 @@ def _flush(ready, pids, runner):
     container's, and the host's entry for a lab container's address on the bridge next to it - nothing else of
     the host's."""
     for name in sorted(pids):
-        runner(["nsenter", "-t", str(pids[name]), "-n", "ip", "neigh", "flush", "dev", "eth0"])
+        runner(enter_argv(pids[name], ["ip", "neigh", "flush", "dev", "eth0"]))
     for path in ready:
         bridges = [item["interface"] for item in path["hops"] if item["bridge"]]
         for end, address, bridge in ((path["source"], path["source_ip"], bridges[0]), (path["target"], path["target_ip"], bridges[-1])):
@@ -315,7 +299,7 @@ def capture(paths, runner, host_ping, window=WINDOW, limit=LIMIT, flush=True):
             pings = []
             for path in ready:
                 ping = [*host_ping, "-c", "1", "-W", str(PING_WAIT), path["target_ip"]]
-                pings.append(ping if path["source"] == "host" else ["nsenter", "-t", str(pids[path["source"]]), "-n", *ping])
+                pings.append(ping if path["source"] == "host" else enter_argv(pids[path["source"]], ping))
             # At once: each path's frames are told apart by their addresses; a ping the lesson says goes unanswered
             # waits its PING_WAIT alongside the others.
             with ThreadPoolExecutor(max_workers=len(pings)) as pool:

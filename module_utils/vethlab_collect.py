@@ -1,8 +1,11 @@
 # Copyright: vethlab contributors
 # SPDX-License-Identifier: MIT
-"""Collect the lesson's ``ip addr`` outputs: on the host and inside each running container.
+"""Collect the lesson's ``ip addr`` outputs: on the host and in each running container's network namespace.
 
-Every command is an argument list (``docker exec NAME ip addr``), never a shell string.
+Nothing runs inside a container and nothing of its image is read: a container's interfaces are the host's own
+``ip`` run in its network namespace from outside (vethlab_netns), and the files the judges read are the ones
+Docker wrote for it (``HostsPath``, ``ResolvConfPath``: what the container now holds at ``/etc/hosts`` and
+``/etc/resolv.conf``), read on the host. Every command is an argument list, never a shell string.
 Plain Python, standard library only; the caller passes a ``runner(argv) -> (rc, out, err)``.
 """
 
@@ -12,9 +15,12 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 from .vethlab_docker import ENGINE_LOST, is_container_name
+from .vethlab_netns import enter_argv
 
 # The host's default route, for its primary address (the lesson's "outside").
 ROUTE_COMMAND = ("ip", "-4", "route", "show", "default")
+# The files a judge may read of a container: each is one Docker wrote and keeps on the host (docker inspect's key).
+DOCKER_FILES = {"/etc/hosts": "HostsPath", "/etc/resolv.conf": "ResolvConfPath", "/etc/hostname": "HostnamePath"}
 
 
 class CollectError(ValueError):
@@ -29,10 +35,27 @@ def validate(containers, command):
         raise CollectError("the command must be a non-empty list of words, such as [ip, addr]")
 
 
+def _link_aliases(links):
+    """HostConfig.Links ("/alpine02:/alpine03/al") as {alias: the container linked to}: what --link wrote."""
+    found = {}
+    for link in links or []:
+        target, _, alias = link.partition(":")
+        found[alias.rsplit("/", 1)[-1]] = target.lstrip("/")
+    return found
+
+
 def _docker_view(item):
-    """What the lab needs of ``docker inspect``: state, image, network mode, tty, labels, DNS, links, networks."""
+    """What the lab needs of ``docker inspect``: state, its process, image, network mode, tty, labels, DNS, links
+    (and their aliases), networks (and its address on each), its hostname and the files Docker wrote for it."""
     config, host = item.get("Config") or {}, item.get("HostConfig") or {}
+    joined = (item.get("NetworkSettings") or {}).get("Networks") or {}
     return {
+        "id": item.get("Id") or "",
+        "pid": int((item.get("State") or {}).get("Pid") or 0),
+        "hostname": config.get("Hostname") or "",
+        "files": {path: item.get(key) or "" for path, key in DOCKER_FILES.items()},
+        "link_aliases": _link_aliases(host.get("Links")),
+        "addresses": {network: (entry or {}).get("IPAddress") or "" for network, entry in joined.items()},
         "state": (item.get("State") or {}).get("Status") or "unknown",
         "image": item.get("Image") or "",
         "network_mode": host.get("NetworkMode") or "",
@@ -105,19 +128,20 @@ def inspect_networks(names, runner, docker="docker"):
 
 
 def collect(containers, runner, command=("ip", "addr"), docker="docker", workers=8, files=()):
-    """Host output and default route, each running container's output, every container's state
-    and Docker's view of it (``inspected``: null for a missing one), and the ``files`` (absolute
-    paths) as each running container has them (``files``: null for one it could not read)."""
+    """Host output and default route, each running container's output (the host's ``command`` run in its
+    network namespace), every container's state and Docker's view of it (``inspected``: null for a missing
+    one), and the ``files`` (among DOCKER_FILES) as each running container holds them, read from where Docker
+    keeps them on the host (``files``: null for one it could not read)."""
     validate(containers, command)
     for path in files:
-        if not isinstance(path, str) or not path.startswith("/") or any(ch.isspace() for ch in path):
-            raise CollectError("file %r is not an absolute path" % (path,))
+        if path not in DOCKER_FILES:
+            raise CollectError("file %r is not one Docker writes for a container (%s)" % (path, ", ".join(DOCKER_FILES)))
     inspected = inspect_containers(containers, runner, docker)
     states = {name: (view or {}).get("state", "missing") for name, view in inspected.items()}
-    running = [name for name in containers if states[name] == "running"]
-    argvs = [list(command), list(ROUTE_COMMAND)] + [[docker, "exec", name, *command] for name in running]
+    running = [name for name in containers if states[name] == "running" and inspected[name]["pid"] > 0]
+    argvs = [list(command), list(ROUTE_COMMAND)] + [enter_argv(inspected[name]["pid"], command) for name in running]
     reads = [(name, path) for name in running for path in files]
-    argvs += [[docker, "exec", name, "cat", path] for name, path in reads]
+    argvs += [["cat", "--", inspected[name]["files"][path] or "/nonexistent"] for name, path in reads]
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(argvs)))) as pool:
         results = list(pool.map(runner, argvs))
     read = results[len(results) - len(reads) :] if reads else []

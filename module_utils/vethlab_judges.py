@@ -365,14 +365,40 @@ def cells_custom_by_name(seen):
     ]
 
 
+def _on_network(seen, names):
+    """Docker's record: the custom network exists and lists each of ``names`` (False, and why, when not)."""
+    if not seen.custom_record:
+        return False, [("detail.no_network_recorded", {"network": (seen.custom or {}).get("name") or "-"})]
+    members = seen.custom_record.get("containers") or {}
+    missing = [name for name in names if name not in members]
+    if missing:
+        return False, [("detail.net_member_not_recorded", {"container": name, "network": seen.custom["name"], "recorded": "-"}) for name in missing]
+    return True, []
+
+
+def judge_custom_cells(checkpoint, seen):
+    """A name cell checkpoint of the custom network: its cells as the lesson expects them, and Docker's record of
+    the network with both containers on it (two hosts files edited by hand make no network)."""
+    recorded, said = _on_network(seen, seen.net_containers[:2])
+    passed, detail = judge_cells(checkpoint, seen)
+    return passed and recorded, said + detail
+
+
 def judge_embedded_dns(_, seen):
-    """On a user network, a container asks Docker's embedded DNS server (127.0.0.11) for names."""
-    passed, detail = bool(seen.net_containers), []
+    """On a user network, a container asks Docker's embedded DNS server (127.0.0.11) for names: Docker's record puts
+    it on the network, its resolv.conf names the server, and the server, asked from inside its namespace by the judge,
+    answered the other container's name (C15's cell, resolved by DNS)."""
+    passed, detail = _on_network(seen, seen.net_containers)
+    passed = passed and bool(seen.net_containers)
     for name in seen.net_containers:
         servers = nameservers(seen.file(name, "/etc/resolv.conf"))
-        ok = EMBEDDED_DNS in servers
-        passed = passed and ok
+        asked = [cell for cell in seen.cells if cell.get("checkpoint") == "C15" and cell["source"] == name]
+        answered = [cell for cell in asked if cell.get("resolved_by") == "dns" and cell.get("address") in seen.addresses_of(cell["target"])]
+        passed = passed and EMBEDDED_DNS in servers and bool(asked) and len(answered) == len(asked)
         detail.append(("detail.nameservers", {"container": name, "servers": ", ".join(servers) or "-"}))
+        for cell in asked:
+            key = "detail.dns_answered" if cell in answered else "detail.dns_not_answered"
+            detail.append((key, {"container": name, "name": cell["name"], "address": cell.get("address") or "-"}))
     return passed, detail or [("detail.no_network", {})]
 
 
@@ -392,7 +418,11 @@ def judge_two_interfaces(_, seen):
     name = seen.connect
     if not name or not seen.custom_bridge:
         return False, [("detail.no_network", {})]
-    passed, detail = True, []
+    # Docker's record: the container is on both networks (an interface shown by a program of its own is not).
+    joined = ((seen.inspected.get(name) or {}).get("networks")) or []
+    missing = [network for network in ("bridge", seen.custom["name"]) if network not in joined]
+    passed = not missing
+    detail = [("detail.not_connected_recorded", {"container": name, "network": network}) for network in missing]
     mine = [p for p in seen.veths.get("pairs") or [] if p["container"] == name]
     for bridge in (seen.bridge, seen.custom_bridge):
         pairs = [p for p in mine if p["bridge"] == bridge]

@@ -163,7 +163,7 @@ LESSONS = [
         checkpoints=(
             C("C13", judge=judges.judge_custom_bridge),
             C("C14", judge=judges.judge_custom_pairs),
-            C("C15", cells=judges.cells_custom_by_name),
+            C("C15", judge=judges.judge_custom_cells, cells=judges.cells_custom_by_name),
             C("C16", judge=judges.judge_embedded_dns),
             C("C17", cells=judges.cells_isolation),
             # The packet itself on the custom network, and where the isolated request stops (vethlab_capture).

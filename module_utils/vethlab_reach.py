@@ -3,8 +3,11 @@
 """The lessons' pings: a matrix of cells, each pinged for real.
 
 A cell goes from a source to a target. The source is ``host`` (ping runs on the lab host) or a
-container's name (ping runs in it through ``docker exec``). The target is pinged by its address
-(a literal IP address) or, to test name resolution, by a container's name. A cell expects one of
+container's name: the host's own ping then runs in the container's network namespace, entered from
+outside (vethlab_netns), so no binary of the container's decides anything. The target is pinged by its
+address (a literal IP address) or, to test name resolution, by a container's name, which the caller
+resolves first as the container would - Docker's --link lines, Docker's embedded DNS asked from inside
+its namespace - and hands over as the cell's ``address`` (or ``unresolved``: why not). A cell expects one of
 three results - ``reachable`` (a reply), ``unreachable`` (no reply) or ``unresolved`` (the name
 does not resolve) - so "this must fail" is a result like any other and a DNS problem is never
 mistaken for a firewall one. It observes one of four: those three, or ``error`` - the probe could
@@ -33,6 +36,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from .vethlab_docker import ENGINE_LOST, is_container_name
+from .vethlab_netns import enter_argv
 
 HOST = "host"
 REACHABLE, UNREACHABLE, UNRESOLVED, ERROR = "reachable", "unreachable", "unresolved", "error"
@@ -59,7 +63,8 @@ class EngineLost(RuntimeError):
 
 
 def validate_cell(cell, position):
-    """Check one cell; return a normalised copy (``address`` a literal address, or ``name`` a container name)."""
+    """Check one cell; return a normalised copy (``address`` a literal address, or ``name`` a container name with
+    the ``address`` it resolved to, None when it did not)."""
     if not isinstance(cell, dict):
         raise CellError("cell #%d: expected a mapping, got %s" % (position, type(cell).__name__))
     source = cell.get("source")
@@ -69,6 +74,7 @@ def validate_cell(cell, position):
     if cell.get("name") is not None:
         if not is_container_name(cell["name"]):
             raise CellError("cell #%d: name %r is not a container name" % (position, cell["name"]))
+    if cell.get("name") is not None and cell.get("address") is None:
         normalised["address"] = None
     else:
         try:
@@ -100,19 +106,24 @@ def find_host_ping(which):
     return (busybox, "ping") if busybox else None
 
 
-def argv_at(source, argv):
-    """A command run at a cell's end: on the host as it is, in a container through ``docker exec``."""
-    return list(argv) if source == HOST else ["docker", "exec", source, *argv]
+def argv_at(source, argv, pids=None):
+    """A host command run at a cell's end: on the host as it is, in a container's network namespace from
+    outside (``pids``: {container: its process}); None for a container with no process (it does not run)."""
+    if source == HOST:
+        return list(argv)
+    pid = (pids or {}).get(source)
+    return enter_argv(pid, argv) if pid else None
 
 
-def ping_argv(source, target, count=1, timeout=2, host_ping=("ping",)):
-    """The command that pings ``target`` (an address or a name) from ``source``, as an argument list.
+def ping_argv(source, target, count=1, timeout=2, host_ping=("ping",), pids=None):
+    """The command that pings ``target`` (an address) from ``source``, as an argument list: always the host's
+    ping (``host_ping``: ``("busybox", "ping")`` where iputils is missing), in the source's namespace."""
+    return argv_at(source, [*host_ping, "-c", str(int(count)), "-W", str(int(timeout)), target], pids)
 
-    ``host_ping`` is the host's ping command (``("busybox", "ping")`` where iputils is
-    missing); inside a container it is always ``ping``.
-    """
-    ping = list(host_ping) if source == HOST else ["ping"]
-    return argv_at(source, [*ping, "-c", str(int(count)), "-W", str(int(timeout)), target])
+
+def run_at(runner, argv):
+    """``runner(argv)``, or a failure when there is no command (a container that does not run)."""
+    return runner(argv) if argv else (127, "", "the container does not run: no network namespace to enter")
 
 
 def received(output):
@@ -147,25 +158,26 @@ def observe(cell, rc, out, err):
     return ERROR, [("ping.did_not_run", {"rc": rc, "said": said})], address
 
 
-def _probe(cell, target, runner, count, timeout, host_ping):
-    rc, out, err = runner(ping_argv(cell["source"], target, count, timeout, host_ping))
+def _probe(cell, target, runner, count, timeout, host_ping, pids):
+    rc, out, err = run_at(runner, ping_argv(cell["source"], target, count, timeout, host_ping, pids))
     if cell["source"] != HOST and received(out) is None and ENGINE_LOST.search("%s\n%s" % (err or "", out or "")):
         said = "ping did not run (exit %d): %s" % (rc, _last_line(rc, out, err))
         raise EngineLost("the Docker engine stopped answering: %s -> %s could not run ping (%s)" % (cell["source"], cell["target"], said))
     return rc, out, err
 
 
-def ping_cell(cell, runner, count=1, timeout=2, attempts=2, host_ping=("ping",)):
+def ping_cell(cell, runner, count=1, timeout=2, attempts=2, host_ping=("ping",), pids=None):
     """Ping one cell; return it with its result (``observed``, ``passed``, ``probes``: the pings its verdict
     rests on). A cell that must fail first pings its ``control`` from its source; one whose source
-    cannot is ``error``. A probe is repeated (at most ``attempts`` times) only while no reply came
+    cannot is ``error``. A name cell the caller could not resolve (``unresolved``: why) is ``unresolved``
+    without a ping. A probe is repeated (at most ``attempts`` times) only while no reply came
     where one is expected; a reply, once seen, stands."""
     result = dict(cell, probes=0)
     if cell.get("unfit"):  # the source is not as the lesson needs it (its resolver): nothing to ping
         result.update(observed=ERROR, detail_parts=list(result.pop("unfit")), passed=False, control_failed=True)
         return result
     if cell.get("control") and cell["expected"] != REACHABLE:
-        rc, out, err = _probe(cell, cell["control"], runner, 1, timeout, host_ping)
+        rc, out, err = _probe(cell, cell["control"], runner, 1, timeout, host_ping, pids)
         result["probes"] += 1
         control = received(out)
         if rc != 0 or not control or control[1] == 0:
@@ -173,8 +185,12 @@ def ping_cell(cell, runner, count=1, timeout=2, attempts=2, host_ping=("ping",))
             detail = [("cell.source_cut_off", {"source": cell["source"], "control": cell["control"], "said": said})]
             result.update(observed=ERROR, detail_parts=detail, passed=False, control_failed=True)
             return result
+    if cell.get("name") and not cell.get("address"):
+        why = list(cell.get("unresolved") or [("ping.unresolved", {"name": cell["name"], "said": "-"})])
+        result.update(observed=UNRESOLVED, detail_parts=why, passed=cell["expected"] == UNRESOLVED)
+        return result
     for _ in range(max(1, attempts)):
-        rc, out, err = _probe(cell, cell["name"] or cell["address"], runner, count, timeout, host_ping)
+        rc, out, err = _probe(cell, cell["address"], runner, count, timeout, host_ping, pids)
         result["probes"] += 1
         observed, detail, address = observe(cell, rc, out, err)
         result.update(observed=observed, detail_parts=detail)
@@ -193,9 +209,10 @@ ROUTE_SCRIPT = 'for a; do echo "== $a"; ip route get "$a" 2>&1; done'
 _ROUTE_TYPES = ("local", "unreachable", "blackhole", "prohibit", "broadcast", "multicast", "throw")
 
 
-def route_argv(source, addresses):
-    """The command that asks the kernel, in ``source``'s namespace, how it sends to each address."""
-    return argv_at(source, ["sh", "-c", ROUTE_SCRIPT, "route", *addresses])
+def route_argv(source, addresses, pids=None):
+    """The command that asks the kernel, in ``source``'s namespace, how it sends to each address (the host's
+    ``sh`` and ``ip``)."""
+    return argv_at(source, ["sh", "-c", ROUTE_SCRIPT, "route", *addresses], pids)
 
 
 def parse_routes(output):
@@ -218,13 +235,13 @@ def parse_routes(output):
     return routes
 
 
-def read_routes(asked, runner, workers=8):
+def read_routes(asked, runner, workers=8, pids=None):
     """{source: [addresses]} -> {(source, address): route or None}: one command per source, in parallel."""
     sources = [(source, sorted(set(addresses))) for source, addresses in asked.items() if addresses]
     if not sources:
         return {}
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(sources)))) as pool:
-        answers = list(pool.map(lambda item: runner(route_argv(*item)), sources))
+        answers = list(pool.map(lambda item: run_at(runner, route_argv(*item, pids=pids)), sources))
     found = {}
     for (source, addresses), (_, out, _) in zip(sources, answers):
         routes = parse_routes(out)
@@ -244,19 +261,27 @@ def parse_arp(output):
     return entries
 
 
-def read_arp(ends, runner, workers=8):
-    """{end: its ARP table's complete entries} for each end - ``host`` or a container - read in its namespace
-    (``cat /proc/net/arp``: every image has it, no capability or root is needed), in parallel; an end whose table
-    cannot be read is left out."""
-    names = sorted({name for name in ends if name == HOST or is_container_name(name)})
+def arp_path(end, pids=None):
+    """Where the kernel shows an end's ARP table: the host's ``/proc/net/arp``, a container's as its process's
+    ``/proc/PID/net/arp`` (read on the host: nothing of the container's runs); None without a process."""
+    if end == HOST:
+        return "/proc/net/arp"
+    pid = (pids or {}).get(end)
+    return "/proc/%d/net/arp" % int(pid) if pid else None
+
+
+def read_arp(ends, runner, workers=8, pids=None):
+    """{end: its ARP table's complete entries} for each end - ``host`` or a container - from the kernel's record
+    (arp_path), in parallel; an end whose table cannot be read is left out."""
+    names = sorted({name for name in ends if (name == HOST or is_container_name(name)) and arp_path(name, pids)})
     if not names:
         return {}
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(names)))) as pool:
-        answers = list(pool.map(lambda name: runner(argv_at(name, ["cat", "/proc/net/arp"])), names))
+        answers = list(pool.map(lambda name: runner(["cat", arp_path(name, pids)]), names))
     return {name: parse_arp(out) for name, (rc, out, _) in zip(names, answers) if rc == 0}
 
 
-def run_matrix(cells, runner, count=1, timeout=2, attempts=2, workers=8, host_ping=("ping",)):
+def run_matrix(cells, runner, count=1, timeout=2, attempts=2, workers=8, host_ping=("ping",), pids=None):
     """Validate every cell first (nothing runs if one is bad), then ping them in parallel.
 
     Bounded: each cell sends at most ``count * attempts`` echo requests, and every ping
@@ -266,4 +291,4 @@ def run_matrix(cells, runner, count=1, timeout=2, attempts=2, workers=8, host_pi
     if not checked:
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(checked)))) as pool:
-        return list(pool.map(lambda cell: ping_cell(cell, runner, count, timeout, attempts, host_ping), checked))
+        return list(pool.map(lambda cell: ping_cell(cell, runner, count, timeout, attempts, host_ping, pids), checked))

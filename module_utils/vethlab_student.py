@@ -128,11 +128,13 @@ def judge(lessons, runner, given=None, docker="docker", host_ping=("ping",), tim
         result = verify(observed, run_plan, primary, "docker0", runner, host_ping, 1, timeout, attempts, capture=listen)
     except (ObserveError, EngineLost, CellError) as error:
         raise CannotCheck(str(error)) from error
+    # A lesson not begun has no passed checkpoint: its must-fail cells (C20 before any network connect) are not started.
     begun = {lesson_id: started(lesson_id, run_plan, observed) for lesson_id in run_plan["lessons"]}
-    for checkpoint in result["checkpoints"]:
-        checkpoint["status"] = PASSED if checkpoint["passed"] else (FAILED if begun.get(checkpoint["lesson"]) else NOT_STARTED)
-    for item in result["lessons"]:
-        item["status"] = PASSED if item["passed"] else (FAILED if begun.get(item["id"]) else NOT_STARTED)
+    for item in [*result["checkpoints"], *result["lessons"]]:
+        if not begun.get(item.get("lesson") or item["id"]):
+            item["passed"] = False
+        item["status"] = PASSED if item["passed"] else (FAILED if begun.get(item.get("lesson") or item["id"]) else NOT_STARTED)
+    result["passed"] = bool(result["checkpoints"]) and all(c["passed"] for c in result["checkpoints"])
     result.update(stage=stage(result["lessons"]), states=observed.get("states") or {}, plan=run_plan)
     return result
 

@@ -406,6 +406,21 @@ MESSAGES = {
         "en": "{answered} of {sent} echo requests answered",
         "zh": "发出 {sent} 个回显请求，收到 {answered} 个回复",
     },
+    "resolve.hosts_edited": {
+        "en": "{source}'s /etc/hosts has a line Docker did not write ({line}): a name someone added by hand is not the lesson's,"
+        " and the judge does not take it",
+        "zh": "{source} 的 /etc/hosts 里有一行不是 Docker 写的（{line}）：手工加上的名字不算本课的结果，判定不采用它",
+    },
+    "resolve.dns_unknown": {
+        "en": "the name {name} does not resolve in {source}: Docker's embedded DNS (127.0.0.11), asked from inside its"
+        " network namespace, does not know it (its networks: {networks})",
+        "zh": "名字 {name} 在 {source} 中无法解析：从它的网络命名空间内询问 Docker 内置 DNS（127.0.0.11），它不知道这个名字（所在网络：{networks}）",
+    },
+    "resolve.no_resolver": {
+        "en": "the name {name} does not resolve in {source}: Docker recorded no --link to it, and {source} is on no"
+        " user-defined network whose embedded DNS it asks (its networks: {networks})",
+        "zh": "名字 {name} 在 {source} 中无法解析：Docker 没有记录到它的 --link，{source} 也不在任何会询问内置 DNS 的自定义网络上（所在网络：{networks}）",
+    },
     "ping.unresolved": {
         "en": "the name {name} does not resolve ({said})",
         "zh": "名字 {name} 无法解析（{said}）",
@@ -671,6 +686,23 @@ MESSAGES = {
         "zh": "{container}：eth0 没有 {subnet} 中的地址，或者它的 veth 在 {where} 上而不是 {bridge}",
     },
     "detail.nameservers": {"en": "{container}: nameserver {servers}", "zh": "{container}：nameserver {servers}"},
+    "detail.dns_answered": {
+        "en": "{container}: Docker's embedded DNS, asked from inside its namespace, gives {name} as {address}",
+        "zh": "{container}：从其命名空间内询问 Docker 内置 DNS，{name} 的地址是 {address}",
+    },
+    "detail.dns_not_answered": {
+        "en": "{container}: Docker's embedded DNS, asked from inside its namespace, does not give {name} its address ({address})",
+        "zh": "{container}：从其命名空间内询问 Docker 内置 DNS，没有得到 {name} 的正确地址（{address}）",
+    },
+    "detail.no_network_recorded": {
+        "en": "Docker has no network {network} (docker network inspect): create it with docker network create",
+        "zh": "Docker 中没有网络 {network}（docker network inspect）：请用 docker network create 创建",
+    },
+    "detail.not_connected_recorded": {
+        "en": "Docker does not record {container} on the network {network} (docker inspect): an interface seen only from"
+        " inside is not a connection",
+        "zh": "Docker 没有记录 {container} 在网络 {network} 上（docker inspect）：只在容器内部看到的接口不算连接",
+    },
     # ---------------------------------------------------------------- warnings
     "warning.subnet_contains_host": {
         "en": "this host's address {address} ({interface}) is inside the custom network's subnet {subnet}: the containers"

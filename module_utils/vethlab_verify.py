@@ -15,6 +15,8 @@ import ipaddress
 
 from .vethlab_capture import CaptureError, judge_path, lesson_paths, seen_at_each_hop, sequence
 from .vethlab_checkpoints import Seen, evaluate, matrix
+from .vethlab_judges import nameservers
+from .vethlab_netns import EMBEDDED_DNS, resolve_in
 from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, read_arp, read_routes, run_matrix
 from .vethlab_texts import each_language, field, localized
 
@@ -34,6 +36,62 @@ def wrong_path(cell, seen):
         theirs = ", ".join(sorted(seen.addresses_of(cell["target"])))
         return [("cell.resolved_elsewhere", {"name": cell["name"], "address": address, "target": cell["target"], "theirs": theirs})]
     return []
+
+
+# Docker's networks that are not a user-defined one: no embedded DNS answers there.
+NOT_USER_NETWORKS = ("bridge", "host", "none")
+
+
+def hosts_lines(text):
+    """A hosts file's entries: [address, name, ...] for each line that is not blank or a comment."""
+    return [line.split("#", 1)[0].split() for line in (text or "").splitlines() if line.split("#", 1)[0].split()]
+
+
+def docker_wrote(words, source, seen):
+    """Whether Docker wrote a hosts line: the container's own (its name or hostname, at one of its addresses), or
+    --link's (an alias Docker recorded in HostConfig.Links, at the linked container's address)."""
+    view = seen.inspected.get(source) or {}
+    address, named = words[0], words[1:]
+    own = {source, view.get("hostname") or source, (view.get("id") or "")[:12]}
+    if set(named) <= own | {"localhost", "ip6-localhost", "ip6-loopback", "ip6-localnet", "ip6-mcastprefix"}:
+        return True
+    aliases = view.get("link_aliases") or {}
+    linked = {aliases[name] for name in named if name in aliases}
+    return bool(linked) and any(address == seen.eth0_address(target) for target in linked)
+
+
+def hand_written(source, name, seen):
+    """The lines of ``source``'s /etc/hosts naming ``name`` that Docker did not write (someone added them)."""
+    return [" ".join(words) for words in hosts_lines(seen.file(source, "/etc/hosts")) if name in words[1:] and not docker_wrote(words, source, seen)]
+
+
+def resolve_name(cell, seen, dns):
+    """A name cell resolved as its source would resolve it, from what the source's owner cannot forge: --link's
+    alias as Docker recorded it (HostConfig.Links, the linked container's address), then - on a user-defined
+    network, where its resolv.conf names Docker's embedded DNS - that server asked from inside its namespace by the
+    judge's own resolver (``dns(pid, name)``). A hosts line Docker did not write is never an answer, and is named.
+    Returns the cell with its ``address``, or with ``unresolved`` (why)."""
+    source, name = cell["source"], cell["name"]
+    view = seen.inspected.get(source) or {}
+    edited = [("resolve.hosts_edited", {"source": source, "name": name, "line": line}) for line in hand_written(source, name, seen)]
+    target = (view.get("link_aliases") or {}).get(name)
+    if target and seen.eth0_address(target):
+        return dict(cell, address=seen.eth0_address(target), resolved_by="link", notes=edited)
+    user = [network for network in view.get("networks") or [] if network not in NOT_USER_NETWORKS]
+    asks = EMBEDDED_DNS in nameservers(seen.file(source, "/etc/resolv.conf"))
+    found = dns(view["pid"], name) if user and asks and view.get("pid") else None
+    if found:
+        return dict(cell, address=found[0], resolved_by="dns", notes=edited)
+    key = "resolve.dns_unknown" if user and asks else "resolve.no_resolver"
+    why = [(key, {"source": source, "name": name, "networks": ", ".join(view.get("networks") or []) or "-"})]
+    return dict(cell, unresolved=why + edited, notes=edited)
+
+
+def _dns_in_namespace(pid, name):
+    try:
+        return resolve_in(pid, name)
+    except OSError:
+        return None
 
 
 def lesson_device(source, address, seen):
@@ -171,23 +229,32 @@ def packet_path(seen, capture):
     return paths
 
 
-def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), count=1, timeout=2, attempts=2, workers=8, capture=None):
+def verify(
+    observed, run_plan, primary, bridge, runner, host_ping=("ping",), count=1, timeout=2, attempts=2, workers=8, capture=None, dns=None
+):
     """Ping every cell of the plan's lessons, judge every checkpoint; return the verdict and its data.
 
-    ``run_plan`` is vethlab_lessons' plan (or just the docker0 lesson's container names). When the plan
-    captures, ``capture`` listens at every hop of the lesson's pings (vethlab_capture.capture, bound)."""
+    ``run_plan`` is vethlab_lessons' plan (or just the docker0 lesson's container names). Every ping and read
+    runs from outside the containers (their processes, from Docker's record: ``observed["inspected"]``); a
+    name is resolved first (resolve_name; ``dns(pid, name)`` asks the embedded DNS in a namespace). When the
+    plan captures, ``capture`` listens at every hop of the lesson's pings (vethlab_capture.capture, bound)."""
     seen = Seen(observed, run_plan, bridge, primary=primary)
     lessons = seen.plan["lessons"]
+    pids = {name: view["pid"] for name, view in seen.inspected.items() if view and view.get("pid") and name in seen.running}
+    cells = [resolve_name(cell, seen, dns or _dns_in_namespace) if cell.get("name") else cell for cell in matrix(seen, lessons)]
     measured = run_matrix(
-        matrix(seen, lessons), runner, count=count, timeout=timeout, attempts=attempts, workers=workers, host_ping=host_ping
+        cells, runner, count=count, timeout=timeout, attempts=attempts, workers=workers, host_ping=host_ping, pids=pids
     )
+    for cell in measured:
+        cell["detail_parts"] = cell["detail_parts"] + [note for note in cell.pop("notes", []) if note not in cell["detail_parts"]]
+        cell.pop("unresolved", None)
     every_bridge_problem = [p for problems in (observed.get("bridge_problems") or {}).values() for p in problems]
     # The kernel's route, in the source's namespace, to every address that answered where the lesson expects a reply.
     answered = [cell for cell in measured if cell["observed"] == REACHABLE == cell["expected"] and cell.get("address")]
     asked = {}
     for cell in answered:
         asked.setdefault(cell["source"], []).append(cell["address"])
-    routes = read_routes(asked, runner, workers=workers)
+    routes = read_routes(asked, runner, workers=workers, pids=pids)
     for cell in measured:
         wrong = wrong_path(cell, seen)
         if not wrong and cell in answered:
@@ -201,7 +268,7 @@ def verify(observed, run_plan, primary, bridge, runner, host_ping=("ping",), cou
     silent = [cell for cell in measured if not cell["passed"] and cell["observed"] == UNREACHABLE and cell["expected"] == REACHABLE]
     ends = {_end(name) for cell in silent for name in (cell["source"], cell["target"])}
     ends = {name for name in ends if name == HOST or (name in seen.running and not seen.health.get(name))}
-    stale = stale_arp(read_arp(ends, runner, workers=workers), seen) if ends else {}
+    stale = stale_arp(read_arp(ends, runner, workers=workers, pids=pids), seen) if ends else {}
     seen.cells = [explain(cell, seen.health, every_bridge_problem, firewalld, stale) for cell in measured]
     if seen.plan.get("capture"):
         seen.packet_path = packet_path(seen, capture)

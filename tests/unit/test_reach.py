@@ -8,6 +8,9 @@ from lab_engine import run
 from vethlab.module_utils.vethlab_reach import CellError, ping_argv, received, run_matrix, validate_cell
 from vethlab.module_utils.vethlab_texts import render
 
+# The containers' processes on the host, as docker inspect gives them: the namespaces the pings enter.
+PIDS = {"alpine01": 4301, "alpine02": 4302, "alpine03": 4303}
+
 # Recorded on this kind of machine: iputils on the host, busybox in a container.
 IPUTILS_OK = """PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.
 64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time=0.238 ms
@@ -61,10 +64,13 @@ def test_commands_are_argument_lists():
         "2",
         "172.17.0.2",
     ]
-    assert ping_argv("alpine01", "172.17.0.1", count=2, timeout=1) == [
-        "docker",
-        "exec",
-        "alpine01",
+    # In a container: the host's own ping, in the container's network namespace, entered from outside.
+    assert ping_argv("alpine01", "172.17.0.1", count=2, timeout=1, pids={"alpine01": 4242}) == [
+        "nsenter",
+        "-t",
+        "4242",
+        "-n",
+        "--",
         "ping",
         "-c",
         "2",
@@ -72,6 +78,8 @@ def test_commands_are_argument_lists():
         "1",
         "172.17.0.1",
     ]
+    # A container without a process (it does not run) has no namespace to enter: no command at all.
+    assert ping_argv("alpine01", "172.17.0.1") is None
 
 
 @pytest.mark.parametrize(
@@ -116,7 +124,7 @@ def test_cells_are_recorded_whatever_their_result_and_retried_a_bounded_number_o
         {"checkpoint": "C8", "source": "alpine02", "target": "alpine01", "address": "172.17.0.2"},
         {"checkpoint": "C8", "source": "alpine01", "target": "alpine02", "address": "172.17.0.3"},
     ]
-    first, second = run_matrix(cells, runner, attempts=3)
+    first, second = run_matrix(cells, runner, attempts=3, pids=PIDS)
     assert (first["observed"], first["passed"], detail(first)) == ("reachable", True, "1 of 1 echo requests answered")
     assert (second["observed"], second["passed"], detail(second)) == ("unreachable", False, "0 of 1 echo requests answered")
     assert calls.count("172.17.0.2") == 1 and calls.count("172.17.0.3") == 3
@@ -135,35 +143,35 @@ def test_an_expected_failure_passes_and_is_asked_once():
 
 
 def test_a_name_that_does_not_resolve_is_unresolved_not_unreachable():
-    cell = {"source": "alpine02", "target": "alpine01", "name": "alpine01", "expected": "unresolved"}
-    (found,) = run_matrix([cell], lambda argv: (1, "", BUSYBOX_BAD_ADDRESS), attempts=2)
+    # The caller resolved the name (vethlab_verify.resolve_name) and said why not: nothing is pinged.
+    why = [("resolve.no_resolver", {"source": "alpine02", "name": "alpine01", "networks": "bridge"})]
+    cell = {"source": "alpine02", "target": "alpine01", "name": "alpine01", "expected": "unresolved", "unresolved": why}
+    argvs = []
+    (found,) = run_matrix([cell], lambda argv: argvs.append(argv) or (0, BUSYBOX_OK, ""), attempts=2, pids=PIDS)
+    assert argvs == []
     assert (found["observed"], found["passed"], found["address"]) == ("unresolved", True, None)
-    assert detail(found) == "the name alpine01 does not resolve (ping: bad address 'alpine01')"
-    assert render(found["detail_parts"], "zh") == "名字 alpine01 无法解析（ping: bad address 'alpine01'）"
-    (found,) = run_matrix([dict(cell, expected="reachable")], lambda argv: (1, "", "ping: alpine01: Name or service not known"), attempts=1)
+    assert detail(found).startswith("the name alpine01 does not resolve in alpine02: Docker recorded no --link to it")
+    (found,) = run_matrix([dict(cell, expected="reachable")], lambda argv: (0, BUSYBOX_OK, ""), attempts=1, pids=PIDS)
     assert (found["observed"], found["passed"]) == ("unresolved", False)
 
 
-def test_a_name_that_resolves_records_the_address_it_reached():
+def test_a_name_that_resolves_is_pinged_at_its_address_from_the_sources_namespace():
     argvs = []
-    cell = {"source": "alpine03", "target": "alpine02", "name": "alpine02", "expected": "reachable"}
-    (found,) = run_matrix([cell], lambda argv: argvs.append(argv) or (0, BUSYBOX_BY_NAME, ""))
-    assert argvs == [["docker", "exec", "alpine03", "ping", "-c", "1", "-W", "2", "alpine02"]]
+    cell = {"source": "alpine03", "target": "alpine02", "name": "alpine02", "address": "172.17.0.3", "expected": "reachable"}
+    (found,) = run_matrix([cell], lambda argv: argvs.append(argv) or (0, BUSYBOX_BY_NAME, ""), pids=PIDS)
+    assert argvs == [["nsenter", "-t", "4303", "-n", "--", "ping", "-c", "1", "-W", "2", "172.17.0.3"]]
     assert (found["observed"], found["passed"], found["address"]) == ("reachable", True, "172.17.0.3")
 
 
 def test_a_ping_that_did_not_run_says_why():
-    (cell,) = run_matrix(
-        [{"source": "alpine09", "address": "127.0.0.1"}],
-        lambda argv: (1, "", "Error response from daemon: No such container: alpine09"),
-        attempts=1,
-    )
+    (cell,) = run_matrix([{"source": "alpine09", "address": "127.0.0.1"}], lambda argv: (0, BUSYBOX_OK, ""), attempts=1, pids=PIDS)
     # A probe that could not run is an error - never "unreachable", which a cell that must fail would take for a pass.
     assert cell["observed"] == "error" and cell["passed"] is False
-    assert detail(cell) == "ping did not run (exit 1): Error response from daemon: No such container: alpine09"
+    assert detail(cell) == "ping did not run (exit 127): the container does not run: no network namespace to enter"
     (cell,) = run_matrix(
-        [{"source": "alpine09", "address": "172.17.0.9", "expected": "unreachable"}],
-        lambda argv: (1, "", "Error response from daemon: Container 3f2c is paused, unpause the container before exec"),
+        [{"source": "alpine02", "address": "172.17.0.9", "expected": "unreachable"}],
+        lambda argv: (1, "", "nsenter: cannot open /proc/4302/ns/net: No such file or directory"),
+        pids=PIDS,
     )
     assert cell["observed"] == "error" and cell["passed"] is False and cell["probes"] == 1
 
@@ -188,21 +196,21 @@ def scripted(*replies):
 
 def test_a_reply_stands_and_no_retry_moves_a_cell_towards_what_it_expects():
     # Must fail, but it answered: a surprise a reply proves; no second probe gets to undo it.
-    (cell,) = run_matrix([{"source": "alpine02", "address": "172.18.0.2", "expected": "unreachable"}], scripted(True, False))
+    (cell,) = run_matrix([{"source": "alpine02", "address": "172.18.0.2", "expected": "unreachable"}], scripted(True, False), pids=PIDS)
     assert (cell["observed"], cell["passed"], cell["probes"]) == ("reachable", False, 1)
     # Must fail, and no reply: as expected, on one probe - nothing to confirm.
-    (cell,) = run_matrix([{"source": "alpine02", "address": "172.18.0.2", "expected": "unreachable"}], scripted(False))
+    (cell,) = run_matrix([{"source": "alpine02", "address": "172.18.0.2", "expected": "unreachable"}], scripted(False), pids=PIDS)
     assert (cell["observed"], cell["passed"], cell["probes"]) == ("unreachable", True, 1)
     # Must answer, and the first echo was lost: the surprise is confirmed - here the second probe answers.
-    (cell,) = run_matrix([{"source": "alpine02", "address": "172.17.0.1"}], scripted(False, True))
+    (cell,) = run_matrix([{"source": "alpine02", "address": "172.17.0.1"}], scripted(False, True), pids=PIDS)
     assert (cell["observed"], cell["passed"], cell["probes"]) == ("reachable", True, 2)
 
 
 def test_a_cell_that_must_fail_is_judged_only_from_a_source_that_reaches_its_gateway():
     cell = {"source": "alpine02", "address": "172.18.0.2", "expected": "unreachable", "control": "172.17.0.1"}
-    (judged,) = run_matrix([cell], scripted(True, False))  # the gateway answers, the target does not
+    (judged,) = run_matrix([cell], scripted(True, False), pids=PIDS)  # the gateway answers, the target does not
     assert (judged["observed"], judged["passed"], judged["probes"]) == ("unreachable", True, 2)
-    (cut_off,) = run_matrix([cell], scripted(False))  # alpine02 reaches nothing: it shows no isolation
+    (cut_off,) = run_matrix([cell], scripted(False), pids=PIDS)  # alpine02 reaches nothing: it shows no isolation
     assert (cut_off["observed"], cut_off["passed"], cut_off["probes"], cut_off["control_failed"]) == ("error", False, 1, True)
     assert render(cut_off["detail_parts"]).startswith("alpine02 cannot reach its own gateway 172.17.0.1 (no reply)")
 
@@ -210,6 +218,8 @@ def test_a_cell_that_must_fail_is_judged_only_from_a_source_that_reaches_its_gat
 def test_a_network_that_says_no_route_is_unreachable_not_an_error():
     """busybox's ping with eth0 down prints no summary, only "sendto: Network is unreachable": ping ran, and the
     network answered; the probe did not fail."""
-    (cell,) = run_matrix([{"source": "alpine02", "address": "172.17.0.1"}], lambda argv: (1, "", "ping: sendto: Network is unreachable\n"))
+    (cell,) = run_matrix(
+        [{"source": "alpine02", "address": "172.17.0.1"}], lambda argv: (1, "", "ping: sendto: Network is unreachable\n"), pids=PIDS
+    )
     assert (cell["observed"], cell["passed"]) == ("unreachable", False)
     assert detail(cell) == "no route to it (ping: sendto: Network is unreachable)"
