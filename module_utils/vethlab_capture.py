@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
 import select
 import socket
 import struct

@@ -372,7 +372,8 @@ def _on_network(seen, names):
     members = seen.custom_record.get("containers") or {}
     missing = [name for name in names if name not in members]
     if missing:
-        return False, [("detail.net_member_not_recorded", {"container": name, "network": seen.custom["name"], "recorded": "-"}) for name in missing]
+        network = seen.custom["name"]
+        return False, [("detail.net_member_not_recorded", {"container": name, "network": network, "recorded": "-"}) for name in missing]
     return True, []
 
 

@@ -414,12 +414,14 @@ MESSAGES = {
     "resolve.dns_unknown": {
         "en": "the name {name} does not resolve in {source}: Docker's embedded DNS (127.0.0.11), asked from inside its"
         " network namespace, does not know it (its networks: {networks})",
-        "zh": "名字 {name} 在 {source} 中无法解析：从它的网络命名空间内询问 Docker 内置 DNS（127.0.0.11），它不知道这个名字（所在网络：{networks}）",
+        "zh": "名字 {name} 在 {source} 中无法解析：从它的网络命名空间内询问 Docker 内置 DNS（127.0.0.11），"
+        "它不知道这个名字（所在网络：{networks}）",
     },
     "resolve.no_resolver": {
         "en": "the name {name} does not resolve in {source}: Docker recorded no --link to it, and {source} is on no"
         " user-defined network whose embedded DNS it asks (its networks: {networks})",
-        "zh": "名字 {name} 在 {source} 中无法解析：Docker 没有记录到它的 --link，{source} 也不在任何会询问内置 DNS 的自定义网络上（所在网络：{networks}）",
+        "zh": "名字 {name} 在 {source} 中无法解析：Docker 没有记录到它的 --link，"
+        "{source} 也不在任何会询问内置 DNS 的自定义网络上（所在网络：{networks}）",
     },
     "ping.unresolved": {
         "en": "the name {name} does not resolve ({said})",

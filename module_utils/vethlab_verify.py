@@ -62,7 +62,8 @@ def docker_wrote(words, source, seen):
 
 def hand_written(source, name, seen):
     """The lines of ``source``'s /etc/hosts naming ``name`` that Docker did not write (someone added them)."""
-    return [" ".join(words) for words in hosts_lines(seen.file(source, "/etc/hosts")) if name in words[1:] and not docker_wrote(words, source, seen)]
+    lines = hosts_lines(seen.file(source, "/etc/hosts"))
+    return [" ".join(words) for words in lines if name in words[1:] and not docker_wrote(words, source, seen)]
 
 
 def resolve_name(cell, seen, dns):
@@ -242,9 +243,7 @@ def verify(
     lessons = seen.plan["lessons"]
     pids = {name: view["pid"] for name, view in seen.inspected.items() if view and view.get("pid") and name in seen.running}
     cells = [resolve_name(cell, seen, dns or _dns_in_namespace) if cell.get("name") else cell for cell in matrix(seen, lessons)]
-    measured = run_matrix(
-        cells, runner, count=count, timeout=timeout, attempts=attempts, workers=workers, host_ping=host_ping, pids=pids
-    )
+    measured = run_matrix(cells, runner, count=count, timeout=timeout, attempts=attempts, workers=workers, host_ping=host_ping, pids=pids)
     for cell in measured:
         cell["detail_parts"] = cell["detail_parts"] + [note for note in cell.pop("notes", []) if note not in cell["detail_parts"]]
         cell.pop("unresolved", None)
