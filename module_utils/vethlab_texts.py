@@ -1196,9 +1196,16 @@ MESSAGES = {
         "zh": "ICMP 回显应答 {src_ip} → {dst_ip}（id {icmp_id}，seq {icmp_seq}）",
     },
     "page.packet_out": {"en": "leaves", "zh": "发出"},
-    "check.path_needs_root": {
-        "en": "--path listens on the veth pairs' interfaces, which only root may do: run sudo lab-check --path",
-        "zh": "--path 需要在 veth-pair 的接口上监听，只有 root 可以这样做：请运行 sudo lab-check --path",
+    "check.no_judge_image": {
+        "en": "lab-check reads your containers from outside them, which needs root: run sudo lab-check, or ask your teacher"
+        " to run vethlab prepare on this machine (it records the way in for the docker group in {record}, a file of root's)",
+        "zh": "lab-check 需要从容器外部读取你的容器，这需要 root：请运行 sudo lab-check，或请老师在这台机器上运行 vethlab prepare"
+        "（它会在 root 的文件 {record} 中记录 docker 组用户的检查方式）",
+    },
+    "check.untrusted_program": {
+        "en": "this lab-check ({program}) is not a file of root's that only root may change: run the one vethlab prepare"
+        " installed, or sudo lab-check",
+        "zh": "这个 lab-check（{program}）不是只有 root 能修改的 root 文件：请运行 vethlab prepare 安装的那个，或运行 sudo lab-check",
     },
     "page.packet_not_seen": {"en": "not seen", "zh": "未看到"},
 }

@@ -106,9 +106,10 @@ def test_lab_check_says_why_it_cannot_check_and_exits_2(tmp_path):
     assert done.returncode == 2 and done.stderr.strip() == "lab-check 无法检查你的实验：docker is not installed on this machine"
 
 
-def test_lab_check_path_asks_for_root_and_changes_nothing_without_it(tmp_path):
-    """--path listens on the veth pairs' interfaces: a student without root is told to use sudo, and nothing runs
-    (the stand-in docker answers only `docker info`; a capture would need more)."""
+def test_lab_check_without_root_or_prepares_record_asks_for_sudo_and_changes_nothing(tmp_path):
+    """lab-check reads the containers from outside, which needs root: a student without root, where prepare recorded
+    no image (no record of root's), is told to use sudo or ask for prepare, and nothing runs but `docker info` (the
+    stand-in docker answers only that; a judge's container would need more)."""
     import shutil
     import tempfile
 
@@ -135,10 +136,16 @@ def test_lab_check_path_asks_for_root_and_changes_nothing_without_it(tmp_path):
             capture_output=True,
             text=True,
             check=False,
-            env={"PATH": "%s:/usr/bin:/bin" % folder, "LANG": "en_US.UTF-8", "HOME": str(folder)},
+            env={
+                "PATH": "%s:/usr/bin:/bin" % folder,
+                "LANG": "en_US.UTF-8",
+                "HOME": str(folder),
+                "VETHLAB_PREPARED": str(folder / "prepared.json"),
+            },
         )
         assert done.returncode == 2, done.stdout + done.stderr
-        assert "--path listens on the veth pairs' interfaces, which only root may do: run sudo lab-check --path" in done.stderr
+        assert "lab-check reads your containers from outside them, which needs root: run sudo lab-check" in done.stderr
+        assert str(folder / "prepared.json") in done.stderr
         assert not (folder / "ran").exists()
     finally:
         shutil.rmtree(folder)
