@@ -15,7 +15,7 @@ IDENTITY = (("id", "student_id"), ("email", "student_email"), ("name", "student_
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("report_dir", "lessons", "languages", "refresh", "points"))
+    _VALID_ARGS = frozenset(("report_dir", "lessons", "languages", "refresh", "points", "capture"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -37,6 +37,7 @@ class ActionModule(ActionBase):
             list(args.get("lessons") or []),
             list(args.get("languages") or ["en", "zh"]),
             int(args.get("refresh") or 0),
+            capture=bool(args.get("capture")),
         )
         result.update(changed=False, ansible_facts={"lab_grade_board": summary})
         return result

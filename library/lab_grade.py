@@ -10,12 +10,17 @@ module: lab_grade
 short_description: Judge the lab a student typed by hand - the same judge as lab-check, changing nothing
 description:
   - Looks up the lesson's containers and network by their names (the student's own, with no label of the lab),
-    reads C(ip addr) on the host and in each running container, Docker's records (links, the network) and the
-    files the judges read, pings every cell of the lessons and judges every checkpoint
+    reads C(ip addr) on the host and in each running container's network namespace from outside (the host's own
+    C(ip), C(nsenter -t PID -n)), Docker's records (links, networks, the C(hosts) and C(resolv.conf) Docker keeps for
+    each container), pings every cell of the lessons with the host's ping from the source's namespace, resolves
+    names as Docker gives them (C(--link), the embedded DNS asked by the judge itself) and judges every checkpoint
     (C(module_utils/vethlab_student.py), which C(lab-check) runs on the student's machine too).
+  - Nothing that runs in a student's container, and no binary of its image, decides a checkpoint. First, the host
+    tools it runs (C(nsenter), C(ip), the ping) are checked against their packages (C(dpkg --verify), C(rpm -V)); a
+    changed one fails the machine with its path named.
   - Each checkpoint is C(passed), C(failed) or C(not started) (none of its lesson's containers exists yet); the
     machine's C(stage) is the furthest lesson whose checkpoints, and those of every lesson before it, all pass.
-  - Takes no lock and changes nothing; reads no file the student could edit to decide a checkpoint.
+  - Takes no lock and changes nothing. Needs root (C(become)), as entering a namespace does.
 version_added: "0.4.0"
 author: vethlab contributors
 options:
@@ -38,6 +43,11 @@ options:
     description: Probes of a cell that gets no reply where the lesson expects one, before it counts as unreachable.
     type: int
     default: 2
+  capture:
+    description:
+      - Also capture the docker0 and network lessons' pings at every hop (C21, C22), as C(lab-check --path) does.
+    type: bool
+    default: false
 attributes:
   check_mode:
     support: full
@@ -90,6 +100,7 @@ ARGUMENT_SPEC = {
     "settings": {"type": "dict", "default": {}},
     "ping_timeout": {"type": "int", "default": 2},
     "ping_attempts": {"type": "int", "default": 2},
+    "capture": {"type": "bool", "default": False},
 }
 
 
@@ -111,6 +122,8 @@ def main():
             ping,
             params["ping_timeout"],
             params["ping_attempts"],
+            capture=params["capture"],
+            which=module.get_bin_path,
         )
     except CannotCheck as error:
         module.fail_json(msg="lab_grade cannot check this machine: %s" % error)

@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 
+from . import vethlab_hosttools as hosttools
 from .vethlab_capture import capture as capture_paths
 from .vethlab_lessons import ids, lesson, names, networks_of, plan
 from .vethlab_observe import ObserveError, observe
@@ -116,10 +117,21 @@ def stage(lessons):
     return reached
 
 
-def judge(lessons, runner, given=None, docker="docker", host_ping=("ping",), timeout=2, attempts=2, capture=False):
+def check_host_tools(runner, which, host_ping):
+    """Raise CannotCheck when a host tool the judge runs is not as its package installed it (vethlab_hosttools)."""
+    problems = hosttools.check(hosttools.tool_paths(which, host_ping), runner, which)
+    if problems:
+        raise CannotCheck("; ".join(say("check.tool_untrusted", "en", tool=tool, path=path, why=why) for path, tool, why in problems))
+
+
+def judge(lessons, runner, given=None, docker="docker", host_ping=("ping",), timeout=2, attempts=2, capture=False, which=None):
     """Judge the student's own lab for ``lessons``: the verdict of vethlab_verify with each checkpoint's
     ``status`` and the machine's ``stage``. Changes nothing in the lab. With ``capture`` (root), the docker0
-    lesson's ping is also captured at every hop (C21, ``packet_path``). Raises CannotCheck when Docker does not answer."""
+    lesson's ping is also captured at every hop (C21, ``packet_path``). With ``which`` (a program finder), the
+    host tools it runs are first checked against their packages. Raises CannotCheck when Docker does not answer,
+    or a host tool cannot be trusted."""
+    if which is not None:
+        check_host_tools(runner, which, host_ping)
     run_plan = plan(lessons, given or {}, capture=capture)
     listen = (lambda paths: capture_paths(paths, runner, host_ping)) if capture else None
     try:
@@ -327,7 +339,7 @@ def main(argv=None, runner=_runner):
             raise CannotCheck("Docker is not running: %s" % ((err or "").strip() or "docker info failed"))
         if os.geteuid() != 0:  # reading the namespaces needs root: the docker group's way to it
             return judge_through_docker(list(sys.argv[1:] if argv is None else argv), prepared, lang)
-        result = judge(lessons, runner, given, host_ping=_host_ping(), capture=args.path)
+        result = judge(lessons, runner, given, host_ping=_host_ping(), capture=args.path, which=shutil.which)
     except CannotCheck as error:
         print(say("check.cannot", lang, reason=str(error)), file=sys.stderr)
         return EXIT_CANNOT

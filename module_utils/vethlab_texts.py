@@ -1196,6 +1196,12 @@ MESSAGES = {
         "zh": "ICMP 回显应答 {src_ip} → {dst_ip}（id {icmp_id}，seq {icmp_seq}）",
     },
     "page.packet_out": {"en": "leaves", "zh": "发出"},
+    "check.tool_untrusted": {
+        "en": "the host's {tool} ({path}) cannot be trusted to look into the containers: {why}; reinstall its package"
+        " (apt-get install --reinstall, dnf reinstall) and check again",
+        "zh": "主机上的 {tool}（{path}）不可信，不能用来查看容器：{why}；"
+        "请重新安装它的软件包（apt-get install --reinstall、dnf reinstall）后再检查",
+    },
     "check.no_judge_image": {
         "en": "lab-check reads your containers from outside them, which needs root: run sudo lab-check, or ask your teacher"
         " to run vethlab prepare on this machine (it records the way in for the docker group in {record}, a file of root's)",

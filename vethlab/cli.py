@@ -107,6 +107,7 @@ def run_playbook(
     lessons: list[str] | None = None,
     refresh: int = 0,
     check: bool = False,
+    capture: bool = False,
 ) -> tuple[int, Board, dict]:
     """Run the command's playbook; return ansible's exit code, the board and what the callback decided
     (``interrupted``: Ctrl-C stopped the run, which ansible-runner then cancelled)."""
@@ -127,6 +128,8 @@ def run_playbook(
         cmdline += ["-e", json.dumps({"lab_lessons": lessons})]
     if command == "grade" and refresh:
         cmdline += ["-e", "lab_grade_refresh=%d" % refresh]
+    if command == "grade" and capture:
+        cmdline += ["-e", "lab_grade_capture=true"]
     console = Console(stderr=True)
     with tempfile.TemporaryDirectory(prefix="vethlab-runner-") as private:
         decided = Path(private) / "outcomes.json"
@@ -212,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "grade":
             command.add_argument(
                 "--watch", type=int, metavar="SECONDS", help="grade again every SECONDS while the class works (Ctrl-C stops)"
+            )
+            command.add_argument(
+                "--path", action="store_true", help="also capture the lessons' pings at every hop of the veth pairs (C21, C22)"
             )
     report = sub.add_parser("report", help="render the class report again from the report folder")
     report.add_argument(
@@ -353,7 +359,7 @@ def grade(args) -> int:
 
     while True:
         rc, board, decided = run_playbook(
-            args.command, args.inventory, args.limit, args.extra_vars, args.quiet, args.lessons, args.watch or 0
+            args.command, args.inventory, args.limit, args.extra_vars, args.quiet, args.lessons, args.watch or 0, capture=args.path
         )
         if decided.get("interrupted"):
             return interrupted(args.command, board, args.language)

@@ -103,10 +103,10 @@ def fixed_after(history: list[dict], machine: str, broken_at: str | None) -> flo
     return None
 
 
-def board(results: dict, history: list[dict], at: str, lessons: list[str], faults: dict | None = None) -> dict:
+def board(results: dict, history: list[dict], at: str, lessons: list[str], faults: dict | None = None, capture: bool = False) -> dict:
     """The board's data: the lessons and their checkpoints, one row per machine, the failure counts, the totals."""
-    # The grade's table: a grade does not capture, so the captured checkpoints (C21, C22) are not its columns.
-    graded = of_lessons(lessons, plan(lessons))
+    # The grade's table: the captured checkpoints (C21, C22) are its columns when the grade captured (vethlab grade --path).
+    graded = of_lessons(lessons, plan(lessons, capture=capture))
     groups = [
         {"id": lesson_id, "checkpoints": [c.id for c in graded if c.lesson == lesson_id]}
         for lesson_id in lesson_ids()
@@ -247,6 +247,7 @@ def grade_class(
     at: str | None = None,
     identities: dict | None = None,
     points: dict | None = None,
+    capture: bool = False,
 ) -> dict:
     """Record this grade run in the history, then write the board from the whole history, and the gradebooks' files."""
     at = at or now()
@@ -255,7 +256,7 @@ def grade_class(
         faults = json.loads((Path(report_dir) / "faults.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         faults = {}
-    data = board(results, read_history(report_dir), at, lessons, faults)
+    data = board(results, read_history(report_dir), at, lessons, faults, capture)
     summary = render_board(report_dir, data, languages, refresh)
     for name, content in exports(data, identities or {}, points, next(iter(languages))).items():
         write_if_changed(Path(report_dir) / name, content.encode("utf-8"))
