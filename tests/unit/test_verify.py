@@ -356,3 +356,71 @@ def test_the_hosts_entry_for_a_container_at_an_old_mac_is_named_on_the_lab_bridg
     elsewhere = run(observed, answering(silent={("host", address)}, arp={"host": [(address, old, "eth0")]}))
     (cell,) = [cell for cell in elsewhere["reachability"] if not cell["passed"]]
     assert "ARP table" not in cell["why"] and "look for a firewall rule" in cell["why"]
+
+
+# --------------------------------------------------------------------------- names, as Docker gives them
+
+
+def seen_with(hosts="", networks=("bridge",), links=None, resolv="nameserver 192.0.2.53\n"):
+    """A judge's view of alpine03 (pid 4303) and alpine02: alpine03's files and Docker's record of it."""
+    from vethlab.module_utils.vethlab_checkpoints import Seen
+
+    observed = {
+        "veths": pair_veths(HOST, CONTAINERS),
+        "running": ["alpine01", "alpine02", "alpine03"],
+        "files": {"alpine03": {"/etc/hosts": hosts, "/etc/resolv.conf": resolv}},
+        "inspected": {
+            "alpine03": {"pid": 4303, "hostname": "3f2c1d", "id": "3f2c1d9a8b7c6d", "networks": list(networks), "link_aliases": links or {}}
+        },
+    }
+    return Seen(observed, NAMES)
+
+
+def test_a_name_resolves_by_the_link_docker_recorded_not_by_a_hosts_line_added_by_hand():
+    from vethlab.module_utils.vethlab_verify import resolve_name
+
+    address = pair_veths(HOST, CONTAINERS)["pairs"][1]["ipv4"][0].split("/")[0]  # alpine02's
+    cell = {"source": "alpine03", "target": "alpine02", "name": "alpine02"}
+    asked = []
+    linked = resolve_name(cell, seen_with("%s\talpine02 4f1e alpine02\n" % address, links={"alpine02": "alpine02"}), asked.append)
+    assert (linked["address"], linked["resolved_by"], linked["notes"], asked) == (address, "link", [], [])
+    # The same line typed by hand, with no --link in Docker's record: named, and never an answer.
+    forged = resolve_name(cell, seen_with("127.0.0.1\tlocalhost\n%s alpine02\n" % address), asked.append)
+    assert "address" not in forged or forged.get("address") is None
+    (why, edited) = forged["unresolved"]
+    assert why[0] == "resolve.no_resolver" and edited == (
+        "resolve.hosts_edited",
+        {"source": "alpine03", "name": "alpine02", "line": "%s alpine02" % address},
+    )
+    assert asked == []  # on the default bridge no DNS server is asked at all
+
+
+def test_on_a_user_network_the_embedded_dns_is_asked_from_inside_the_sources_namespace():
+    from vethlab.module_utils.vethlab_verify import resolve_name
+
+    cell = {"source": "alpine03", "target": "alpine02", "name": "alpine02"}
+    asked = []
+    seen = seen_with(networks=("mynet",), resolv="nameserver 127.0.0.11\noptions ndots:0\n")
+    found = resolve_name(cell, seen, lambda pid, name: asked.append((pid, name)) or ["192.168.0.3"])
+    assert (found["address"], found["resolved_by"], asked) == ("192.168.0.3", "dns", [(4303, "alpine02")])
+    unknown = resolve_name(cell, seen, lambda pid, name: [])
+    assert unknown["unresolved"][0][0] == "resolve.dns_unknown"
+    # 127.0.0.11 typed into a container on the default bridge: nothing answers there, and nothing is asked.
+    typed = resolve_name(cell, seen_with(resolv="nameserver 127.0.0.11\n"), lambda pid, name: asked.append("asked") or ["192.168.0.3"])
+    assert typed["unresolved"][0][0] == "resolve.no_resolver" and asked == [(4303, "alpine02")]
+
+
+def test_a_dns_reply_is_read_as_the_judge_asked_it():
+    import struct
+
+    from vethlab.module_utils.vethlab_netns import dns_answer, dns_question
+
+    question = dns_question("alpine-net-02", 0x1234)
+    assert question[12:] == b"\x0dalpine-net-02\x00\x00\x01\x00\x01"
+    answer = struct.pack("!HHHHHH", 0x1234, 0x8180, 1, 1, 0, 0) + question[12:]
+    answer += b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 600, 4) + bytes([192, 168, 0, 3])
+    assert dns_answer(answer, 0x1234) == ["192.168.0.3"]
+    assert dns_answer(answer, 0x4321) is None  # another question's reply
+    nxdomain = struct.pack("!HHHHHH", 0x1234, 0x8183, 1, 0, 0, 0) + question[12:]
+    assert dns_answer(nxdomain, 0x1234) == []
+    assert dns_answer(answer[:30], 0x1234) is None  # truncated
