@@ -60,29 +60,42 @@ def docker_wrote(words, source, seen):
     return bool(linked) and any(address == seen.eth0_address(target) for target in linked)
 
 
-def hand_written(source, name, seen):
-    """The lines of ``source``'s /etc/hosts naming ``name`` that Docker did not write (someone added them)."""
-    lines = hosts_lines(seen.file(source, "/etc/hosts"))
-    return [" ".join(words) for words in lines if name in words[1:] and not docker_wrote(words, source, seen)]
+def hosts_answer(source, name, seen):
+    """What ``source``'s /etc/hosts says of ``name`` - the first line naming it, whose address the container's own
+    resolver takes before any DNS - and whether Docker wrote it: (address or None, Docker's, the lines naming it that
+    Docker did not write)."""
+    naming = [words for words in hosts_lines(seen.file(source, "/etc/hosts")) if name in words[1:]]
+    forged = [" ".join(words) for words in naming if not docker_wrote(words, source, seen)]
+    if not naming:
+        return None, True, forged
+    return naming[0][0], docker_wrote(naming[0], source, seen), forged
 
 
 def resolve_name(cell, seen, dns):
     """A name cell resolved as its source would resolve it, from what the source's owner cannot forge: --link's
     alias as Docker recorded it (HostConfig.Links, the linked container's address), then - on a user-defined
     network, where its resolv.conf names Docker's embedded DNS - that server asked from inside its namespace by the
-    judge's own resolver (``dns(pid, name)``). A hosts line Docker did not write is never an answer, and is named.
-    Returns the cell with its ``address``, or with ``unresolved`` (why)."""
+    judge's own resolver (``dns(pid, name)``). A hosts line Docker did not write is never an answer, and is named;
+    one typed ahead of Docker's answer, giving another address, is where the container's own ping goes (the cell
+    then fails as resolved elsewhere). Returns the cell with its ``address``, or with ``unresolved`` (why)."""
     source, name = cell["source"], cell["name"]
     view = seen.inspected.get(source) or {}
-    edited = [("resolve.hosts_edited", {"source": source, "name": name, "line": line}) for line in hand_written(source, name, seen)]
+    first, docker_s, forged = hosts_answer(source, name, seen)
+    edited = [("resolve.hosts_edited", {"source": source, "name": name, "line": line}) for line in forged]
     target = (view.get("link_aliases") or {}).get(name)
-    if target and seen.eth0_address(target):
-        return dict(cell, address=seen.eth0_address(target), resolved_by="link", notes=edited)
     user = [network for network in view.get("networks") or [] if network not in NOT_USER_NETWORKS]
     asks = EMBEDDED_DNS in nameservers(seen.file(source, "/etc/resolv.conf"))
-    found = dns(view["pid"], name) if user and asks and view.get("pid") else None
+    found, resolved_by = None, None
+    if target and seen.eth0_address(target):
+        found, resolved_by = [seen.eth0_address(target)], "link"
+    elif user and asks and view.get("pid"):
+        found, resolved_by = dns(view["pid"], name), "dns"
+    if found and first and not docker_s and first != found[0]:
+        # A line typed ahead of Docker's: the container's own resolver takes it, so its ping goes there (and the cell
+        # says the name resolved elsewhere).
+        return dict(cell, address=first, resolved_by="hosts", notes=edited)
     if found:
-        return dict(cell, address=found[0], resolved_by="dns", notes=edited)
+        return dict(cell, address=found[0], resolved_by=resolved_by, notes=edited)
     key = "resolve.dns_unknown" if user and asks else "resolve.no_resolver"
     why = [(key, {"source": source, "name": name, "networks": ", ".join(view.get("networks") or []) or "-"})]
     return dict(cell, unresolved=why + edited, notes=edited)

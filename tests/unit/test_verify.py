@@ -393,6 +393,12 @@ def test_a_name_resolves_by_the_link_docker_recorded_not_by_a_hosts_line_added_b
         {"source": "alpine03", "name": "alpine02", "line": "%s alpine02" % address},
     )
     assert asked == []  # on the default bridge no DNS server is asked at all
+    # A line typed ahead of --link's, giving alpine01's address: the container's own resolver takes it, so its ping
+    # goes there - the cell is judged at that address (and fails as resolved elsewhere), the line named.
+    ahead = "172.17.0.2 alpine02\n%s\talpine02 4f1e alpine02\n" % address
+    typed = resolve_name(cell, seen_with(ahead, links={"alpine02": "alpine02"}), asked.append)
+    assert (typed["address"], typed["resolved_by"]) == ("172.17.0.2", "hosts")
+    assert typed["notes"] == [("resolve.hosts_edited", {"source": "alpine03", "name": "alpine02", "line": "172.17.0.2 alpine02"})]
 
 
 def test_on_a_user_network_the_embedded_dns_is_asked_from_inside_the_sources_namespace():
