@@ -12,7 +12,7 @@ import pytest
 
 from lab_engine import run
 from vethlab.module_utils.vethlab_collect import CollectError, collect
-from vethlab.module_utils.vethlab_reach import EngineLost, run_matrix
+from vethlab.module_utils.vethlab_reach import run_matrix
 
 pytestmark = [pytest.mark.engine]
 
@@ -27,10 +27,14 @@ def test_collecting_without_an_engine_is_an_error_not_missing_containers(tmp_pat
         collect(["alpine01", "alpine02"], runner_without_engine(tmp_path))
 
 
-def test_pinging_from_a_container_without_an_engine_judges_nothing(tmp_path):
-    cells = [{"source": "alpine01", "address": "127.0.0.1"}]
-    with pytest.raises(EngineLost, match=r"alpine01 -> 127.0.0.1 could not run ping \(ping did not run \(exit 1\): Cannot connect"):
-        run_matrix(cells, runner_without_engine(tmp_path), attempts=1)
+def test_a_ping_from_a_container_whose_process_is_gone_is_an_error_not_unreachable():
+    """A container stopped after it was observed: its namespace cannot be entered (the real nsenter, a process that
+    does not exist), so its cell says so - never "unreachable", which a cell that must fail would take for a pass."""
+    gone = 4194304  # above the kernel's largest pid (pid_max is at most 2^22)
+    cells = [{"source": "alpine01", "address": "127.0.0.1", "expected": "unreachable"}]
+    (cell,) = run_matrix(cells, run, attempts=1, pids={"alpine01": gone})
+    assert (cell["observed"], cell["passed"]) == ("error", False)
+    assert "cannot open /proc/%d/ns/net" % gone in cell["detail_parts"][0][1]["said"]
 
 
 def test_a_missing_container_is_still_only_missing(tmp_path):
