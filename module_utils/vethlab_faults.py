@@ -26,7 +26,8 @@ import json
 import random
 
 from .vethlab_docker import is_container_name
-from .vethlab_ip import IpOutputError, parse_ip_addr
+from .vethlab_ip import IpOutputError
+from .vethlab_netns import enter_argv
 from .vethlab_pairing import pair_veths
 
 FAULTS = ("nomaster", "eth0_down", "address_deleted", "wrong_route", "icmp_dropped", "wrong_bridge")
@@ -45,26 +46,65 @@ def _run(runner, argv, what):
     return out
 
 
-def pid_of(runner, container):
-    """The container's process on the host (its network namespace), when it runs."""
-    out = _run(runner, ["docker", "inspect", "--format", "{{.State.Pid}}", container], "find %s" % container)
-    pid = int(out.strip() or 0)
-    if pid <= 0:
+def identify(runner, container):
+    """Docker's record of a running container and the kernel's of its network namespace: {"id", "pid",
+    "network_mode", "netns" (the namespace's inode)}. A fault is made, and put back, only in this namespace."""
+    out = _run(
+        runner,
+        ["docker", "inspect", "--type", "container", "--format", "{{.Id}} {{.State.Pid}} {{.HostConfig.NetworkMode}}", container],
+        "find %s" % container,
+    )
+    words = out.split()
+    if len(words) < 2 or not words[1].isdigit() or int(words[1]) <= 0:
         raise FaultError("%s does not run: a fault needs a working lab" % container)
-    return pid
+    pid = int(words[1])
+    return {"id": words[0], "pid": pid, "network_mode": words[2] if len(words) > 2 else "", "netns": _inodes(runner, [pid])[pid]}
 
 
-def in_netns(runner, container, argv):
-    return ["nsenter", "-t", str(pid_of(runner, container)), "-n", *argv]
+def _inodes(runner, pids):
+    """{pid: the inode of its network namespace} (None for a process that is gone); "self" is this side's own."""
+    _, out, _ = runner(["stat", "-L", "-c", "%i", *("/proc/%s/ns/net" % pid for pid in pids)])
+    found = out.split()
+    return {pid: (int(found[i]) if i < len(found) and found[i].isdigit() else None) for i, pid in enumerate(pids)}
 
 
-def look(runner, container):
-    """What a fault of this container needs to know: its eth0 address, default gateway and host veth.
+def refuse_shared(runner, container, who):
+    """A fault acts only in a namespace that is the container's own: never the host's (``--network host``), never
+    one shared with another container (``--network container:X``, either way). FaultError saying which."""
+    mode = who["network_mode"]
+    if mode == "host" or mode.startswith("container:"):
+        acts_on = "this machine's own network" if mode == "host" else "another container"
+        raise FaultError(
+            "%s runs with --network %s: its network namespace is not its own, and a fault there would act on %s;"
+            " nothing was changed" % (container, mode, acts_on)
+        )
+    if who["netns"] is None or who["netns"] == _inodes(runner, ["self"])["self"]:
+        raise FaultError("%s's network namespace is this machine's own; nothing was changed" % container)
+    _, out, _ = runner(["docker", "ps", "--quiet", "--no-trunc"])
+    others = [cid for cid in out.split() if cid != who["id"]]
+    if not others:
+        return
+    _, out, _ = runner(["docker", "inspect", "--type", "container", "--format", "{{.Name}} {{.State.Pid}}", *others])
+    pids = {}
+    for line in out.splitlines():
+        words = line.split()
+        if len(words) == 2 and words[1].isdigit() and int(words[1]) > 0:
+            pids[int(words[1])] = words[0].lstrip("/")
+    for pid, inode in _inodes(runner, sorted(pids)).items():
+        if inode == who["netns"]:
+            raise FaultError(
+                "%s shares its network namespace with %s: a fault there would act on both; nothing was changed" % (container, pids[pid])
+            )
+
+
+def look(runner, container, who):
+    """What a fault of this container needs to know, read in its namespace (``who``: identify's): its eth0 addresses,
+    whether eth0 is up, its default gateway, its host veth and the bridge that holds it.
 
     The host veth is found as the lab finds every pair (vethlab_pairing, from ``ip addr`` on both sides): the link
     whose index eth0@ifN names and that names eth0's index back - never a link without a peer (the host's uplink,
     a bridge)."""
-    netns = in_netns(runner, container, [])  # its namespace, found once for the two reads below
+    netns = enter_argv(who["pid"], [])
     inside = _run(runner, [*netns, "ip", "addr", "show", "dev", "eth0"], "read %s's eth0" % container)
     route = _run(runner, [*netns, "ip", "-4", "route", "show", "default"], "read %s's route" % container).split()
     try:
@@ -75,24 +115,13 @@ def look(runner, container):
     pair = next((p for p in found["pairs"] if p["container_interface"] == "eth0"), None)
     return {
         "cidr": eth0["ipv4"][0] if eth0 and eth0["ipv4"] else None,
+        "addresses": list(eth0["ipv4"]) if eth0 else [],
+        "up": bool(eth0) and "UP" in (eth0.get("flags") or []),
         "gateway": route[route.index("via") + 1] if "via" in route else None,
         "veth": pair["host_interface"] if pair else None,
+        "bridge": pair["bridge"] if pair else None,
         "bridges": sorted(found["bridges"]),
     }
-
-
-def _check_host_link(runner, argv, what):
-    """A step on the host that sets a link names a veth pair's end: never the host's own eth0, a bridge or lo,
-    whatever the record says (a record is the controller's file, and a wrong one must not move the host's uplink)."""
-    if argv[:3] != ["ip", "link", "set"]:
-        return
-    shown = _run(runner, ["ip", "addr", "show", "dev", argv[3]], what)
-    try:
-        ends = [iface for iface in parse_ip_addr(shown, "host") if iface.name == argv[3] and iface.link_ifindex is not None]
-    except IpOutputError:
-        ends = []
-    if not ends:
-        raise FaultError("%s: %s is not a veth pair's end on this machine; nothing was changed" % (what, argv[3]))
 
 
 def plan(fault, container, seen, bridge="docker0"):
@@ -143,35 +172,139 @@ def plan(fault, container, seen, bridge="docker0"):
     return [netns("ip", "route", "replace", "default", "via", wrong, "dev", "eth0")], [restore_route]
 
 
-def execute(runner, steps, what):
-    """Run the steps, each checked before the first runs: a step that is not ip or iptables, or that would set a
-    host link which is no veth, stops them all with nothing changed."""
-    for step in steps:
-        argv = step["argv"]
-        if argv[0] not in ("ip", "iptables"):
-            raise FaultError("%s: a fault's step runs ip or iptables, not %s" % (what, argv[0]))
-        if not step.get("netns"):
-            _check_host_link(runner, argv, what)
-    for step in steps:
-        argv = step["argv"]
-        _run(runner, in_netns(runner, step["netns"], argv) if step.get("netns") else argv, what)
+def _is(kind, text):
+    try:
+        kind(text)
+        return True
+    except ValueError:
+        return False
 
 
-def apply(runner, fault, containers, rng=None, dry_run=False):
-    """Break one thing: ``fault`` (or ``random``) in one of ``containers`` (chosen at random for random). Returns
-    the record the controller keeps: the fault, the container and the steps that undo it. With ``dry_run`` it
-    only looks and plans (check mode): nothing is broken."""
+# The steps a fault may take in a container's namespace (besides an address and a default route on eth0).
+NETNS_STEPS = (["ip", "link", "set", "eth0", "up"], ["ip", "link", "set", "eth0", "down"], ["ip", "neigh", "flush", "dev", "eth0"])
+
+
+def _netns_step_problem(argv):
+    if argv in NETNS_STEPS:
+        return None
+    if len(argv) == 6 and argv[:2] == ["ip", "addr"] and argv[2] in ("add", "del") and argv[4:] == ["dev", "eth0"]:
+        return None if _is(ipaddress.ip_interface, argv[3]) else "%s is not an address" % argv[3]
+    if len(argv) == 8 and argv[:5] == ["ip", "route", "replace", "default", "via"] and argv[6:] == ["dev", "eth0"]:
+        return None if _is(ipaddress.ip_address, argv[5]) else "%s is not an address" % argv[5]
+    return "%s is not a step a fault takes in a container" % " ".join(argv)
+
+
+def step_problem(step, record):
+    """Why a step of a record is not one a fault may take (None: it is). A step in the container's namespace names
+    the recorded container and sets its eth0 up or down, an address on it, its default route, or forgets its
+    neighbours; a step on the host sets the master of the recorded veth (whose pair with the container's eth0 is
+    checked in the namespace before it runs), or is the lab's own ICMP rule."""
+    argv = step.get("argv") if isinstance(step, dict) else None
+    if not isinstance(argv, list) or not argv or not all(isinstance(word, str) for word in argv):
+        return "a step is not a command: %s" % json.dumps(step)[:120]
+    if argv[0] not in ("ip", "iptables"):
+        return "a fault's step runs ip or iptables, not %s" % argv[0]
+    if step.get("netns"):
+        if step["netns"] != record.get("container"):
+            return "a step acts in %s's namespace, not in %s's, whose fault it is" % (step["netns"], record.get("container"))
+        return _netns_step_problem(argv)
+    if argv[0] == "iptables" and len(argv) > 2 and argv[1] in ("-I", "-D") and argv[2:] == ICMP_RULE:
+        return None
+    sets_master = len(argv) > 4 and (argv[4:] == ["nomaster"] or (argv[4] == "master" and len(argv) == 6))
+    if argv[:3] == ["ip", "link", "set"] and sets_master:
+        if argv[3] != record.get("veth"):
+            return "%s is not a veth pair's end of %s (the record's is %s)" % (argv[3], record.get("container"), record.get("veth"))
+        return None
+    return "%s is not a step a fault takes on the host" % " ".join(argv)
+
+
+def in_effect(step, seen, runner):
+    """Whether an undo step's effect is already there (the student put it back by hand): it is then not run."""
+    argv = step["argv"]
+    if argv == ["ip", "link", "set", "eth0", "up"]:
+        return seen["up"]
+    if argv[:3] == ["ip", "addr", "add"]:
+        return argv[3] in seen["addresses"]
+    if argv[:5] == ["ip", "route", "replace", "default", "via"]:
+        return seen["gateway"] == argv[5]
+    if argv[:3] == ["ip", "link", "set"] and argv[4] == "master":
+        return seen["bridge"] == argv[5]
+    if argv[:2] == ["iptables", "-D"]:
+        return runner(["iptables", "-C", *argv[2:]])[0] != 0
+    return False  # forgetting neighbours is never "there": it runs
+
+
+def _checked(steps, record, what):
+    for step in steps:
+        problem = step_problem(step, record)
+        if problem:
+            raise FaultError("%s: %s; nothing was changed" % (what, problem))
+
+
+def execute(runner, steps, record, who, what):
+    """Run the steps, each checked before the first runs (step_problem): one that is not a fault's stops them all
+    with nothing changed. A step in the namespace runs in the one identified (``who``), never found by name again."""
+    _checked(steps, record, what)
+    for step in steps:
+        argv = step["argv"]
+        _run(runner, enter_argv(who["pid"], argv) if step.get("netns") else argv, what)
+
+
+def allowed(lessons):
+    """The faults a machine's lessons allow: wrong_bridge needs the network lesson's custom network."""
+    return [fault for fault in FAULTS if fault != "wrong_bridge" or "network" in (lessons or ())]
+
+
+def apply(runner, fault, containers, rng=None, dry_run=False, lessons=None):
+    """Break one thing: ``fault`` (or ``random``, among those the ``lessons`` allow; every fault when None) in one
+    of ``containers`` (chosen at random for random), refusing a container whose namespace is not its own. Returns
+    the record the controller keeps: the fault, the container, its id and namespace, its veth and the steps that
+    undo it. With ``dry_run`` it only looks and plans (check mode): nothing is broken."""
     rng = rng or random.SystemRandom()
-    name = rng.choice(FAULTS) if fault == "random" else fault
+    name = rng.choice(allowed(lessons) if lessons is not None else list(FAULTS)) if fault == "random" else fault
     container = rng.choice(list(containers)) if fault == "random" else next(iter(containers))
-    breaks, undoes = plan(name, container, look(runner, container))
+    if not is_container_name(container):
+        raise FaultError("%r is not a container name" % (container,))
+    who = identify(runner, container)
+    refuse_shared(runner, container, who)
+    seen = look(runner, container, who)
+    breaks, undoes = plan(name, container, seen)
+    record = {"fault": name, "container": container, "id": who["id"], "netns": who["netns"], "veth": seen["veth"], "undo": undoes}
     if not dry_run:
-        execute(runner, breaks, "break %s (%s)" % (container, name))
-    return {"fault": name, "container": container, "undo": undoes}
+        execute(runner, breaks, record, who, "break %s (%s)" % (container, name))
+    return record
 
 
 def undo(runner, record):
-    """Put back exactly what ``apply`` broke, from the controller's record of it."""
-    if not isinstance(record, dict) or not isinstance(record.get("undo"), list):
+    """Put back exactly what ``apply`` broke, from the controller's record, and only in the container and namespace
+    it was made in: every step checked first; a container made again (another id) or in another namespace, or whose
+    eth0 now pairs with another veth, changes nothing and says what changed. A step whose effect is there already
+    (the student's own fix) is not run. Returns "already" when everything was back (only forgetting neighbours ran),
+    else "put back"."""
+    if not isinstance(record, dict) or not isinstance(record.get("undo"), list) or not is_container_name(str(record.get("container"))):
         raise FaultError("the record of the fault is not one vethlab wrote: %s" % json.dumps(record)[:200])
-    execute(runner, record["undo"], "undo %s (%s)" % (record.get("container"), record.get("fault")))
+    container, what = record["container"], "undo %s (%s)" % (record.get("container"), record.get("fault"))
+    _checked(record["undo"], record, what)
+    if not record.get("id") or not record.get("netns"):
+        raise FaultError("%s: the record names no container id and namespace (an older vethlab's); nothing was changed" % what)
+    who = identify(runner, container)
+    changed = []
+    if who["id"] != record["id"]:
+        changed.append("its id was %s, now %s: it was made again" % (record["id"][:12], who["id"][:12]))
+    if who["netns"] != record["netns"]:
+        changed.append("its network namespace was %s, now %s" % (record["netns"], who["netns"]))
+    if changed:
+        raise FaultError(
+            "%s: %s is not the container the fault was made in (%s); nothing was changed, and the record is kept"
+            % (what, container, "; ".join(changed))
+        )
+    refuse_shared(runner, container, who)
+    seen = look(runner, container, who)
+    if record.get("veth") and seen["veth"] != record["veth"]:
+        raise FaultError(
+            "%s: %s's eth0 now pairs with %s, not %s, the veth of the fault; nothing was changed"
+            % (what, container, seen["veth"], record["veth"])
+        )
+    needed = [step for step in record["undo"] if not in_effect(step, seen, runner)]
+    execute(runner, needed, record, who, what)
+    return "already" if all(step["argv"][:2] == ["ip", "neigh"] for step in needed) else "put back"

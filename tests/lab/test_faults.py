@@ -363,3 +363,28 @@ def test_each_fault_of_the_lesson_is_seen_and_put_back(tmp_path, fault, failing)
     assert lab_check() == set() and json.loads((tmp_path / "faults.json").read_text()) == {}
     assert own_links() == links
     assert engine_state() == before  # no container made, removed or restarted: only its network state, put back
+
+
+def test_a_fault_acts_only_in_the_namespace_it_was_made_for(tmp_path):
+    """A student recreates alpine01 after a break inside another container's namespace (--network container:victim):
+    --undo changes nothing there and says alpine01 was made again, the record is kept; a new break refuses it. The
+    victim is this test's own container: whatever happened, no host link is at stake."""
+    image = build_busybox_image()
+    code, _, output = lab("-e", "lab_report_dir=%s" % tmp_path)
+    assert code == 0, output
+    code, _, output = ansible_playbook("playbooks/break.yml", "-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_break_fault=eth0_down")
+    assert code == 0, output
+    record = json.loads((tmp_path / "faults.json").read_text())["localhost"]
+    try:
+        docker("rm", "-f", "alpine01")
+        docker("run", "-d", "--name", "vethlab-test-victim", image, "sleep", "600")
+        docker("run", "-d", "--name", "alpine01", "--network", "container:vethlab-test-victim", image, "sleep", "600")
+        victim = docker("exec", "vethlab-test-victim", "ip", "addr", "show", "eth0")
+        code, _, output = ansible_playbook("playbooks/break.yml", "-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_break_undo=true")
+        assert code != 0 and "alpine01 is not the container the fault was made in (its id was %s" % record["id"][:12] in output, output
+        assert json.loads((tmp_path / "faults.json").read_text())["localhost"]["undo"] == record["undo"]  # kept
+        code, _, output = ansible_playbook("playbooks/break.yml", "-e", "lab_report_dir=%s" % tmp_path, "-e", "lab_break_fault=eth0_down")
+        assert code != 0 and "alpine01 runs with --network container:" in output, output
+        assert docker("exec", "vethlab-test-victim", "ip", "addr", "show", "eth0") == victim  # untouched
+    finally:
+        subprocess.run(["docker", "rm", "-f", "alpine01", "vethlab-test-victim"], capture_output=True)
