@@ -72,6 +72,15 @@ def goes_to_rescue(task):
     return False
 
 
+def unreachable_reason(message):
+    """Which unreachable it is: a changed host key (never graded, said so), a key never learnt, or any other."""
+    if "REMOTE HOST IDENTIFICATION HAS CHANGED" in message:
+        return "reason.host_key_changed"
+    if "Host key verification failed" in message or "host key is known" in message:
+        return "reason.host_key_unknown"
+    return "reason.unreachable"
+
+
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "aggregate"
@@ -165,7 +174,7 @@ class CallbackModule(CallbackBase):
         record.update(step="", task="", message="")
         if host in self._unreachable or stats.dark.get(host):
             message = self._unreachable.get(host, "")
-            record.update(status=UNREACHABLE, reason_parts=[("reason.unreachable", {"message": message})], message=message)
+            record.update(status=UNREACHABLE, reason_parts=[(unreachable_reason(message), {"message": message})], message=message)
         elif verdict and not verdict["lab"].get("passed"):
             # The report step judged the machine: its failed checkpoints are the outcome (the step's own
             # failure that follows, on purpose, says the same).

@@ -59,6 +59,22 @@ MESSAGES = {
         "zh": "vethlab report --verify：{path} 没有班级密钥（清单 {inventory} 还没有运行过）",
     },
     "prepare.summary": {"en": "{done} of {machines} machines prepared.", "zh": "{machines} 台机器中已准备好 {done} 台。"},
+    "keys.summary": {
+        "en": "{done} of {machines} machines answered; their host keys are in {path}.",
+        "zh": "{machines} 台机器中有 {done} 台应答；它们的主机密钥记录在 {path}。",
+    },
+    "reason.host_key_changed": {
+        "en": "host key changed: the machine that answered is not the one whose key the class recorded (a student's"
+        " machine answering for a classmate's address, or a reinstalled machine); not graded. If the machine was"
+        " reinstalled, remove its line from the class's known_hosts and run vethlab keys. ({message})",
+        "zh": "主机密钥已改变：应答的机器不是班级记录过密钥的那台（可能是学生的机器冒用了同学的地址，或机器被重装）；不评分。"
+        "如果机器确实被重装，请从班级的 known_hosts 中删除它的那一行，再运行 vethlab keys。（{message}）",
+    },
+    "reason.host_key_unknown": {
+        "en": "host key unknown: the class has not met this machine yet; run vethlab keys (or prepare --trust-new-keys)"
+        " to record its key on purpose. ({message})",
+        "zh": "主机密钥未知：班级还没有记录过这台机器；请运行 vethlab keys（或 prepare --trust-new-keys）有意地记录它的密钥。（{message}）",
+    },
     # ---------------------------------------------------------------- the student's side: the task card and lab-check
     "card.title": {"en": "vethlab: your task card", "zh": "vethlab：任务卡"},
     "card.ip_of": {"en": "<IP of {name}>", "zh": "<{name} 的 IP>"},

@@ -41,7 +41,10 @@ PLAYBOOKS = {
     "restore": "lab.yml",
     "reset": "playbooks/student_reset.yml",
     "break": "playbooks/break.yml",
+    "keys": "playbooks/keys.yml",
 }
+# The class's machines' SSH host keys, next to its inventory (vethlab.signature.class_file): learnt on purpose only.
+KNOWN_HOSTS_SUFFIX = ".known_hosts"
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -108,6 +111,7 @@ def run_playbook(
     refresh: int = 0,
     check: bool = False,
     capture: bool = False,
+    trust_new_keys: bool = False,
 ) -> tuple[int, Board, dict]:
     """Run the command's playbook; return ansible's exit code, the board and what the callback decided
     (``interrupted``: Ctrl-C stopped the run, which ansible-runner then cancelled)."""
@@ -151,6 +155,7 @@ def run_playbook(
                     limit=limit,
                     cmdline=" ".join(_quote(part) for part in cmdline) or None,
                     envvars={
+                        **ssh_settings(inventory, trust_new_keys),
                         "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
                         "ANSIBLE_CALLBACK_PLUGINS": str(ROOT / "callback_plugins"),
                         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
@@ -171,6 +176,28 @@ def run_playbook(
     return result.rc, board, outcomes
 
 
+def known_hosts(inventory: str) -> Path:
+    from vethlab.signature import class_file
+
+    return class_file(os.path.abspath(inventory), KNOWN_HOSTS_SUFFIX)
+
+
+def ssh_settings(inventory: str, trust_new_keys: bool = False) -> dict[str, str]:
+    """How the vethlab command checks SSH host keys: as ansible-playbook does (ansible-runner would turn it off),
+    unless the user turned it off (ANSIBLE_HOST_KEY_CHECKING=False). The keys are looked up in the class's own
+    known_hosts (next to its inventory), then the user's; with ``trust_new_keys`` a machine met for the first time
+    has its key recorded there (ssh's accept-new), and a changed key is still refused."""
+    known = known_hosts(inventory)
+    known.parent.mkdir(parents=True, exist_ok=True)
+    files = "UserKnownHostsFile=%s %s" % (known, os.path.expanduser("~/.ssh/known_hosts"))
+    args = ["-o", files] + (["-o", "StrictHostKeyChecking=accept-new"] if trust_new_keys else [])
+    extra = os.environ.get("ANSIBLE_SSH_COMMON_ARGS", "")
+    return {
+        "ANSIBLE_HOST_KEY_CHECKING": os.environ.get("ANSIBLE_HOST_KEY_CHECKING", "True"),
+        "ANSIBLE_SSH_COMMON_ARGS": " ".join([extra, *(_quote(arg) for arg in args)]).strip(),
+    }
+
+
 def _quote(text: str) -> str:
     import shlex
 
@@ -183,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (
         ("up", "run the whole lesson on every machine, then the class report"),
         ("check", "only look: ip addr, pings, checkpoints and reports; change nothing on the machines"),
+        ("keys", "meet each machine once and record its SSH host key next to the inventory (a changed key is refused)"),
         ("down", "remove the lab's containers on every machine, nothing else"),
         ("prepare", "every student machine ready for the lesson typed by hand: Docker, the image, lab-check, the task card"),
         ("grade", "judge each student's own lab (changing nothing), keep the history, draw the class board"),
@@ -195,6 +223,12 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("-l", "--limit", help="only these machines (an Ansible pattern)")
         command.add_argument("-e", "--extra-vars", action="append", default=[], help="VAR=VALUE or JSON, as ansible-playbook -e")
         command.add_argument("-q", "--quiet", action="store_true", help="clear the live table at the end")
+        if name in ("up", "prepare"):
+            command.add_argument(
+                "--trust-new-keys",
+                action="store_true",
+                help="record the SSH host key of a machine met for the first time (as vethlab keys)",
+            )
         if name in ("prepare", "grade", "reset"):
             command.add_argument("--lessons", nargs="+", help="the lessons: docker0, link, network, connect or all (default: docker0)")
         if name in ("up", "check", "prepare", "grade", "restore"):
@@ -285,8 +319,16 @@ def main(argv: list[str] | None = None) -> int:
                 return EXIT_USAGE
             lessons = ids()[: ids().index(args.to)]
         lessons = lessons or ["all"]
+    trust = args.command == "keys" or bool(args.__dict__.get("trust_new_keys"))
     rc, board, decided = run_playbook(
-        args.command, args.inventory, args.limit, args.extra_vars, args.quiet, lessons, check=bool(args.__dict__.get("check"))
+        args.command,
+        args.inventory,
+        args.limit,
+        args.extra_vars,
+        args.quiet,
+        lessons,
+        check=bool(args.__dict__.get("check")),
+        trust_new_keys=trust,
     )
     outcomes, summary = decided["outcomes"], decided["summary"]
     if decided.get("interrupted"):
@@ -304,10 +346,20 @@ def main(argv: list[str] | None = None) -> int:
         for host, row in sorted(board.hosts.items()):
             if row.get("fault"):
                 print("%s: %s" % (host, ("put back: %s" if args.undo else "broken: %s (the teacher's record only)") % row["fault"]))
-    if args.command in ("prepare", "reset", "break"):
+    if args.command in ("prepare", "reset", "break", "keys"):
         undone = {host: outcome for host, outcome in outcomes.items() if outcome["status"] != DONE}
         if args.command == "prepare":
             print(say("prepare.summary", args.language, done=len(outcomes) - len(undone), machines=len(outcomes)))
+        if args.command == "keys":
+            print(
+                say(
+                    "keys.summary",
+                    args.language,
+                    done=len(outcomes) - len(undone),
+                    machines=len(outcomes),
+                    path=known_hosts(args.inventory),
+                )
+            )
         for host, outcome in sorted(undone.items()):
             print(outcome_line(host, outcome, args.language))
         return EXIT_FAILED if undone else EXIT_PASSED
@@ -369,6 +421,9 @@ def grade(args) -> int:
             print("vethlab grade: no board was drawn (ansible exit %d)" % rc, file=sys.stderr)
             return EXIT_USAGE if not decided["outcomes"] else EXIT_FAILED
         print("\n".join(summary_lines(board.graded, args.language)), flush=True)
+        for host, outcome in sorted(decided["outcomes"].items()):  # why a machine was not graded: the SSH error's kind
+            if outcome["status"] == "unreachable":
+                print(outcome_line(host, outcome, args.language), flush=True)
         if not args.watch:
             return EXIT_PASSED if board.graded["passed"] else EXIT_FAILED
         try:

@@ -30,14 +30,20 @@ JSON_KEY = "signature"
 STAMP = r'^(\s*"signature": |Signature \(HMAC-SHA256, vethlab\): )'
 
 
-def secret_path(inventory) -> Path:
-    """Where the class's secret lives: next to its inventory file (or folder), or under ~/.ansible for -i h1,h2,."""
+def class_file(inventory, suffix: str) -> Path:
+    """A file the class keeps on the controller, next to its inventory file (or in its folder) as
+    ``.<inventory's name><suffix>``, or under ~/.ansible for -i h1,h2,: its secret, its machines' host keys."""
     folder = inventory_folder(inventory)
     text = str(inventory or "").rstrip("/")
     if folder == "adhoc" or not text:
-        return Path.home() / ".ansible" / "vethlab" / ("adhoc" + SECRET_SUFFIX)
+        return Path.home() / ".ansible" / "vethlab" / ("adhoc" + suffix)
     base = Path(text) if os.path.isdir(text) else Path(text).parent
-    return base / (".%s%s" % (folder, SECRET_SUFFIX))
+    return base / (".%s%s" % (folder, suffix))
+
+
+def secret_path(inventory) -> Path:
+    """Where the class's secret lives (class_file)."""
+    return class_file(inventory, SECRET_SUFFIX)
 
 
 def class_secret(path: str | os.PathLike, create: bool = True) -> bytes:
