@@ -11,12 +11,16 @@ machine that went away), or when it was taken on this very machine by a process 
 
 The file holds JSON: the run's id, who holds it (user@controller), since when and when it last
 gave news, and the pid of the process that took it when the run is local. Taking it is atomic
-(written whole to a file of its own, then linked into place: nobody reads it half written); a run takes it
-again freely (each step calls). Plain Python, standard library only.
+(written whole to a file of its own, then linked into place: nobody reads it half written), and so is taking
+over a stale one: every look-and-change of the lock happens under an flock(2) on ``PATH.guard`` (which the
+kernel lets go when its process ends), so two runs finding the same stale lock cannot both take it over. A run
+takes it again freely (each step calls). Plain Python, standard library only.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import socket
@@ -104,6 +108,18 @@ def _rewrite(path, info):
     os.replace(temporary, path)
 
 
+@contextlib.contextmanager
+def _guarded(path):
+    """Exclusive, for one look at the lock and what follows from it (take, take over, give back): an flock on
+    ``PATH.guard``, given back when the block ends or the process dies."""
+    handle = os.open(path + ".guard", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
 def acquire(path, run, holder, wait=120, stale_after=600, pid=None, now=time.time, sleep=time.sleep, gone=()):
     """Take the lock for ``run`` (again, if it holds it already: news given); wait at most ``wait``
     seconds for another run's; take over a stale one, and at once one of the ``gone`` runs (runs of
@@ -112,26 +128,25 @@ def acquire(path, run, holder, wait=120, stale_after=600, pid=None, now=time.tim
     started, replaced = now(), None
     while True:
         moment = now()
-        info = read(path)
-        if info is not None and info.get("run") == run:
-            _rewrite(path, dict(info, seen=moment))
-            return {"taken": dict(info, seen=moment), "stale": replaced}
-        if info is not None and (info.get("run") in gone or is_stale(info, moment, info.get("stale_after", stale_after))):
-            replaced = info
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
-            info = None
-        if info is None:
-            mine = {"run": run, "holder": holder, "since": moment, "seen": moment, "stale_after": stale_after}
-            if pid:
-                mine.update(pid=pid, local=True)
-            try:
-                _write_new(path, mine)
-            except FileExistsError:
-                continue  # another run was quicker: look again
-            return {"taken": mine, "stale": replaced}
+        with _guarded(path):
+            info = read(path)
+            if info is not None and info.get("run") == run:
+                _rewrite(path, dict(info, seen=moment))
+                return {"taken": dict(info, seen=moment), "stale": replaced}
+            if info is not None and (info.get("run") in gone or is_stale(info, moment, info.get("stale_after", stale_after))):
+                replaced = info
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+                info = None
+            if info is None:
+                mine = {"run": run, "holder": holder, "since": moment, "seen": moment, "stale_after": stale_after}
+                if pid:
+                    mine.update(pid=pid, local=True)
+                try:
+                    _write_new(path, mine)
+                except FileExistsError:
+                    continue  # a run of an older vethlab, without the guard, was quicker: look again
+                return {"taken": mine, "stale": replaced}
         if moment - started >= wait:
             raise LockBusy(path, info, int(moment - started))
         sleep(1)
@@ -146,11 +161,12 @@ def take(lock):
 
 def release(path, run):
     """Give the lock back, when ``run`` holds it. Returns whether it did."""
-    info = read(path)
-    if info is None or info.get("run") != run:
-        return False
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        return False
-    return True
+    with _guarded(path):
+        info = read(path)
+        if info is None or info.get("run") != run:
+            return False
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            return False
+        return True

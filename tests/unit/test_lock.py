@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -121,4 +122,43 @@ def test_two_runs_taking_the_lock_at_once_never_both_hold_it(tmp_path):
     overlaps = [int(run.communicate(timeout=120)[0]) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0]
     assert overlaps == [0, 0, 0]
-    assert not os.path.exists(path) and [p.name for p in tmp_path.iterdir()] == []
+    assert not os.path.exists(path) and [p.name for p in tmp_path.iterdir()] == ["vethlab.lock.guard"]  # the flock's file, empty
+
+
+def _take_when_told(path, barrier, results, rounds):
+    from vethlab.module_utils.vethlab_lock import LockBusy
+
+    for number in range(rounds):
+        barrier.wait()
+        try:
+            acquire(path, "run-%d-%d" % (os.getpid(), number), "teacher@controller", wait=0, stale_after=600)
+            results.put(True)
+        except LockBusy:
+            results.put(False)
+        barrier.wait()
+
+
+def test_runs_finding_one_stale_lock_at_once_let_one_take_it_over(tmp_path):
+    """Four processes find the same stale lock (its run's process gone) at the same moment, 150 times: each time
+    exactly one takes it over, and the others wait for that one. (A takeover that removed the lock it had judged
+    stale and then created its own let two in: the second removed the first's new lock.)"""
+    import multiprocessing
+
+    path, workers, rounds = str(tmp_path / "vethlab.lock"), 4, 150
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(workers + 1), context.Queue()
+    processes = [context.Process(target=_take_when_told, args=(path, barrier, results, rounds)) for _ in range(workers)]
+    for process in processes:
+        process.start()
+    winners = []
+    try:
+        for number in range(rounds):
+            with open(path, "w", encoding="utf-8") as handle:  # a lock whose local process is gone: stale at once
+                json.dump({"run": "ghost-%d" % number, "since": 0, "seen": time.time(), "pid": 2**22 + 1, "local": True}, handle)
+            barrier.wait(timeout=30)
+            winners.append(sum(results.get(timeout=30) for _ in range(workers)))
+            barrier.wait(timeout=30)
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+    assert winners == [1] * rounds
