@@ -91,13 +91,17 @@ class Board:
 
     def table(self):
         from rich.table import Table
+        from rich.text import Text
+
+        from vethlab.files import printable
 
         table = Table(title="vethlab: %s" % (self.step or "starting"))
         for column in ("machine", "step", "ok", "changed", "failed", "status"):
             table.add_column(column)
         for host, row in sorted(self.hosts.items()):
             style = {"failed": "red", "unreachable": "yellow", "passed": "green", "done": "green"}.get(row["status"], "")
-            table.add_row(host, row["step"], str(row["ok"]), str(row["changed"]), str(row["failed"]), row["status"], style=style)
+            cells = (host, row["step"], str(row["ok"]), str(row["changed"]), str(row["failed"]), row["status"])
+            table.add_row(*(Text(printable(cell)) for cell in cells), style=style)  # Text: no markup read in a name
         return table
 
 
@@ -277,7 +281,7 @@ def default_language() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from vethlab.files import inventory_folder
+    from vethlab.files import inventory_folder, printable
     from vethlab.module_utils.vethlab_texts import say
     from vethlab.report import DONE, outcome_line, previous_summary, render_class_report, summary_lines
 
@@ -341,11 +345,13 @@ def main(argv: list[str] | None = None) -> int:
             removed = row.get("removed") or {}
             found = [*removed.get("containers", []), *removed.get("networks", [])]
             verb = "would remove" if args.check else "removed"
-            print("%s: %s %s" % (host, verb, ", ".join(found) if found else "nothing (no container or network of the lessons)"))
+            print(printable("%s: %s %s" % (host, verb, ", ".join(found) if found else "nothing (no container or network of the lessons)")))
     if args.command == "break":
         for host, row in sorted(board.hosts.items()):
             if row.get("fault"):
-                print("%s: %s" % (host, ("put back: %s" if args.undo else "broken: %s (the teacher's record only)") % row["fault"]))
+                print(
+                    printable("%s: %s" % (host, ("put back: %s" if args.undo else "broken: %s (the teacher's record only)") % row["fault"]))
+                )
     if args.command in ("prepare", "reset", "break", "keys"):
         undone = {host: outcome for host, outcome in outcomes.items() if outcome["status"] != DONE}
         if args.command == "prepare":

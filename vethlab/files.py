@@ -12,6 +12,7 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import socket
 import tempfile
 import time
@@ -127,3 +128,14 @@ def write_if_changed(path: str | os.PathLike, data: bytes, mode: int = 0o644, dr
             os.unlink(temporary)
         raise
     return True
+
+
+# C0 controls but tab, DEL, and the C1 controls (a terminal reads 0x9b as ESC [).
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def printable(text) -> str:
+    """One line of ``text`` as vethlab prints it on a terminal: every control character shown escaped (ESC as
+    \\x1b, a newline as \\x0a), so what a machine or a container said can never move the cursor, clear or add a
+    line, or rewrite what is above it."""
+    return _CONTROLS.sub(lambda match: "\\x%02x" % ord(match.group()), str(text))

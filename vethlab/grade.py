@@ -27,7 +27,7 @@ from pathlib import Path
 
 import jinja2
 
-from vethlab.files import machine_folder, write_if_changed
+from vethlab.files import machine_folder, printable, write_if_changed
 from vethlab.module_utils.vethlab_checkpoints import of_lessons
 from vethlab.module_utils.vethlab_lessons import ids as lesson_ids
 from vethlab.module_utils.vethlab_lessons import plan
@@ -270,6 +270,6 @@ def summary_lines(summary: dict, lang: str = "en") -> list[str]:
         if not row["passed"]:
             stage = MESSAGES["lesson.%s.title" % row["stage"]][lang] if row["stage"] else say("check.no_stage", lang)
             reason = (" - " + row["reason"]) if row.get("reason") else ""
-            lines.append("  %s: %s %s%s" % (row["machine"], say("grade.stage", lang), stage, reason))
+            lines.append(printable("  %s: %s %s%s" % (row["machine"], say("grade.stage", lang), stage, reason)))
     lines.append(say("class.report_at", lang, path=summary["board"]))
     return lines

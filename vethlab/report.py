@@ -23,7 +23,7 @@ from pathlib import Path
 
 import jinja2
 
-from vethlab.files import machine_folder, write_if_changed
+from vethlab.files import machine_folder, printable, write_if_changed
 from vethlab.module_utils.vethlab_checkpoints import IDS
 from vethlab.module_utils.vethlab_texts import LANGUAGES, field, place, render, say
 
@@ -127,8 +127,12 @@ def failures_per_checkpoint(machines: list[dict], columns: list[str]) -> dict:
 
 
 def outcome_line(host: str, outcome: dict, lang: str = "en") -> str:
-    """One machine that did not pass, as the summaries print it: its reason, else its status, in ``lang``."""
-    return "  %s: %s" % (host, render(outcome.get("reason_parts") or [], lang) or say("status." + outcome["status"], lang))
+    """One machine that did not pass, as the summaries print it: its reason, else its status, in ``lang`` (controls
+    escaped: a reason may quote what a machine said)."""
+    return "  %s: %s" % (
+        printable(host),
+        printable(render(outcome.get("reason_parts") or [], lang) or say("status." + outcome["status"], lang)),
+    )
 
 
 def summary_lines(summary: dict, lang: str = "en") -> list[str]:

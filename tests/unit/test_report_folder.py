@@ -82,3 +82,22 @@ def test_a_lock_of_a_gone_run_is_taken_over_at_once(tmp_path):
     (tmp_path / "lab.lock").write_text(json.dumps({"run": "vm-99-1", "holder": "t@vm", "since": now, "seen": now, "stale_after": 600}))
     taken = acquire(path, "vm-100-2", "t@vm", wait=0, gone=["vm-99-1"])
     assert taken["stale"]["run"] == "vm-99-1" and taken["taken"]["run"] == "vm-100-2"
+
+
+def test_nothing_a_machine_says_reaches_the_terminal_raw():
+    """A reason quoting a container's stderr with escape sequences (clear the line, move up, a C1 CSI, a newline
+    faking another machine's line) is printed with each control shown escaped, in every summary line."""
+    from vethlab.files import printable
+    from vethlab.grade import summary_lines as grade_lines
+    from vethlab.report import outcome_line
+
+    said = "exec failed\x1b[2K\x1b[1A\r\n  student08: passed\x9b31m\x07"
+    outcome = {"status": "failed", "reason_parts": [("reason.step", {"step": "Verify", "task": "ping", "message": said})]}
+    line = outcome_line("student07\x1b[0m", outcome)
+    assert not any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in line), repr(line)
+    assert "\\x1b[2K\\x1b[1A\\x0d\\x0a  student08: passed\\x9b31m\\x07" in line and "student07\\x1b[0m" in line
+    board = {"counts": {"passed": 0, "machines": 1}, "board": "grade.html", "machines": [
+        {"machine": "student07", "passed": False, "stage": None, "reason": said}
+    ]}  # fmt: skip
+    assert all(not any(ord(ch) < 0x20 for ch in printed) for printed in grade_lines(board))
+    assert printable("tab\tkept") == "tab\tkept"
