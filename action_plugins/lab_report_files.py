@@ -6,7 +6,8 @@ The reports are rendered by the task (templates over structured data); this only
 them, each when its content changed (vethlab/files.py, the rule every report file follows),
 without starting a module on any host. Check mode reports what would change and writes nothing.
 With ``sign`` (the class secret's file, made on first use), each file carries its signature
-(vethlab/signature.py), which is a stamp line like the run's time. ``measured`` names a JSON file's keys
+(vethlab/signature.py), which is a stamp line like the run's time; a page's names the machine and the run
+(``run``: host, run_id, run_at), which lab.json says itself. ``measured`` names a JSON file's keys
 that are the run's measurement as a whole (lab.json's ``packet_path``): a rerun that changes only those
 and the stamp lines rewrites the file without counting it as changed.
 """
@@ -27,7 +28,7 @@ from vethlab.signature import STAMP, class_secret, sign
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("dest", "files", "mode", "stamp", "sign", "measured"))
+    _VALID_ARGS = frozenset(("dest", "files", "mode", "stamp", "sign", "measured", "run"))
     _requires_connection = False
 
     def run(self, tmp=None, task_vars=None):
@@ -61,7 +62,7 @@ class ActionModule(ActionBase):
             path = os.path.join(dest, name)
             data = to_bytes(content if isinstance(content, str) else str(content))
             if secret is not None:
-                data = sign(name, data, secret)
+                data = sign(name, data, secret, self._task.args.get("run") or {})
             only_stamp = (stamp is not None or bool(measured)) and _without(stamp, _read(path), measured) == _without(stamp, data, measured)
             try:
                 changed = write_if_changed(path, data, mode, self._task.check_mode)

@@ -56,6 +56,7 @@ from vethlab.report import (
     summary_lines,
     without_lab,
 )
+from vethlab.signature import class_secret, sign
 
 
 def goes_to_rescue(task):
@@ -207,8 +208,11 @@ class CallbackModule(CallbackBase):
             for host, outcome in outcomes.items():
                 if outcome["status"] in (FAILED, UNREACHABLE) and outcome.get("lab") is None:
                     files = stopped_run_files(host, outcome, self._run_ids.get(host, ""), run["at"], languages)
+                    made = {"host": host, "run_id": self._run_ids.get(host, ""), "run_at": run["at"]}
                     for name, content in files.items():
-                        write_if_changed(report_dir / machine_folder(host) / name, content.encode("utf-8"))
+                        data = content.encode("utf-8")
+                        data = sign(name, data, class_secret(self._run["secret"]), made) if self._run.get("secret") else data
+                        write_if_changed(report_dir / machine_folder(host) / name, data)
             summary = render_class_report(
                 report_dir, self._run.get("class_hosts") or hosts, outcomes, run, previous_summary(report_dir), languages
             )

@@ -51,7 +51,22 @@ MESSAGES = {
         "en": "its signature does not match its content (changed after the controller wrote it, or another class's)",
         "zh": "签名与内容不符（在控制机写出之后被修改过，或者是另一个班级的）",
     },
-    "verify.why.unsigned": {"en": "it carries no signature", "zh": "它没有签名"},
+    "verify.why.unsigned": {
+        "en": "it carries no signature naming its machine and run",
+        "zh": "它没有写明机器和运行的签名",
+    },
+    "verify.of": {
+        "en": "  of {host}, run {run_id}, {run_at}",
+        "zh": "  属于 {host}，运行 {run_id}，{run_at}",
+    },
+    "verify.wrong_machine": {
+        "en": "{file}: NOT this machine's: it is {host}'s page, not {expected}'s",
+        "zh": "{file}：不属于这台机器：它是 {host} 的页面，不是 {expected} 的",
+    },
+    "verify.superseded": {
+        "en": "{file}: superseded: {host} has a later result, run {run_id} at {run_at}",
+        "zh": "{file}：已过时：{host} 有更新的结果，运行 {run_id}，{run_at}",
+    },
     "verify.why.not_json": {"en": "it is not JSON", "zh": "它不是 JSON"},
     "verify.unreadable": {"en": "{file}: cannot be read: {reason}", "zh": "{file}：无法读取：{reason}"},
     "verify.no_secret": {

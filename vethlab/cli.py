@@ -266,8 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--verify",
         metavar="FILE",
         nargs="+",
-        help="say whether each file (lab.json, lab.md, lab.zh.md) is exactly as the controller signed it",
+        help="say whether each file (lab.json, lab.md, lab.zh.md) is exactly as the controller signed it, which machine and run"
+        " it is of, and whether that machine has a later result",
     )
+    report.add_argument("--machine", metavar="NAME", help="with --verify: the machine each file must be of (default: its folder's)")
     for command in sub.choices.values():
         command.add_argument(
             "--language", choices=("en", "zh"), default=default_language(), help="the summary's language (default: from LANG; en)"
@@ -290,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         args.extra_vars = [*args.extra_vars, "lab_variants=true"]
 
     if args.command == "report" and args.verify:
-        return verify_files(args.verify, args.inventory, args.language)
+        return verify_files(args.verify, args.inventory, args.language, args.machine, args.report_dir)
     if args.command == "report":
         report_dir = Path(args.report_dir) if args.report_dir else ROOT / "reports" / inventory_folder(args.inventory)
         previous = previous_summary(report_dir)
@@ -383,8 +385,24 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_PASSED if summary["passed"] else EXIT_FAILED
 
 
-def verify_files(files: list[str], inventory: str, language: str) -> int:
-    """vethlab report --verify: each file's signature against the class's secret (next to its inventory)."""
+def latest_run(report_dir: Path, host: str) -> dict | None:
+    """The machine's latest result in a report folder: the run of the lab.json its summary names (None: none)."""
+    from vethlab.report import previous_summary
+    from vethlab.signature import run_of
+
+    summary = previous_summary(report_dir) or {}
+    outcome = (summary.get("outcomes") or {}).get(host) or {}
+    try:
+        return run_of(json.loads(Path(outcome.get("report") or "").read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def verify_files(files: list[str], inventory: str, language: str, machine: str | None = None, report_dir: str | None = None) -> int:
+    """vethlab report --verify: each file's signature against the class's secret (next to its inventory), byte for
+    byte; the machine and run it is of; refused when it is another machine's than its folder (or ``machine``) says,
+    and marked superseded when that machine has a later result in the report folder."""
+    from vethlab.files import inventory_folder, machine_folder, printable
     from vethlab.module_utils.vethlab_texts import say
     from vethlab.signature import class_secret, secret_path, verify
 
@@ -402,9 +420,27 @@ def verify_files(files: list[str], inventory: str, language: str) -> int:
             print(say("verify.unreadable", language, file=name, reason=error.strerror or str(error)))
             every = False
             continue
-        authentic, why = verify(os.path.basename(name), data, secret)
-        print(say("verify.authentic" if authentic else "verify.forged", language, file=name, why=say(why, language)))
-        every = every and authentic
+        authentic, why, run = verify(os.path.basename(name), data, secret)
+        print(printable(say("verify.authentic" if authentic else "verify.forged", language, file=name, why=say(why, language))))
+        if not authentic:
+            every = False
+            continue
+        print(printable(say("verify.of", language, host=run["host"] or "-", run_id=run["run_id"] or "-", run_at=run["run_at"] or "-")))
+        folder = Path(name).resolve().parent
+        # The machine it must be: the one asked, else its folder's (a machine's folder in a report folder).
+        expected = machine or (folder.name if (folder.parent / "summary.json").is_file() else None)
+        if expected and machine_folder(run["host"]) != machine_folder(expected):
+            print(printable(say("verify.wrong_machine", language, file=name, host=run["host"] or "-", expected=expected)))
+            every = False
+            continue
+        reports = Path(report_dir) if report_dir else folder.parent if (folder.parent / "summary.json").is_file() else None
+        reports = reports or ROOT / "reports" / inventory_folder(inventory)
+        latest = latest_run(reports, run["host"])
+        if latest and latest["run_id"] != run["run_id"] and latest["run_at"] > run["run_at"]:
+            print(
+                printable(say("verify.superseded", language, file=name, host=run["host"], run_id=latest["run_id"], run_at=latest["run_at"]))
+            )
+            every = False
     return EXIT_PASSED if every else EXIT_FAILED
 
 

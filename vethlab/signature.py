@@ -23,8 +23,8 @@ from vethlab.files import inventory_folder
 
 SECRET_SUFFIX = ".vethlab-secret"
 # The last line of a signed page; a line of this shape is never part of what is signed.
-PAGE_LINE = "Signature (HMAC-SHA256, vethlab): %s"
-PAGE_PATTERN = re.compile(r"^Signature \(HMAC-SHA256, vethlab\): [0-9a-f]{64}$")
+PAGE_LINE = "Signature (HMAC-SHA256, vethlab): %s %s"
+PAGE_PATTERN = re.compile(r"^Signature \(HMAC-SHA256, vethlab\): ([0-9a-f]{64})(?: (\{.*\}))?$")
 JSON_KEY = "signature"
 # The lines a rerun may change without changing what a file says (lab_report_files' stamp): the signature's.
 STAMP = r'^(\s*"signature": |Signature \(HMAC-SHA256, vethlab\): )'
@@ -80,35 +80,64 @@ def _canonical(document: dict) -> bytes:
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, separators=(",", ": ")) + "\n").encode("utf-8")
 
 
-def sign(name: str, data: bytes, secret: bytes) -> bytes:
-    """The file ``name`` with its signature: a JSON document gets a ``signature`` key, a page a last line."""
+RUN_KEYS = ("host", "run_id", "run_at")
+
+
+def run_of(meta) -> dict:
+    """The machine and the run a signed file is of: {host, run_id, run_at} (strings; empty when not said)."""
+    return {key: str((meta or {}).get(key) or "") for key in RUN_KEYS}
+
+
+def _meta(run: dict) -> str:
+    return json.dumps(run_of(run), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def sign(name: str, data: bytes, secret: bytes, run: dict | None = None) -> bytes:
+    """The file ``name`` with its signature, over its exact bytes and the machine and run it is of: a JSON document
+    (which names them itself: host, run_id, run_at) gets a ``signature`` key; a page a last line
+    ``Signature (HMAC-SHA256, vethlab): MAC {"host": ..., "run_at": ..., "run_id": ...}`` (``run``), after a blank
+    line, the MAC over the page's bytes before it and that line's run."""
     if name.endswith(".json"):
         document = json.loads(data.decode("utf-8"))
         document.pop(JSON_KEY, None)
         document[JSON_KEY] = _mac(secret, _canonical(document))
         return _canonical(document)
-    text = data.decode("utf-8")
-    lines = [line for line in text.splitlines() if not PAGE_PATTERN.match(line)]
-    body = "\n".join(lines).rstrip("\n") + "\n"
-    return (body + "\n" + PAGE_LINE % _mac(secret, body.encode("utf-8")) + "\n").encode("utf-8")
+    lines = data.split(b"\n")
+    while lines and (not lines[-1].strip() or PAGE_PATTERN.match(lines[-1].decode("utf-8", "replace"))):
+        lines.pop()  # an earlier signature, and the blank lines before it
+    body = b"\n".join(lines) + b"\n"
+    meta = _meta(run or {})
+    return body + b"\n" + (PAGE_LINE % (_mac(secret, body + meta.encode("utf-8")), meta)).encode("utf-8") + b"\n"
 
 
-def verify(name: str, data: bytes, secret: bytes) -> tuple[bool, str]:
-    """Whether a file is exactly as the controller signed it: (authentic, why - a message key of vethlab_texts)."""
+def verify(name: str, data: bytes, secret: bytes) -> tuple[bool, str, dict]:
+    """Whether a file is exactly as the controller signed it, byte for byte: (authentic, why - a message key of
+    vethlab_texts -, the machine and run it says it is of)."""
     if name.endswith(".json"):
         try:
             document = json.loads(data.decode("utf-8"))
         except ValueError:
-            return False, "verify.why.not_json"
-        given = document.pop(JSON_KEY, None) if isinstance(document, dict) else None
+            return False, "verify.why.not_json", run_of({})
+        if not isinstance(document, dict):
+            return False, "verify.why.unsigned", run_of({})
+        run = run_of(document)
+        given = document.pop(JSON_KEY, None)
         if not isinstance(given, str):
-            return False, "verify.why.unsigned"
-        return hmac.compare_digest(given, _mac(secret, _canonical(document))), "verify.why.changed"
-    text = data.decode("utf-8", "replace")
-    lines = text.splitlines()
-    signed = [line for line in lines if PAGE_PATTERN.match(line)]
-    if not signed:
-        return False, "verify.why.unsigned"
-    body = "\n".join(line for line in lines if not PAGE_PATTERN.match(line)).rstrip("\n") + "\n"
-    given = signed[-1].rsplit(" ", 1)[1]
-    return hmac.compare_digest(given, _mac(secret, body.encode("utf-8"))), "verify.why.changed"
+            return False, "verify.why.unsigned", run
+        exact = data == _canonical(dict(document, **{JSON_KEY: given}))
+        return exact and hmac.compare_digest(given, _mac(secret, _canonical(document))), "verify.why.changed", run
+    if not data.endswith(b"\n"):
+        return False, "verify.why.unsigned", run_of({})
+    rest, _, last = data[:-1].rpartition(b"\n")
+    line = last.decode("utf-8", "replace")
+    match = PAGE_PATTERN.match(line)
+    if not match or not match.group(2):
+        return False, "verify.why.unsigned", run_of({})
+    try:
+        run = run_of(json.loads(match.group(2)))
+    except ValueError:
+        return False, "verify.why.unsigned", run_of({})
+    if not rest.endswith(b"\n"):  # the blank line before the signature's
+        return False, "verify.why.changed", run
+    body = rest  # the page's bytes, its last newline included
+    return hmac.compare_digest(match.group(1), _mac(secret, body + match.group(2).encode("utf-8"))), "verify.why.changed", run
