@@ -17,6 +17,18 @@ class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(("report_dir", "lessons", "languages", "refresh", "points", "capture"))
 
+    @staticmethod
+    def identities(hostvars, hosts):
+        """Each machine's student, as the inventory names them (student_id, student_email, student_name,
+        student_section): what a gradebook knows them by."""
+        found = {}
+        for host in hosts:
+            variables = hostvars.get(host) or {}
+            who = {key: str(variables[name]) for key, name in IDENTITY if variables.get(name) not in (None, "")}
+            if who:
+                found[host] = who
+        return found
+
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
@@ -31,13 +43,17 @@ class ActionModule(ActionBase):
             else:
                 reason = judged.get("msg") or "the machine was unreachable, or a step before the grade failed"
                 results[host] = {"status": "failed" if judged else "unreachable", "reason": str(reason)[:500]}
+        class_hosts = list((task_vars.get("groups") or {}).get("all") or [])  # the inventory's, whatever -l says
         summary = grade_class(
             args["report_dir"],
             results,
             list(args.get("lessons") or []),
             list(args.get("languages") or ["en", "zh"]),
             int(args.get("refresh") or 0),
+            identities=self.identities(hostvars, class_hosts or list(results)),
+            points=dict(args.get("points") or {}),
             capture=bool(args.get("capture")),
+            class_hosts=class_hosts,
         )
         result.update(changed=False, ansible_facts={"lab_grade_board": summary})
         return result

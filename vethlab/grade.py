@@ -70,6 +70,23 @@ def append_history(report_dir: Path, lines: list[dict]) -> None:
             handle.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
 
 
+def last_results(history: list[dict], machines) -> dict:
+    """For machines outside this grade run (``-l``): their last grade in the history, as a result the board takes
+    (a graded one's checkpoints with their status; else its status and reason); a machine never graded, none."""
+    found = {}
+    for line in history:
+        if line.get("machine") not in machines:
+            continue
+        if line.get("status") == GRADED:
+            checkpoints = [
+                {"id": cid, "status": status, "passed": status == PASSED} for cid, status in (line.get("checkpoints") or {}).items()
+            ]
+            found[line["machine"]] = {"checkpoints": checkpoints, "stage": line.get("stage"), "graded_at": line["at"]}
+        else:
+            found[line["machine"]] = {"status": line.get("status") or FAILED, "reason": line.get("reason") or "", "graded_at": line["at"]}
+    return found
+
+
 def progress(history: list[dict], machine: str) -> dict:
     """From a machine's history: per checkpoint when it first passed, and when its results last changed."""
     first_passed, stuck_since, previous = {}, None, None
@@ -248,17 +265,22 @@ def grade_class(
     identities: dict | None = None,
     points: dict | None = None,
     capture: bool = False,
+    class_hosts: list[str] | None = None,
 ) -> dict:
-    """Record this grade run in the history, then write the board from the whole history, and the gradebooks' files."""
+    """Record this grade run in the history, then write the board from the whole history, and the gradebooks' files:
+    the whole class (``class_hosts``: the inventory's machines), those outside this run (``-l``) with their last
+    grade, so a run of one machine updates that machine's rows and keeps the rest."""
     at = at or now()
     append_history(report_dir, history_lines(results, at))
+    others = [machine for machine in class_hosts or () if machine not in results]
+    results = {**last_results(read_history(report_dir), set(others)), **results}
     try:
         faults = json.loads((Path(report_dir) / "faults.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         faults = {}
     data = board(results, read_history(report_dir), at, lessons, faults, capture)
     summary = render_board(report_dir, data, languages, refresh)
-    for name, content in exports(data, identities or {}, points, next(iter(languages))).items():
+    for name, content in exports(data, identities or {}, points or {}, next(iter(languages))).items():
         write_if_changed(Path(report_dir) / name, content.encode("utf-8"))
     return summary
 
