@@ -3,8 +3,9 @@
 """Action plugin: each machine its own values of the lesson (lab_variants), which the settings step keeps as the
 machine's ``lab_variant`` for the run (set_fact: never cached).
 
-Derived on the controller from the class's secret and the machine's inventory name (vethlab/variants.py); the
-machine's routes (``ip -4 -o route show``, read on it, changing nothing) keep a subnet off what it already routes.
+Derived on the controller from the class's secret and roster and the machine's inventory name (vethlab/variants.py);
+the machine's routes (``ip -4 -o route show``, read on it, changing nothing) are checked against its value: an overlap
+fails the run, naming the route and lab_variant_pool.
 Only the values reach the machine: the secret never does.
 """
 
@@ -20,7 +21,7 @@ from vethlab.variants import routes_of, values
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("secret", "fields", "class_hosts"))
+    _VALID_ARGS = frozenset(("secret", "fields", "class_hosts", "pool"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -39,7 +40,13 @@ class ActionModule(ActionBase):
         defaults = {name: vethlab_lessons.value(given, name) for name in vethlab_lessons.settings()}
         try:
             found = values(
-                class_secret(args["secret"]), host, list(args.get("class_hosts") or [host]), routes_of(read.get("stdout")), fields, defaults
+                class_secret(args["secret"]),
+                host,
+                list(args.get("class_hosts") or [host]),
+                routes_of(read.get("stdout")),
+                fields,
+                defaults,
+                args.get("pool"),
             )
         except (ValueError, OSError) as error:
             raise AnsibleActionFail("lab_variants: %s" % error) from error

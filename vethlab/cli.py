@@ -180,6 +180,22 @@ def run_playbook(
     return result.rc, board, outcomes
 
 
+VARIANTS_SUFFIX = ".variants"
+
+
+def class_uses_variants(inventory: str, asked: bool = False) -> bool:
+    """Whether the class gives each machine its own values: recorded next to its inventory the first time a command is
+    given --variants, so that grade, break, reset and restore judge and act on the same values without the flag
+    (a grade without them would fail the students who followed their card). Removing the file turns it off."""
+    from vethlab.signature import class_file
+
+    marker = class_file(os.path.abspath(inventory), VARIANTS_SUFFIX)
+    if asked and not marker.exists():
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("lab_variants: true  # written by vethlab --variants; remove this file to turn it off\n", encoding="utf-8")
+    return marker.exists()
+
+
 def known_hosts(inventory: str) -> Path:
     from vethlab.signature import class_file
 
@@ -288,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     from vethlab.report import DONE, outcome_line, previous_summary, render_class_report, summary_lines
 
     args = build_parser().parse_args(argv)
-    if args.__dict__.get("variants"):
+    if args.command != "report" and os.path.exists(args.inventory) and class_uses_variants(args.inventory, args.__dict__.get("variants")):
         args.extra_vars = [*args.extra_vars, "lab_variants=true"]
 
     if args.command == "report" and args.verify:

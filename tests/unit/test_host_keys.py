@@ -48,3 +48,17 @@ def test_a_changed_or_unknown_key_is_named_as_such():
     assert OUTCOMES.unreachable_reason("Failed to connect to the host via ssh: connect to host 10.0.0.7 port 22: No route to host") == (
         "reason.unreachable"
     )
+
+
+def test_a_class_that_uses_variants_is_recorded_next_to_its_inventory(tmp_path):
+    """--variants once (prepare): recorded with the class, so a later grade, break, reset or restore uses the students'
+    own values without the flag; another class is not touched."""
+    from vethlab.cli import class_uses_variants
+
+    inventory, other = tmp_path / "classroom.yml", tmp_path / "other.yml"
+    for path in (inventory, other):
+        path.write_text("all: {}\n")
+    assert class_uses_variants(str(inventory)) is False
+    assert class_uses_variants(str(inventory), asked=True) is True
+    assert (tmp_path / ".classroom.variants").is_file()
+    assert class_uses_variants(str(inventory)) is True and class_uses_variants(str(other)) is False
