@@ -89,7 +89,10 @@ def run_of(meta) -> dict:
 
 
 def _meta(run: dict) -> str:
-    return json.dumps(run_of(run), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """The run a page's signature names, as one line of JSON that shows as text in a Markdown viewer (no <, > or &
+    of a hostile machine name reaches it as markup)."""
+    text = json.dumps(run_of(run), ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def sign(name: str, data: bytes, secret: bytes, run: dict | None = None) -> bytes:
