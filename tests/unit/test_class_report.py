@@ -191,6 +191,7 @@ def test_a_run_that_stopped_before_its_report_says_so_in_every_language():
     assert "本次运行在写报告之前就停止了：在“Reset the lab / x”失败：引擎停止了。没有判定任何检查点" in files["lab.zh.md"]
 
 
+@pytest.mark.browser  # the class page is read as Chromium renders it
 def test_each_machines_engine_is_in_the_csv_and_on_the_class_page(class_dir):
     """lab.json's engine (docker_engine's result), one line per machine: package, version, repository; an engine
     with no package says its own version; a machine without the record (an earlier report) an empty cell."""
