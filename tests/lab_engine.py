@@ -59,7 +59,8 @@ def sysfs_links(container: str | None = None) -> dict[str, dict[str, int]]:
 # images (and the class's image, which their scenarios build on the controller under its own name and label).
 # make test runs their scenarios beside the lab's tests, so a snapshot of this machine leaves them out.
 SIMULATED_MACHINE_LABEL = "vethlab.fleet"
-SIMULATED_MACHINE_IMAGES = ("vethlab/student-node:", "vethlab/student-node-engine:", "vethlab/busybox-class:")
+# (vethlab/student-node:..., its -engine and its shapes' -fedora40, -rocky9; the shaping container is labelled too).
+SIMULATED_MACHINE_IMAGES = ("vethlab/student-node:", "vethlab/student-node-", "vethlab/busybox-class:")
 
 
 def engine_state() -> tuple[str, str]:

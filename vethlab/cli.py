@@ -202,11 +202,20 @@ def known_hosts(inventory: str) -> Path:
     return class_file(os.path.abspath(inventory), KNOWN_HOSTS_SUFFIX)
 
 
+def control_dir(known: Path) -> str:
+    """Where the class's SSH connections are kept open between tasks: a folder of its own (named by its known_hosts),
+    short enough for a socket's path."""
+    import hashlib
+
+    return os.path.expanduser("~/.ansible/cp/vethlab-%s" % hashlib.sha256(str(known).encode("utf-8")).hexdigest()[:12])
+
+
 def ssh_settings(inventory: str, trust_new_keys: bool = False) -> dict[str, str]:
     """How the vethlab command checks SSH host keys: as ansible-playbook does (ansible-runner would turn it off),
     unless the user turned it off (ANSIBLE_HOST_KEY_CHECKING=False). The keys are looked up in the class's own
     known_hosts (next to its inventory), then the user's; with ``trust_new_keys`` a machine met for the first time
-    has its key recorded there (ssh's accept-new), and a changed key is still refused."""
+    has its key recorded there (ssh's accept-new), and a changed key is still refused. Its SSH connections are its
+    own (a control path apart from ansible-playbook's), so none opened without key checking is reused."""
     known = known_hosts(inventory)
     known.parent.mkdir(parents=True, exist_ok=True)
     files = "UserKnownHostsFile=%s %s" % (known, os.path.expanduser("~/.ssh/known_hosts"))
@@ -215,6 +224,8 @@ def ssh_settings(inventory: str, trust_new_keys: bool = False) -> dict[str, str]
     return {
         "ANSIBLE_HOST_KEY_CHECKING": os.environ.get("ANSIBLE_HOST_KEY_CHECKING", "True"),
         "ANSIBLE_SSH_COMMON_ARGS": " ".join([extra, *(_quote(arg) for arg in args)]).strip(),
+        # The class's own SSH connections: never one that a run without key checking left open (ControlPersist) reused.
+        "ANSIBLE_SSH_CONTROL_PATH_DIR": os.environ.get("ANSIBLE_SSH_CONTROL_PATH_DIR", control_dir(known)),
     }
 
 

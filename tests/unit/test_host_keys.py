@@ -62,3 +62,14 @@ def test_a_class_that_uses_variants_is_recorded_next_to_its_inventory(tmp_path):
     assert class_uses_variants(str(inventory), asked=True) is True
     assert (tmp_path / ".classroom.variants").is_file()
     assert class_uses_variants(str(inventory)) is True and class_uses_variants(str(other)) is False
+
+
+def test_a_class_keeps_its_own_ssh_connections(tmp_path, monkeypatch):
+    """A connection another run left open without key checking (ControlPersist) is never reused: each class's
+    connections have a folder of their own."""
+    monkeypatch.delenv("ANSIBLE_SSH_CONTROL_PATH_DIR", raising=False)
+    first, second = tmp_path / "a.yml", tmp_path / "b.yml"
+    for path in (first, second):
+        path.write_text("all: {}\n")
+    mine, theirs = ssh_settings(str(first))["ANSIBLE_SSH_CONTROL_PATH_DIR"], ssh_settings(str(second))["ANSIBLE_SSH_CONTROL_PATH_DIR"]
+    assert mine != theirs and "/.ansible/cp/vethlab-" in mine and ssh_settings(str(first))["ANSIBLE_SSH_CONTROL_PATH_DIR"] == mine
