@@ -3,7 +3,7 @@ containers - a fake ``ping``, a fake ``ip``, a network made of two hand-edited f
 judge (lab-check as root, lab-check as a user of the docker group, ``vethlab grade``) failing each checkpoint it
 aims at, naming what it found; the honest lesson typed by hand passes every checkpoint in all three.
 
-Cost: about 45 s (two judged states of the lab by lab-check three ways, one grade, the honest lesson with a capture).
+Cost: about 60 s (two judged states of the lab by lab-check three ways, two grades, the honest lesson with a capture).
 """
 
 from __future__ import annotations
@@ -87,9 +87,9 @@ def by_id(result):
     return {c["id"]: c for c in result["checkpoints"]}
 
 
-def grade(tools, *lessons):
+def grade(tools, *lessons, path=False):
     reports = tools["folder"] / "reports"
-    extra = ["-e", "lab_report_dir=%s" % reports, "-e", json.dumps(SETTINGS)]
+    extra = ["-e", "lab_report_dir=%s" % reports, "-e", json.dumps(SETTINGS), *(["--path"] if path else [])]
     done = subprocess.run(
         [str(BIN / "vethlab"), "grade", "-i", str(ROOT / "inventory" / "local.yml"), "--lessons", *lessons, "-q", *extra],
         capture_output=True,
@@ -174,3 +174,7 @@ def test_a_fake_ip_and_a_lesson_not_begun_pass_nothing_and_the_honest_lesson_pas
         assert [cid for cid, c in by_id(result).items() if c["status"] != "passed"] == [], (user, result)
     captured = by_id(lab_check(judge_tools, "all", "--path"))
     assert captured["C21"]["passed"] and captured["C22"]["passed"] and len(captured) == 22
+    # The teacher's grade with the capture (vethlab grade --path) records all 22 passed too.
+    done, graded = grade(judge_tools, "all", path=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert graded == {cid: "passed" for cid in captured}
