@@ -182,7 +182,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.vethlab_capture import capture
 from ansible.module_utils.vethlab_lock import LOCK_OPTIONS, release
 from ansible.module_utils.vethlab_reach import CellError, find_host_ping
-from ansible.module_utils.vethlab_verify import verify
+from ansible.module_utils.vethlab_verify import NotJudged, verify
 
 ARGUMENT_SPEC = {
     "observed": {"type": "dict", "required": True},
@@ -231,6 +231,8 @@ def main():
         )
     except CellError as error:
         module.fail_json(msg="lab_checks: %s" % error)
+    except NotJudged as error:
+        module.fail_json(msg="lab_checks: %s. No checkpoint was judged and no report written." % error)
     except Exception as error:  # noqa: BLE001 - a module must never end in a traceback
         module.fail_json(msg="lab_checks could not judge the lab: %s: %s" % (type(error).__name__, error))
     if params["unlock"] and not module.check_mode:

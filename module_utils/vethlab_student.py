@@ -32,7 +32,7 @@ from .vethlab_lessons import ids, lesson, names, networks_of, plan
 from .vethlab_observe import ObserveError, observe
 from .vethlab_reach import CellError, find_host_ping
 from .vethlab_texts import MESSAGES, field, place, say
-from .vethlab_verify import verify
+from .vethlab_verify import NotJudged, verify
 
 PASSED, FAILED, NOT_STARTED = "passed", "failed", "not started"
 HINT_LEVELS = 3
@@ -138,7 +138,7 @@ def judge(lessons, runner, given=None, docker="docker", host_ping=("ping",), tim
         observed, _ = observe(names(run_plan), runner, networks_of(run_plan), "docker0", ("ip", "addr"), docker, run_plan["files"])
         primary = observed.get("host_primary_address")
         result = verify(observed, run_plan, primary, "docker0", runner, host_ping, 1, timeout, attempts, capture=listen)
-    except (ObserveError, CellError) as error:
+    except (ObserveError, CellError, NotJudged) as error:
         raise CannotCheck(str(error)) from error
     # A lesson not begun has no passed checkpoint: its must-fail cells (C20 before any network connect) are not started.
     begun = {lesson_id: started(lesson_id, run_plan, observed) for lesson_id in run_plan["lessons"]}

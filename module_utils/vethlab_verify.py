@@ -15,6 +15,7 @@ import ipaddress
 
 from .vethlab_capture import CaptureError, judge_path, lesson_paths, seen_at_each_hop, sequence
 from .vethlab_checkpoints import Seen, evaluate, matrix
+from .vethlab_docker import ENGINE_LOST
 from .vethlab_judges import nameservers
 from .vethlab_netns import EMBEDDED_DNS, resolve_in
 from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, read_arp, read_routes, run_matrix
@@ -36,6 +37,31 @@ def wrong_path(cell, seen):
         theirs = ", ".join(sorted(seen.addresses_of(cell["target"])))
         return [("cell.resolved_elsewhere", {"name": cell["name"], "address": address, "target": cell["target"], "theirs": theirs})]
     return []
+
+
+class NotJudged(RuntimeError):
+    """The lab changed under the check (a container's process replaced), or the engine stopped answering: nothing
+    the check saw can be judged."""
+
+
+def confirm(pids, runner):
+    """Docker's record once more, after the pings: every container pinged from still has the process whose namespace
+    was entered (not restarted meanwhile: a pid is never taken for another container's), and the engine still
+    answers. NotJudged saying which, when not."""
+    if not pids:
+        return
+    names = sorted(pids)
+    rc, out, err = runner(["docker", "inspect", "--type", "container", "--format", "{{.Name}} {{.State.Pid}}", *names])
+    if rc != 0 and ENGINE_LOST.search("%s\n%s" % (err or "", out or "")):
+        raise NotJudged("the Docker engine stopped answering during the check: %s" % ((err or "").strip() or "no message"))
+    now = {}
+    for line in (out or "").splitlines():
+        words = line.split()
+        if len(words) == 2 and words[1].isdigit():
+            now[words[0].lstrip("/")] = int(words[1])
+    changed = [name for name in names if now.get(name) != pids[name]]
+    if changed:
+        raise NotJudged("%s changed during the check (its process is not the one looked into): check again" % ", ".join(changed))
 
 
 # Docker's networks that are not a user-defined one: no embedded DNS answers there.
@@ -284,6 +310,7 @@ def verify(
     seen.cells = [explain(cell, seen.health, every_bridge_problem, firewalld, stale) for cell in measured]
     if seen.plan.get("capture"):
         seen.packet_path = packet_path(seen, capture)
+    confirm(pids, runner)
     judged = evaluate(seen, lessons)
     return {
         "bridge": {"name": bridge, "ipv4": seen.bridge_ipv4},

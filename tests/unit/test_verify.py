@@ -63,6 +63,8 @@ def answering(silent=(), local=(), firewalld=None, asked=None, arp=None):
     complete entries (on eth0 unless a device is given)."""
 
     def runner(argv):
+        if argv[:2] == ["docker", "inspect"]:  # Docker's record again after the pings: the same processes
+            return 0, "".join("/%s %d\n" % (name, PIDS[name]) for name in argv[6:]), ""
         if argv[-1].endswith("/net/arp"):
             if asked is not None:
                 asked.append(argv)
@@ -430,3 +432,25 @@ def test_a_dns_reply_is_read_as_the_judge_asked_it():
     nxdomain = struct.pack("!HHHHHH", 0x1234, 0x8183, 1, 0, 0, 0) + question[12:]
     assert dns_answer(nxdomain, 0x1234) == []
     assert dns_answer(answer[:30], 0x1234) is None  # truncated
+
+
+def test_nothing_is_judged_when_a_container_changed_or_the_engine_stopped_during_the_check(observed):
+    """After the pings Docker's record is read once more: a container whose process is not the one looked into (made
+    again meanwhile: its pid could be another's), or an engine that stopped answering, judges nothing."""
+    from vethlab.module_utils.vethlab_verify import NotJudged
+
+    def restarted(argv):
+        if argv[:2] == ["docker", "inspect"]:
+            return 0, "/alpine01 4301\n/alpine02 9999\n", ""
+        return answering()(argv)
+
+    with pytest.raises(NotJudged, match="alpine02 changed during the check"):
+        run(observed, restarted)
+
+    def engine_gone(argv):
+        if argv[:2] == ["docker", "inspect"]:
+            return 1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?"
+        return answering()(argv)
+
+    with pytest.raises(NotJudged, match="the Docker engine stopped answering during the check"):
+        run(observed, engine_gone)
