@@ -96,7 +96,8 @@ LESSONS = [
     Lesson(
         "docker0",
         containers=Setting("lab_containers", ["alpine01", "alpine02"], "The lab's container names, in the lesson's order."),
-        files=("/etc/resolv.conf",),
+        # resolv.conf: the resolver C9 expects; hosts: a line typed by hand there is named in C9's cell.
+        files=("/etc/resolv.conf", "/etc/hosts"),
         commands=(
             "docker run -dit --name {c0} alpine",
             "docker run -dit --name {c1} alpine",
