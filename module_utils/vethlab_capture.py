@@ -33,7 +33,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from .vethlab_netns import enter_argv, run_in
+from .vethlab_netns import enter_argv, processes, run_in
 from .vethlab_texts import each_language, place
 
 ETH_P_ALL = 0x0003
@@ -206,17 +206,10 @@ def _read(sock):
 
 
 def pids_of(containers, runner):
-    """{container: its process on the host}, in one docker inspect."""
-    if not containers:
-        return {}
-    rc, out, err = runner(["docker", "inspect", "--format", "{{.Name}} {{.State.Pid}}", *containers])
+    """{container: its process on the host}, in one docker inspect (vethlab_netns.processes)."""
+    found, rc, err = processes(containers, runner)
     if rc != 0:
-        raise CaptureError("docker inspect %s failed: %s" % (" ".join(containers), (err or out).strip()))
-    found = {}
-    for line in out.splitlines():
-        name, _, pid = line.strip().lstrip("/").partition(" ")
-        if pid.isdigit() and int(pid) > 0:
-            found[name] = int(pid)
+        raise CaptureError("docker inspect %s failed: %s" % (" ".join(containers), err.strip() or "no message"))
     return found
 
 

@@ -34,6 +34,20 @@ def enter_argv(pid, argv):
     return ["nsenter", "-t", str(int(pid)), "-n", "--", *argv]
 
 
+def processes(containers, runner):
+    """Docker's record of each running container's process on the host, in one docker inspect: ({container: pid},
+    rc, stderr); a container that does not run, or is not there, is left out."""
+    if not containers:
+        return {}, 0, ""
+    rc, out, err = runner(["docker", "inspect", "--type", "container", "--format", "{{.Name}} {{.State.Pid}}", *containers])
+    found = {}
+    for line in (out or "").splitlines():
+        name, _, pid = line.strip().lstrip("/").partition(" ")
+        if pid.isdigit() and int(pid) > 0:
+            found[name] = int(pid)
+    return found, rc, err or ""
+
+
 def namespace_id(pid):
     """The inode of a process's network namespace (``/proc/PID/ns/net``), or None when it cannot be read."""
     try:

@@ -17,7 +17,7 @@ from .vethlab_capture import CaptureError, judge_path, lesson_paths, seen_at_eac
 from .vethlab_checkpoints import Seen, evaluate, matrix
 from .vethlab_docker import ENGINE_LOST
 from .vethlab_judges import nameservers
-from .vethlab_netns import EMBEDDED_DNS, resolve_in
+from .vethlab_netns import EMBEDDED_DNS, processes, resolve_in
 from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, read_arp, read_routes, run_matrix
 from .vethlab_texts import each_language, field, localized
 
@@ -50,16 +50,10 @@ def confirm(pids, runner):
     answers. NotJudged saying which, when not."""
     if not pids:
         return
-    names = sorted(pids)
-    rc, out, err = runner(["docker", "inspect", "--type", "container", "--format", "{{.Name}} {{.State.Pid}}", *names])
-    if rc != 0 and ENGINE_LOST.search("%s\n%s" % (err or "", out or "")):
-        raise NotJudged("the Docker engine stopped answering during the check: %s" % ((err or "").strip() or "no message"))
-    now = {}
-    for line in (out or "").splitlines():
-        words = line.split()
-        if len(words) == 2 and words[1].isdigit():
-            now[words[0].lstrip("/")] = int(words[1])
-    changed = [name for name in names if now.get(name) != pids[name]]
+    now, rc, err = processes(sorted(pids), runner)
+    if rc != 0 and ENGINE_LOST.search(err):
+        raise NotJudged("the Docker engine stopped answering during the check: %s" % (err.strip() or "no message"))
+    changed = [name for name in sorted(pids) if now.get(name) != pids[name]]
     if changed:
         raise NotJudged("%s changed during the check (its process is not the one looked into): check again" % ", ".join(changed))
 
