@@ -185,10 +185,13 @@ def ping_cell(cell, runner, count=1, timeout=2, attempts=2, host_ping=("ping",),
         rc, out, err = _probe(cell, cell["address"], runner, count, timeout, host_ping, pids)
         result["probes"] += 1
         observed, detail, address = observe(cell, rc, out, err)
+        silent = observed == ERROR and not (out or err or "").strip()  # a probe that said nothing at all
+        if silent and result.get("observed") == UNREACHABLE:
+            break  # it does not undo what an earlier probe saw
         result.update(observed=observed, detail_parts=detail)
         if cell["name"] and address:
             result["address"] = address
-        if not (observed == UNREACHABLE and cell["expected"] == REACHABLE):
+        if not (observed == UNREACHABLE and cell["expected"] == REACHABLE) and not silent:
             break  # a reply, an answer as expected, or no answer at all (unresolved, error): nothing to confirm
     result["passed"] = result["observed"] == result["expected"]
     return result

@@ -223,3 +223,19 @@ def test_a_network_that_says_no_route_is_unreachable_not_an_error():
     )
     assert (cell["observed"], cell["passed"]) == ("unreachable", False)
     assert detail(cell) == "no route to it (ping: sendto: Network is unreachable)"
+
+
+def test_a_confirming_probe_that_says_nothing_does_not_undo_the_first():
+    """No reply where one is expected is confirmed by a second probe; a second probe that printed nothing at all
+    (seen once in CI with docker0 down) leaves the first one's "unreachable", not an error."""
+    answers = iter([(1, "1 packets transmitted, 0 packets received\n", ""), (1, "", "")])
+    (cell,) = run_matrix([{"source": "alpine02", "address": "172.17.0.2"}], lambda argv: next(answers), pids=PIDS)
+    assert (cell["observed"], cell["probes"], detail(cell)) == ("unreachable", 2, "0 of 1 echo requests answered")
+    # First, it is asked again; alone, such a probe is an error (never a pass for a cell that must fail).
+    answers = iter([(1, "", ""), (1, "1 packets transmitted, 0 packets received\n", "")])
+    (cell,) = run_matrix(
+        [{"source": "alpine02", "address": "172.17.0.2", "expected": "unreachable"}], lambda argv: next(answers), pids=PIDS
+    )
+    assert (cell["observed"], cell["passed"], cell["probes"]) == ("unreachable", True, 2)
+    (cell,) = run_matrix([{"source": "alpine02", "address": "172.17.0.2", "expected": "unreachable"}], lambda argv: (1, "", ""), pids=PIDS)
+    assert cell["observed"] == "error" and cell["passed"] is False
