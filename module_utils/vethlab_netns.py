@@ -48,14 +48,6 @@ def processes(containers, runner):
     return found, rc, err or ""
 
 
-def namespace_id(pid):
-    """The inode of a process's network namespace (``/proc/PID/ns/net``), or None when it cannot be read."""
-    try:
-        return os.stat("/proc/%d/ns/net" % int(pid)).st_ino
-    except OSError:
-        return None
-
-
 def run_in(pid, work):
     """``work()``'s result, run on a thread of its own inside the network namespace of process ``pid`` (the
     host's when None): setns moves only the calling thread, and this one ends with the work. Its exceptions
