@@ -15,7 +15,7 @@ IDENTITY = (("id", "student_id"), ("email", "student_email"), ("name", "student_
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("report_dir", "lessons", "languages", "refresh", "points", "capture"))
+    _VALID_ARGS = frozenset(("report_dir", "plan", "languages", "refresh", "points"))
 
     @staticmethod
     def identities(hostvars, hosts):
@@ -47,12 +47,11 @@ class ActionModule(ActionBase):
         summary = grade_class(
             args["report_dir"],
             results,
-            list(args.get("lessons") or []),
+            dict(args["plan"]),
             list(args.get("languages") or ["en", "zh"]),
             int(args.get("refresh") or 0),
             identities=self.identities(hostvars, class_hosts or list(results)),
             points=dict(args.get("points") or {}),
-            capture=bool(args.get("capture")),
             class_hosts=class_hosts,
         )
         result.update(changed=False, ansible_facts={"lab_grade_board": summary})

@@ -29,7 +29,7 @@ from ansible.plugins.action import ActionBase
 from vethlab.files import write_if_changed
 from vethlab.module_utils import vethlab_lessons
 from vethlab.module_utils.vethlab_docker import IMAGE_REFERENCE, INTERFACE_NAME, LABEL_KEY, is_container_name
-from vethlab.module_utils.vethlab_lessons import ALL, names, network_problems, plan
+from vethlab.module_utils.vethlab_lessons import ALL, names, network_problems, run_plan
 from vethlab.module_utils.vethlab_texts import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,17 +85,17 @@ def check_lessons(settings: dict) -> list[str]:
     return problems
 
 
-def run_plan(settings: dict) -> dict:
-    """The run's plan (vethlab_lessons.plan), from the settings given and the lessons' declarations."""
+def settings_plan(settings: dict) -> dict:
+    """The run's plan (vethlab_lessons.run_plan) from the settings given: their lessons, DNS servers and capture."""
     capture = boolean(settings.get("lab_capture", True), strict=False)
-    return plan(settings.get("lab_lessons", ["docker0"]), settings, settings.get("lab_containers_dns") or [], capture)
+    return run_plan(settings, settings.get("lab_lessons", ["docker0"]), settings.get("lab_containers_dns") or [], capture)
 
 
 def check_plan(settings: dict) -> list[str]:
     """The lessons' containers all distinct; the custom network's subnet and gateway, when a lesson needs it."""
     if check_lessons(settings) or not isinstance(vethlab_lessons.value(settings, vethlab_lessons.container_settings()[0]), list):
         return []
-    given = run_plan(settings)
+    given = settings_plan(settings)
     every = names(given)
     problems = [
         "the lessons' containers name %s twice (%s)" % (_shown(name), ", ".join(given["container_settings"]))
@@ -256,7 +256,7 @@ def judge(settings: dict, options: dict) -> dict:
         "changed": False,
         "msg": "The settings are good: %d checked." % len(settings),
         "checked": sorted(settings),
-        "plan": run_plan(settings),
+        "plan": settings_plan(settings),
     }
 
 

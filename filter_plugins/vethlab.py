@@ -12,11 +12,10 @@ from vethlab.report import engine_label
 from vethlab.signature import secret_path
 
 
-def vethlab_plan(lessons, variables, dns=()):
-    """The run's plan (vethlab_lessons.plan) from a host's variables, for a step run alone: the settings
+def vethlab_plan(variables, lessons, dns, capture):
+    """The run's plan (vethlab_lessons.run_plan, the same four arguments) for a step run alone: the settings
     step computes it once per run (the lab_plan fact) otherwise."""
-    given = vethlab_lessons.given_of(variables)
-    return vethlab_lessons.plan(lessons, given, list(dns or ()))
+    return vethlab_lessons.run_plan(variables, lessons, list(dns or ()), bool(capture))
 
 
 def vethlab_lesson_values(variables):

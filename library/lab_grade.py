@@ -24,17 +24,13 @@ description:
 version_added: "0.4.0"
 author: vethlab contributors
 options:
-  lessons:
-    description: The lessons to judge (docker0, link, network, connect, or all).
-    type: list
-    elements: str
-    default: [docker0]
-  settings:
+  plan:
     description:
-      - The lesson settings (container names, the custom network's name, subnet and gateway).
-      - A setting not given takes the lesson's default.
+      - The run's plan as the settings step made it (vethlab_lessons.run_plan) - the lessons judged, the student's
+        container and network names, and whether the lessons' pings are captured at every hop too (C21, C22), as
+        C(lab-check --path) does (the grade's C(lab_grade_capture)).
     type: dict
-    default: {}
+    required: true
   ping_timeout:
     description: Seconds each echo request waits for its reply.
     type: int
@@ -43,11 +39,6 @@ options:
     description: Probes of a cell that gets no reply where the lesson expects one, before it counts as unreachable.
     type: int
     default: 2
-  capture:
-    description:
-      - Also capture the docker0 and network lessons' pings at every hop (C21, C22), as C(lab-check --path) does.
-    type: bool
-    default: false
 attributes:
   check_mode:
     support: full
@@ -62,7 +53,7 @@ notes:
 EXAMPLES = r"""
 - name: Judge the student's own lab
   lab_grade:
-    lessons: [docker0, link]
+    plan: "{{ lab_plan }}"
   register: lab_grade_result
 """
 
@@ -96,11 +87,9 @@ from ansible.module_utils.vethlab_reach import find_host_ping
 from ansible.module_utils.vethlab_student import CannotCheck, judge
 
 ARGUMENT_SPEC = {
-    "lessons": {"type": "list", "elements": "str", "default": ["docker0"]},
-    "settings": {"type": "dict", "default": {}},
+    "plan": {"type": "dict", "required": True},
     "ping_timeout": {"type": "int", "default": 2},
     "ping_attempts": {"type": "int", "default": 2},
-    "capture": {"type": "bool", "default": False},
 }
 
 
@@ -115,14 +104,12 @@ def main():
         module.fail_json(msg="lab_grade: docker is not installed on this machine (run vethlab prepare first)")
     try:
         result = judge(
-            params["lessons"],
+            params["plan"],
             lambda argv: module.run_command(argv),
-            params["settings"],
             docker,
             ping,
             params["ping_timeout"],
             params["ping_attempts"],
-            capture=params["capture"],
             which=module.get_bin_path,
         )
     except CannotCheck as error:

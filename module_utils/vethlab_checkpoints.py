@@ -12,20 +12,17 @@ from __future__ import annotations
 import ipaddress
 
 from . import vethlab_lessons
-from .vethlab_lessons import names, plan
+from .vethlab_lessons import names
 from .vethlab_texts import localized
 
 
 class Seen:
     """What a judge looks at: the observation (lab_observe), the run's plan and the cells pinged.
 
-    ``run_plan`` is the plan of vethlab_lessons, or just the first lesson's container names.
+    ``run_plan`` is the run's plan (vethlab_lessons.run_plan).
     """
 
     def __init__(self, observed, run_plan, bridge="docker0", cells=(), primary=None):
-        if isinstance(run_plan, (list, tuple)):
-            first = vethlab_lessons.LESSONS[0]
-            run_plan = plan([first.id], {first.containers.name: list(run_plan)})
         self.plan = run_plan
         self.veths = observed.get("veths") or {}
         self.running = list(observed.get("running") or [])

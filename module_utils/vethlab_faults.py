@@ -28,7 +28,7 @@ import random
 from .vethlab_docker import is_container_name
 from .vethlab_ip import IpOutputError
 from .vethlab_netns import enter_argv
-from .vethlab_pairing import pair_veths
+from .vethlab_pairing import pair_veths, parse_outputs
 
 FAULTS = ("nomaster", "eth0_down", "address_deleted", "wrong_route", "icmp_dropped", "wrong_bridge")
 RULE_COMMENT = "vethlab-fault"
@@ -108,7 +108,7 @@ def look(runner, container, who):
     inside = _run(runner, [*netns, "ip", "addr", "show", "dev", "eth0"], "read %s's eth0" % container)
     route = _run(runner, [*netns, "ip", "-4", "route", "show", "default"], "read %s's route" % container).split()
     try:
-        found = pair_veths(_run(runner, ["ip", "addr"], "list the host's links"), {container: inside})
+        found = pair_veths(*parse_outputs(_run(runner, ["ip", "addr"], "list the host's links"), {container: inside}))
     except IpOutputError as error:
         raise FaultError("cannot read the interfaces of %s and the host: %s" % (container, error)) from error
     eth0 = next((iface for iface in found["containers"][container] if iface["name"] == "eth0"), None)

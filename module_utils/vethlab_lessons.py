@@ -10,8 +10,9 @@ network, the files its judges read in the containers, and its checkpoints - one 
 the judge (vethlab_judges), and the texts by key (``checkpoint.<id>.*`` in vethlab_texts). What a
 lesson may remove, at the reset and the teardown, is what it declares and the lab labelled.
 
-``plan()`` turns the lessons asked for and the settings into the run's plan, once per run (the
-settings step); every step and module reads that plan. The settings check, the reset's
+``run_plan()`` turns a host's settings, the lessons asked for, the containers' DNS servers and the
+capture into the run's plan - the settings step once per run, lab-check once per check, always with
+those four arguments; every step and module takes that plan as it is. The settings check, the reset's
 messages, the containers step and the reports read the declarations through it; none spells a
 lesson or its containers. Adding a lesson is one ``Lesson`` here (or ``register()`` from a test),
 its texts and its tests (docs/development.md). Plain Python, standard library only.
@@ -280,15 +281,17 @@ def _nth(given, reference):
     return names[index] if len(names) > index else None
 
 
-def plan(lessons, given=None, dns=(), capture=False):
-    """The run's plan, from the lessons asked for and the settings given (``{name: value}``; a lesson
-    setting not given takes its declaration's default): ``lessons`` (judged, in order),
+def run_plan(variables, lessons, dns, capture):
+    """The run's plan - made here and nowhere else, with these four arguments by every caller: a host's
+    ``variables`` (or any mapping of settings; its lesson settings and ``lab_variant`` are read, through
+    given_of - a lesson setting not given takes its declaration's default), the ``lessons`` asked for, the
+    ``dns`` servers the containers are given and whether the run ``capture``s. The plan holds ``lessons`` (judged, in order),
     ``containers`` (each with its ``lesson``, the Docker ``networks`` it joins in order - its eth0,
     eth1 - the containers it ``links`` to and the ``dns`` servers it is given), the custom
     ``network`` (name, subnet, gateway) or None, the container ``connect`` joins to it or None, the
     ``files`` the judges read in the containers, the ``settings`` that name containers, and whether the run
     ``capture``s the docker0 lesson's ping at every hop (C21)."""
-    given = given or {}
+    given = given_of(variables or {})
     judged = selected(lessons)
     running = needed(judged)
     network, connect, joins = None, None, {}

@@ -13,9 +13,9 @@ from __future__ import annotations
 from .vethlab_collect import CollectError, collect, inspect_networks, survey
 from .vethlab_docker import is_container_name
 from .vethlab_health import health
-from .vethlab_ip import IpOutputError, parse_ip_addr
+from .vethlab_ip import IpOutputError
 from .vethlab_lessons import DEFAULT_NETWORK
-from .vethlab_pairing import host_addresses, pair_veths
+from .vethlab_pairing import host_addresses, pair_veths, parse_outputs
 
 
 class ObserveError(ValueError):
@@ -36,18 +36,15 @@ def observe(containers, runner, networks=None, bridge="docker0", command=("ip", 
     try:
         result = collect(containers, runner, command, docker, files=files)
         found = inspect_networks(named, runner, docker)
-        host = parse_ip_addr(result["host_output"], "host")
+        host, inside, parse_warnings = parse_outputs(result["host_output"], result["container_outputs"])
         primary, every = host_addresses(host, result["host_default_route"])
         if everything is not None:
             result["survey"] = survey(runner, docker, everything.get("label") or "vethlab.lab", everything.get("images") or [])
             result["survey"]["addresses"] = [[iface.name, cidr] for iface in host for cidr in iface.ipv4]
-        veths = pair_veths(result["host_output"], result["container_outputs"])
+        veths = pair_veths(host, inside, parse_warnings)
         # Every IPv4 address each running container has, on every interface (lo included): a reply from an
         # address of the source itself proves nothing (vethlab_verify).
-        addresses = {
-            name: [[iface.name, cidr] for iface in parse_ip_addr(output, name) for cidr in iface.ipv4]
-            for name, output in result["container_outputs"].items()
-        }
+        addresses = {name: [[iface.name, cidr] for iface in interfaces for cidr in iface.ipv4] for name, interfaces in inside.items()}
     except (CollectError, IpOutputError) as error:
         raise ObserveError(str(error)) from error
 

@@ -1,6 +1,6 @@
 # Copyright: vethlab contributors
 # SPDX-License-Identifier: MIT
-"""Pair container interfaces with their host veths, from parsed ``ip addr`` outputs.
+"""Pair container interfaces with their host veths, from parsed ``ip addr`` outputs (each text parsed once: parse_outputs).
 
 The pairing rule: a container interface and a host interface form a veth pair only
 when both directions agree: the host interface's ``@ifN`` is the container
@@ -19,7 +19,7 @@ import re
 from .vethlab_ip import IpOutputError, parse_ip_addr
 from .vethlab_texts import localized
 
-__all__ = ["IpOutputError", "pair_veths", "host_addresses", "default_route_interface"]
+__all__ = ["IpOutputError", "parse_outputs", "pair_veths", "host_addresses", "default_route_interface"]
 
 
 def default_route_interface(route_output):
@@ -52,17 +52,24 @@ _BRIDGE_NAME = re.compile(r"^(docker0|br-[0-9a-f]{12})$")
 # Why an interface is not paired: a message of vethlab_texts (``unpaired.*``), in every language.
 
 
-def pair_veths(host_output, container_outputs):
-    """Pair every container interface with its host veth.
-
-    ``host_output`` is the host's ``ip addr`` output; ``container_outputs`` maps a
-    container's name to its ``ip addr`` output.  Returns a dict with ``pairs``,
-    ``bridges``, ``unpaired`` and ``warnings`` (see the module's RETURN).
-    Raises :class:`IpOutputError` for input that cannot be read.
-    """
+def parse_outputs(host_output, container_outputs):
+    """Each ``ip addr`` text parsed once, for pair_veths and for whatever else reads the interfaces:
+    ``(host, containers, warnings)`` - the host's interfaces, ``{name: interfaces}`` in the order given, and
+    the parser's remarks. Raises :class:`IpOutputError` for input that cannot be read."""
     warnings = []
     host = parse_ip_addr(host_output, "host", warnings)
-    containers = _parse_containers(container_outputs, warnings)
+    return host, _parse_containers(container_outputs, warnings), warnings
+
+
+def pair_veths(host, containers, warnings=()):
+    """Pair every container interface with its host veth, from parsed interfaces (parse_outputs).
+
+    ``host`` is the host's interfaces; ``containers`` maps a container's name to its interfaces;
+    ``warnings`` are the parser's remarks, returned with the pairing's. Returns a dict with ``pairs``,
+    ``bridges``, ``unpaired`` and ``warnings`` (see lab_observe's RETURN).
+    """
+    warnings = list(warnings)
+    containers = list(containers.items())
     host_by_index = {iface.ifindex: iface for iface in host}
     host_identity = {(iface.ifindex, iface.name, iface.mac) for iface in host if not iface.is_loopback}
 
@@ -108,15 +115,15 @@ def pair_veths(host_output, container_outputs):
 
 
 def _parse_containers(container_outputs, warnings):
-    """[(name, interfaces)] in the order given; names must be non-empty strings."""
+    """{name: interfaces} in the order given; names must be non-empty strings."""
     if not isinstance(container_outputs, dict):
         kind = type(container_outputs).__name__
         raise IpOutputError("container_outputs", "expected a mapping of container name to 'ip addr' output, got %s" % kind)
-    containers = []
+    containers = {}
     for name, output in container_outputs.items():
         if not isinstance(name, str) or not name.strip():
             raise IpOutputError(repr(name), "a container name must be a non-empty string, got %s %r" % (type(name).__name__, name))
-        containers.append((name, parse_ip_addr(output, name, warnings)))
+        containers[name] = parse_ip_addr(output, name, warnings)
     return containers
 
 

@@ -28,7 +28,7 @@ import sys
 
 from . import vethlab_hosttools as hosttools
 from .vethlab_capture import capture as capture_paths
-from .vethlab_lessons import ids, lesson, names, networks_of, plan
+from .vethlab_lessons import ids, lesson, names, networks_of, run_plan
 from .vethlab_observe import ObserveError, observe
 from .vethlab_reach import CellError, find_host_ping
 from .vethlab_texts import MESSAGES, field, place, say
@@ -51,7 +51,7 @@ class CannotCheck(RuntimeError):
 
 def words(run_plan):
     """The student's own names, as the hints and the task card write them ({c0}, {link}, {net}, ...)."""
-    first = names(run_plan, ids()[0]) or names(plan(ids()[:1]))  # the first lesson's, which every plan runs
+    first = names(run_plan, ids()[0])  # the first lesson's, which every plan runs (vethlab_lessons.needed)
     network = run_plan.get("network") or {}
     net_containers = [*names(run_plan, "network"), "", ""]
     links = [*names(run_plan, "link"), ""]
@@ -124,16 +124,15 @@ def check_host_tools(runner, which, host_ping):
         raise CannotCheck("; ".join(say("check.tool_untrusted", "en", tool=tool, path=path, why=why) for path, tool, why in problems))
 
 
-def judge(lessons, runner, given=None, docker="docker", host_ping=("ping",), timeout=2, attempts=2, capture=False, which=None):
-    """Judge the student's own lab for ``lessons``: the verdict of vethlab_verify with each checkpoint's
-    ``status`` and the machine's ``stage``. Changes nothing in the lab. With ``capture`` (root), the docker0
-    lesson's ping is also captured at every hop (C21, ``packet_path``). With ``which`` (a program finder), the
-    host tools it runs are first checked against their packages. Raises CannotCheck when Docker does not answer,
-    or a host tool cannot be trusted."""
+def judge(run_plan, runner, docker="docker", host_ping=("ping",), timeout=2, attempts=2, which=None):
+    """Judge the student's own lab for the plan's lessons (vethlab_lessons.run_plan): the verdict of vethlab_verify
+    with each checkpoint's ``status`` and the machine's ``stage``. Changes nothing in the lab. When the plan
+    captures (root), the docker0 lesson's ping is also captured at every hop (C21, ``packet_path``). With ``which``
+    (a program finder), the host tools it runs are first checked against their packages. Raises CannotCheck when
+    Docker does not answer, or a host tool cannot be trusted."""
     if which is not None:
         check_host_tools(runner, which, host_ping)
-    run_plan = plan(lessons, given or {}, capture=capture)
-    listen = (lambda paths: capture_paths(paths, runner, host_ping)) if capture else None
+    listen = (lambda paths: capture_paths(paths, runner, host_ping)) if run_plan["capture"] else None
     try:
         observed, _ = observe(names(run_plan), runner, networks_of(run_plan), "docker0", ("ip", "addr"), docker, run_plan["files"])
         primary = observed.get("host_primary_address")
@@ -215,6 +214,11 @@ def _language(asked):
     if asked:
         return asked
     return "zh" if os.environ.get("LC_ALL", os.environ.get("LANG", "")).startswith("zh") else "en"
+
+
+def prepared_plan(prepared, lessons, capture):
+    """The plan lab-check judges: the student's names and the containers' DNS servers as prepare recorded them."""
+    return run_plan(prepared.get("settings") or {}, lessons, prepared.get("dns") or [], capture)
 
 
 def _prepared():
@@ -318,10 +322,9 @@ def main(argv=None, runner=_runner):
     if unknown:
         print(say("check.unknown_lesson", lang, lessons=", ".join(unknown), known=", ".join(ids())), file=sys.stderr)
         return EXIT_CANNOT
-    given = prepared.get("settings") or {}
     if args.card:
         note = (prepared.get("image_note") or {}).get(lang, "")
-        print(card(plan(lessons, given), lang, note), end="")
+        print(card(prepared_plan(prepared, lessons, False), lang, note), end="")
         return EXIT_PASSED
     if args.hint:
         checkpoint_id = args.hint.upper()
@@ -329,7 +332,9 @@ def main(argv=None, runner=_runner):
             print(say("check.unknown_checkpoint", lang, id=args.hint), file=sys.stderr)
             return EXIT_CANNOT
         level = next_hint(checkpoint_id)
-        print("%s (%d/%d): %s" % (checkpoint_id, level, HINT_LEVELS, hint(checkpoint_id, level, plan(ids(), given), lang)))
+        print(
+            "%s (%d/%d): %s" % (checkpoint_id, level, HINT_LEVELS, hint(checkpoint_id, level, prepared_plan(prepared, ids(), False), lang))
+        )
         return EXIT_PASSED
     try:
         if not shutil.which("docker"):
@@ -339,7 +344,7 @@ def main(argv=None, runner=_runner):
             raise CannotCheck("Docker is not running: %s" % ((err or "").strip() or "docker info failed"))
         if os.geteuid() != 0:  # reading the namespaces needs root: the docker group's way to it
             return judge_through_docker(list(sys.argv[1:] if argv is None else argv), prepared, lang)
-        result = judge(lessons, runner, given, host_ping=_host_ping(), capture=args.path, which=shutil.which)
+        result = judge(prepared_plan(prepared, lessons, args.path), runner, host_ping=_host_ping(), which=shutil.which)
     except CannotCheck as error:
         print(say("check.cannot", lang, reason=str(error)), file=sys.stderr)
         return EXIT_CANNOT

@@ -30,7 +30,6 @@ import jinja2
 from vethlab.files import machine_folder, printable, write_if_changed
 from vethlab.module_utils.vethlab_checkpoints import of_lessons
 from vethlab.module_utils.vethlab_lessons import ids as lesson_ids
-from vethlab.module_utils.vethlab_lessons import plan
 from vethlab.module_utils.vethlab_texts import LANGUAGES, MESSAGES, say
 from vethlab.report import TEMPLATES, now, shown_time
 
@@ -120,10 +119,11 @@ def fixed_after(history: list[dict], machine: str, broken_at: str | None) -> flo
     return None
 
 
-def board(results: dict, history: list[dict], at: str, lessons: list[str], faults: dict | None = None, capture: bool = False) -> dict:
-    """The board's data: the lessons and their checkpoints, one row per machine, the failure counts, the totals."""
+def board(results: dict, history: list[dict], at: str, run_plan: dict, faults: dict | None = None) -> dict:
+    """The board's data: the plan's lessons and their checkpoints, one row per machine, the failure counts, the totals."""
     # The grade's table: the captured checkpoints (C21, C22) are its columns when the grade captured (vethlab grade --path).
-    graded = of_lessons(lessons, plan(lessons, capture=capture))
+    lessons = run_plan["lessons"]
+    graded = of_lessons(lessons, run_plan)
     groups = [
         {"id": lesson_id, "checkpoints": [c.id for c in graded if c.lesson == lesson_id]}
         for lesson_id in lesson_ids()
@@ -258,13 +258,12 @@ def exports(data: dict, identities: dict, points: dict | None, lang: str, assign
 def grade_class(
     report_dir: Path,
     results: dict,
-    lessons: list[str],
+    run_plan: dict,
     languages=LANGUAGES,
     refresh: int = 0,
     at: str | None = None,
     identities: dict | None = None,
     points: dict | None = None,
-    capture: bool = False,
     class_hosts: list[str] | None = None,
 ) -> dict:
     """Record this grade run in the history, then write the board from the whole history, and the gradebooks' files:
@@ -278,7 +277,7 @@ def grade_class(
         faults = json.loads((Path(report_dir) / "faults.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         faults = {}
-    data = board(results, read_history(report_dir), at, lessons, faults, capture)
+    data = board(results, read_history(report_dir), at, run_plan, faults)
     summary = render_board(report_dir, data, languages, refresh)
     for name, content in exports(data, identities or {}, points or {}, next(iter(languages))).items():
         write_if_changed(Path(report_dir) / name, content.encode("utf-8"))

@@ -23,7 +23,7 @@ from vethlab.module_utils.vethlab_capture import (
     sequence,
 )
 from vethlab.module_utils.vethlab_checkpoints import of_lessons
-from vethlab.module_utils.vethlab_lessons import plan
+from vethlab.module_utils.vethlab_lessons import run_plan
 from vethlab.module_utils.vethlab_texts import render
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "packet-path"
@@ -129,10 +129,10 @@ def test_the_filter_keeps_only_arp_and_echo_between_the_labs_own_addresses():
 
 
 def test_c21_is_in_the_table_only_when_the_plan_captures():
-    assert "C21" not in [c.id for c in of_lessons(["docker0"], plan(["docker0"]))]
-    assert "C21" in [c.id for c in of_lessons(["docker0"], plan(["docker0"], capture=True))]
+    assert "C21" not in [c.id for c in of_lessons(["docker0"], run_plan({}, ["docker0"], [], False))]
+    assert "C21" in [c.id for c in of_lessons(["docker0"], run_plan({}, ["docker0"], [], True))]
     # C21 is the docker0 lesson's: a run that does not judge that lesson captures nothing.
-    assert plan(["link"], capture=True)["capture"] is ("docker0" in plan(["link"])["lessons"])
+    assert run_plan({}, ["link"], [], True)["capture"] is ("docker0" in run_plan({}, ["link"], [], False)["lessons"])
 
 
 @pytest.mark.parametrize("missing", ["path.not_running", "path.no_address", "path.no_veth"])

@@ -9,18 +9,19 @@ import pytest
 from conftest import load_captured
 from vethlab.module_utils.vethlab_checkpoints import CHECKPOINTS, IDS, LESSON_TITLES, Seen, evaluate, matrix, of_lessons
 from vethlab.module_utils.vethlab_health import problem
-from vethlab.module_utils.vethlab_lessons import LESSONS, lesson, plan
-from vethlab.module_utils.vethlab_pairing import pair_veths
+from vethlab.module_utils.vethlab_lessons import LESSONS, lesson, run_plan
+from vethlab.module_utils.vethlab_pairing import pair_veths, parse_outputs
 from vethlab.module_utils.vethlab_texts import LANGUAGES
 
 HOST, CONTAINERS, _ = load_captured("two-containers", "txt", "busybox.txt")
 NAMES = ["alpine01", "alpine02"]
+PLAN = run_plan({"lab_containers": NAMES}, ["docker0"], [], False)
 ANSWERED = "1 of 1 echo requests answered"
 
 
 @pytest.fixture
 def observed():
-    return {"veths": pair_veths(HOST, CONTAINERS), "running": list(NAMES), "health": {}, "bridge_problems": {}}
+    return {"veths": pair_veths(*parse_outputs(HOST, CONTAINERS)), "running": list(NAMES), "health": {}, "bridge_problems": {}}
 
 
 def measured(seen, passed=True, where=None):
@@ -39,7 +40,7 @@ def measured(seen, passed=True, where=None):
 
 
 def judged(observed, **changes):
-    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    seen = Seen(observed, PLAN, primary="192.0.2.2")
     seen.cells = changes.pop("cells", None) or measured(seen)
     return {c["id"]: c for c in evaluate(seen, ["docker0"])["checkpoints"]}
 
@@ -66,7 +67,7 @@ def test_every_entry_is_whole_and_every_text_has_every_language():
 
 
 def test_the_matrix_has_the_lessons_cells(observed):
-    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    seen = Seen(observed, PLAN, primary="192.0.2.2")
     summary = [(c["checkpoint"], c["lesson"], c["source"], c.get("address") or c["name"], c["expected"]) for c in matrix(seen, ["docker0"])]
     address = {name: seen.eth0_address(name) for name in NAMES}
     assert summary == [
@@ -85,7 +86,9 @@ def test_the_matrix_has_the_lessons_cells(observed):
 def test_a_healthy_lab_passes_every_checkpoint_with_its_values_in_both_languages(observed):
     checkpoints = judged(observed)
     # Without a capture in the plan, the lesson's table but the captured checkpoint (C21).
-    assert list(checkpoints) == [checkpoint.id for checkpoint in of_lessons(["docker0"], plan(["docker0"]))] == DOCKER0[:-1]
+    assert (
+        list(checkpoints) == [checkpoint.id for checkpoint in of_lessons(["docker0"], run_plan({}, ["docker0"], [], False))] == DOCKER0[:-1]
+    )
     assert DOCKER0[-1] == "C21"
     assert all(c["passed"] for c in checkpoints.values())
     assert checkpoints["C1"]["detail"] == "docker0 172.17.0.1/16"
@@ -138,7 +141,7 @@ def test_a_paused_container_fails_the_checkpoints_that_need_it(observed):
 
 
 def test_an_unreachable_cell_fails_its_checkpoint_only_and_shows_why(observed):
-    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    seen = Seen(observed, PLAN, primary="192.0.2.2")
     cells = measured(seen, passed=False, where=lambda cell: cell["checkpoint"] == "C8" and cell["source"] == "alpine01")
     checkpoints = judged(observed, cells=cells)
     assert [cid for cid, c in checkpoints.items() if not c["passed"]] == ["C8"]
@@ -148,7 +151,7 @@ def test_an_unreachable_cell_fails_its_checkpoint_only_and_shows_why(observed):
 
 
 def test_no_cell_measured_is_a_failure_not_a_pass(observed):
-    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    seen = Seen(observed, PLAN, primary="192.0.2.2")
     seen.cells = []
     checkpoints = {c["id"]: c for c in evaluate(seen, ["docker0"])["checkpoints"]}
     assert [checkpoints[cid]["passed"] for cid in ("C5", "C6", "C7", "C8")] == [False] * 4
@@ -180,7 +183,7 @@ def test_a_veth_on_another_bridge_fails_c3_and_c4(observed):
 
 
 def test_only_the_lessons_asked_for_are_judged(observed):
-    seen = Seen(observed, NAMES, primary="192.0.2.2")
+    seen = Seen(observed, PLAN, primary="192.0.2.2")
     assert matrix(seen, []) == [] and evaluate(seen, []) == {"checkpoints": [], "lessons": [], "passed": False}
 
 
@@ -193,7 +196,7 @@ def linked(observed, links, hosts_line=True):
     the line --link writes; both of its cells answered as the lesson expects."""
     veths = copy.deepcopy(observed["veths"])
     veths["containers"]["alpine03"] = veths["containers"]["alpine02"]
-    run = plan(["link"], {"lab_containers": NAMES})
+    run = run_plan({"lab_containers": NAMES}, ["link"], [], False)
     seen = Seen(dict(observed, veths=veths, running=[*NAMES, "alpine03"]), run, primary="192.0.2.2")
     address = seen.eth0_address("alpine02")
     hosts = "127.0.0.1\tlocalhost\n" + ("%s\talpine02 3f2c1d\n" % address if hosts_line else "")
@@ -222,7 +225,7 @@ def test_a_link_in_the_wrong_direction_fails(observed):
     assert checkpoints["C12"]["passed"]
     veths = copy.deepcopy(observed["veths"])
     veths["containers"]["alpine03"] = veths["containers"]["alpine02"]
-    seen = Seen(dict(observed, veths=veths, running=[*NAMES, "alpine03"]), plan(["link"], {"lab_containers": NAMES}))
+    seen = Seen(dict(observed, veths=veths, running=[*NAMES, "alpine03"]), run_plan({"lab_containers": NAMES}, ["link"], [], False))
     seen.inspected = {"alpine03": {"links": []}, "alpine02": {"links": ["alpine03"]}}  # alpine02 --link alpine03
     seen.files = {"alpine03": {"/etc/hosts": ""}, "alpine02": {"/etc/hosts": ""}}
     c12 = {c["id"]: c for c in evaluate(seen, ["link"])["checkpoints"]}["C12"]
@@ -230,7 +233,7 @@ def test_a_link_in_the_wrong_direction_fails(observed):
 
 
 def test_a_network_created_with_another_subnet_fails_c13_saying_which(observed):
-    run = plan(["network"], {"lab_containers": NAMES})
+    run = run_plan({"lab_containers": NAMES}, ["network"], [], False)
     record = {"driver": "bridge", "bridge": "br-0123456789ab", "subnet": "10.9.0.0/24", "gateway": "10.9.0.1", "containers": {}}
     seen = Seen(dict(observed, networks={"mynet": record}), run, primary="192.0.2.2")
     c13 = {c["id"]: c for c in evaluate(seen, ["network"])["checkpoints"]}["C13"]

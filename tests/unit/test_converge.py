@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vethlab.module_utils.vethlab_converge import CREATE, RECREATE, START, actions
-from vethlab.module_utils.vethlab_lessons import plan
+from vethlab.module_utils.vethlab_lessons import run_plan
 
 LABEL = "vethlab.lab"
 
@@ -23,7 +23,7 @@ def view(state="running", networks=("bridge",)):
 
 
 def decided(inspected):
-    result = actions({"inspected": inspected, "health": {}}, plan(["docker0"], {}, []), "sha256:image", LABEL)
+    result = actions({"inspected": inspected, "health": {}}, run_plan({}, ["docker0"], [], False), "sha256:image", LABEL)
     return {entry["name"]: (entry["action"], entry["why"][0]["code"]) for entry in result["todo"]}, result["healthy"]
 
 

@@ -12,10 +12,11 @@ from chromium import rendered_dom, screenshot, visible_text
 from vethlab.grade import board, grade_class, progress, read_history
 from vethlab.module_utils.vethlab_checkpoints import of_lessons
 from vethlab.module_utils.vethlab_lessons import ids as lesson_ids
-from vethlab.module_utils.vethlab_lessons import lesson, plan
+from vethlab.module_utils.vethlab_lessons import lesson, run_plan
 
 # The grade's table: every lesson's checkpoints but the captured ones (a grade does not capture).
-IDS = [checkpoint.id for checkpoint in of_lessons(lesson_ids(), plan(lesson_ids()))]
+GRADED = run_plan({}, lesson_ids(), [], False)
+IDS = [checkpoint.id for checkpoint in of_lessons(lesson_ids(), GRADED)]
 
 
 def judged(passed_up_to: int, failing=()) -> dict:
@@ -35,10 +36,10 @@ def judged(passed_up_to: int, failing=()) -> dict:
 
 
 def test_a_regrade_keeps_when_each_checkpoint_first_passed_and_since_when_a_machine_is_stuck(tmp_path):
-    grade_class(tmp_path, {"s01": judged(2), "s02": judged(0)}, lesson_ids(), at="2026-11-29T10:00:00Z")
-    grade_class(tmp_path, {"s01": judged(9), "s02": judged(0)}, lesson_ids(), at="2026-11-29T10:05:00Z")
+    grade_class(tmp_path, {"s01": judged(2), "s02": judged(0)}, GRADED, at="2026-11-29T10:00:00Z")
+    grade_class(tmp_path, {"s01": judged(9), "s02": judged(0)}, GRADED, at="2026-11-29T10:05:00Z")
     summary = grade_class(
-        tmp_path, {"s01": judged(9), "s02": {"status": "unreachable", "reason": "ssh: timed out"}}, lesson_ids(), at="2026-11-29T10:10:00Z"
+        tmp_path, {"s01": judged(9), "s02": {"status": "unreachable", "reason": "ssh: timed out"}}, GRADED, at="2026-11-29T10:10:00Z"
     )
     history = read_history(tmp_path)
     assert len(history) == 6 and history[-1] == {
@@ -61,7 +62,7 @@ def test_a_regrade_keeps_when_each_checkpoint_first_passed_and_since_when_a_mach
 
 def test_the_board_counts_the_machines_failing_each_checkpoint():
     data = board(
-        {"a": judged(20, failing={"C3"}), "b": judged(20, failing={"C3", "C14"}), "c": judged(20)}, [], "2026-11-29T10:00:00Z", lesson_ids()
+        {"a": judged(20, failing={"C3"}), "b": judged(20, failing={"C3", "C14"}), "c": judged(20)}, [], "2026-11-29T10:00:00Z", GRADED
     )
     assert data["failing"]["C3"] == 2 and data["failing"]["C14"] == 1 and data["failing"]["C1"] == 0
     assert [group["id"] for group in data["groups"]] == lesson_ids() and data["counts"] == {"machines": 3, "passed": 1}
@@ -72,7 +73,7 @@ def class_of_60(tmp_path_factory):
     folder = tmp_path_factory.mktemp("board")
     results = {"student%02d" % n: judged(n % 21, failing={"C%d" % (n % 21 + 1)} if n % 3 == 0 else ()) for n in range(1, 61)}
     results["student60"] = {"status": "unreachable", "reason": "ssh: connect to host 192.0.2.160 port 22: Connection timed out"}
-    grade_class(folder, results, lesson_ids(), at="2026-11-29T10:00:00Z")
+    grade_class(folder, results, GRADED, at="2026-11-29T10:00:00Z")
     return folder
 
 
@@ -120,7 +121,7 @@ def test_the_gradebooks_files_parse_with_one_row_per_student_and_their_identitie
 
     identities = {"s01": {"id": "2026001", "email": "zhang@school.example", "name": "张三", "section": "A"}}
     results = {"s01": judged(20, failing={"C14"}), "s02": {"status": "unreachable", "reason": "ssh"}}
-    grade_class(tmp_path, results, lesson_ids(), ["zh", "en"], at="2026-11-29T10:00:00Z", identities=identities, points={"C1": 5})
+    grade_class(tmp_path, results, GRADED, ["zh", "en"], at="2026-11-29T10:00:00Z", identities=identities, points={"C1": 5})
     moodle = list(csv.DictReader(io.StringIO((tmp_path / "moodle.csv").read_text(encoding="utf-8"))))
     assert [row["ID number"] for row in moodle] == ["2026001", "s02"] and moodle[0]["Email address"] == "zhang@school.example"
     assert moodle[0]["vethlab"] == "23" and moodle[1]["vethlab"] == "0"  # C1 is worth 5: 5 + 18 of the 19 others
@@ -135,9 +136,9 @@ def test_the_board_says_how_long_a_student_took_to_fix_their_fault_not_which_it_
     (tmp_path / "faults.json").write_text(
         json.dumps({"s01": {"fault": "nomaster", "container": "alpine01", "undo": [], "at": "2026-11-29T10:00:00Z"}})
     )
-    grade_class(tmp_path, {"s01": judged(2)}, lesson_ids(), at="2026-11-29T10:03:00Z")
+    grade_class(tmp_path, {"s01": judged(2)}, GRADED, at="2026-11-29T10:03:00Z")
     page = (tmp_path / "grade.html").read_text()
     assert "fault given 10:00, not fixed yet" in page and "nomaster" not in page and "alpine01" not in page
-    grade_class(tmp_path, {"s01": judged(20)}, lesson_ids(), at="2026-11-29T10:07:30Z")
+    grade_class(tmp_path, {"s01": judged(20)}, GRADED, at="2026-11-29T10:07:30Z")
     assert "fault fixed after 7.5 min" in (tmp_path / "grade.html").read_text()
     assert "故障 7.5 分钟后修复" in (tmp_path / "grade.zh.html").read_text()

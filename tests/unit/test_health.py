@@ -8,7 +8,7 @@ import pytest
 
 from conftest import load_captured
 from vethlab.module_utils.vethlab_health import bridge_problems, container_problems, health
-from vethlab.module_utils.vethlab_pairing import pair_veths
+from vethlab.module_utils.vethlab_pairing import pair_veths, parse_outputs
 
 HOST, CONTAINERS, _ = load_captured("two-containers", "txt", "busybox.txt")
 ON_DOCKER0 = ["docker0"]
@@ -16,7 +16,7 @@ ON_DOCKER0 = ["docker0"]
 
 @pytest.fixture
 def veths():
-    return pair_veths(HOST, CONTAINERS)
+    return pair_veths(*parse_outputs(HOST, CONTAINERS))
 
 
 def codes(problems):

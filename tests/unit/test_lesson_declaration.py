@@ -10,8 +10,8 @@ import pytest
 from conftest import ROOT, load_action_plugin, load_captured
 from vethlab.module_utils import vethlab_lessons
 from vethlab.module_utils.vethlab_checkpoints import Seen, checkpoints, evaluate, ids, matrix
-from vethlab.module_utils.vethlab_lessons import Checkpoint, Lesson, Setting, plan
-from vethlab.module_utils.vethlab_pairing import pair_veths
+from vethlab.module_utils.vethlab_lessons import Checkpoint, Lesson, Setting, run_plan
+from vethlab.module_utils.vethlab_pairing import pair_veths, parse_outputs
 from vethlab.module_utils.vethlab_texts import LANGUAGES
 
 
@@ -71,7 +71,7 @@ def test_a_lesson_unknown_before_it_is_declared():
 
 
 def test_the_plan_starts_what_the_lesson_declares_and_what_it_needs(probe):
-    run = plan(["probe"], {"lab_containers": ["a1", "a2"]})
+    run = run_plan({"lab_containers": ["a1", "a2"]}, ["probe"], [], False)
     assert run["lessons"] == ["probe"]
     assert [(c["name"], c["lesson"], c["networks"], c["links"]) for c in run["containers"]] == [
         ("a1", "docker0", ["bridge"], []),
@@ -80,16 +80,16 @@ def test_the_plan_starts_what_the_lesson_declares_and_what_it_needs(probe):
     ]
     assert run["network"] is None and run["connect"] is None
     assert run["container_settings"][-1] == "lab_probe_container"
-    assert plan(["probe"], {"lab_probe_container": "p"})["containers"][-1]["name"] == "p"
+    assert run_plan({"lab_probe_container": "p"}, ["probe"], [], False)["containers"][-1]["name"] == "p"
 
 
 def test_the_judge_judges_its_checkpoints_in_every_language(probe):
     host, containers, _ = load_captured("two-containers", "txt", "busybox.txt")
-    veths = pair_veths(host, containers)
+    veths = pair_veths(*parse_outputs(host, containers))
     # The captured machine's two containers, the second one playing the probe.
     second = sorted(containers)[1]
     veths["containers"]["alpine-probe"] = veths["containers"][second]
-    run = plan(["probe"], {"lab_containers": [sorted(containers)[0], second]})
+    run = run_plan({"lab_containers": [sorted(containers)[0], second]}, ["probe"], [], False)
     seen = Seen({"veths": veths, "running": [*sorted(containers), "alpine-probe"]}, run)
     assert matrix(seen, ["probe"]) == []
     verdict = evaluate(seen, ["probe"])

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from conftest import load_captured, pair_tuples, pairs_from_truth, read_fixture
 from vethlab.module_utils.vethlab_ip import IpOutputError, parse_ip_addr
-from vethlab.module_utils.vethlab_pairing import pair_veths
+from vethlab.module_utils.vethlab_pairing import pair_veths, parse_outputs
 
 HOST, CONTAINERS, TRUTH = load_captured("two-containers", "txt", "busybox.txt")
 REAL_OUTPUTS = [
@@ -24,7 +24,7 @@ PROFILE = settings(max_examples=300, deadline=None, suppress_health_check=[Healt
 def check_clean(host, containers):
     """Either a well-formed result or an IpOutputError that names its source."""
     try:
-        result = pair_veths(host, containers)
+        result = pair_veths(*parse_outputs(host, containers))
     except IpOutputError as error:
         assert error.source in {"host", "container_outputs", *map(str, containers), *map(repr, containers)}
         assert str(error)

@@ -12,11 +12,11 @@ import pytest
 
 from vethlab.labcheck import archive, build
 from vethlab.module_utils.vethlab_checkpoints import IDS
-from vethlab.module_utils.vethlab_lessons import plan
+from vethlab.module_utils.vethlab_lessons import run_plan
 from vethlab.module_utils.vethlab_student import FAILED, HINT_LEVELS, NOT_STARTED, PASSED, card, hint, next_hint, stage, started
 from vethlab.module_utils.vethlab_texts import LANGUAGES, MESSAGES
 
-WHOLE = plan(["all"])
+WHOLE = run_plan({}, ["all"], [], False)
 IPV4 = re.compile(r"\b\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\b")
 
 
@@ -35,7 +35,7 @@ def test_every_checkpoint_has_a_whole_ladder_in_every_language_giving_no_address
 
 
 def test_a_hint_uses_the_students_own_names():
-    mine = plan(["all"], {"lab_containers": ["box1", "box2"], "lab_network_name": "classnet"})
+    mine = run_plan({"lab_containers": ["box1", "box2"], "lab_network_name": "classnet"}, ["all"], [], False)
     assert (
         hint("C2", 3, mine, "en")
         == "Type: docker run -dit --name box1 alpine ; docker run -dit --name box2 alpine ; docker exec box1 ip addr"
@@ -51,7 +51,7 @@ def test_the_task_card_lists_each_lessons_commands_in_both_languages():
         assert "docker network connect mynet alpine01" in text
     assert "ping -c 3 <IP of alpine01>" in english and "ping -c 3 <alpine01 的 IP>" in chinese
     assert "## 2. 容器互联" in chinese and "然后检查你的操作：lab-check link" in chinese
-    only_first = card(plan(["docker0"]), "en")
+    only_first = card(run_plan({}, ["docker0"], [], False), "en")
     assert "--link" not in only_first and "lab-check docker0" in only_first
 
 

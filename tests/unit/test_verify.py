@@ -6,11 +6,13 @@ import pytest
 
 from conftest import load_captured
 from vethlab.module_utils.vethlab_health import problem
-from vethlab.module_utils.vethlab_pairing import pair_veths
+from vethlab.module_utils.vethlab_lessons import run_plan
+from vethlab.module_utils.vethlab_pairing import pair_veths, parse_outputs
 from vethlab.module_utils.vethlab_verify import verify, where_to_look
 
 HOST, CONTAINERS, _ = load_captured("two-containers", "txt", "busybox.txt")
 NAMES = ["alpine01", "alpine02"]
+PLAN = run_plan({"lab_containers": NAMES}, ["docker0"], [], False)
 ANSWER = "PING {0} ({0}): 56 data bytes\n\n--- {0} ping statistics ---\n1 packets transmitted, {1} packets received\n"
 
 
@@ -23,7 +25,7 @@ NAME_OF_PID = {str(pid): name for name, pid in PIDS.items()}
 @pytest.fixture
 def observed():
     return {
-        "veths": pair_veths(HOST, CONTAINERS),
+        "veths": pair_veths(*parse_outputs(HOST, CONTAINERS)),
         "running": list(NAMES),
         "health": {},
         "bridge_problems": {},
@@ -89,7 +91,7 @@ def answering(silent=(), local=(), firewalld=None, asked=None, arp=None):
 
 
 def run(observed, runner):
-    return verify(observed, NAMES, "192.0.2.2", "docker0", runner, attempts=1)
+    return verify(observed, PLAN, "192.0.2.2", "docker0", runner, attempts=1)
 
 
 def test_a_healthy_lab_passes_with_every_cell_reachable(observed):
@@ -204,7 +206,7 @@ def test_a_name_that_resolves_to_another_address_does_not_count():
     from vethlab.module_utils.vethlab_checkpoints import Seen
     from vethlab.module_utils.vethlab_verify import wrong_path
 
-    seen = Seen({"addresses": {"alpine02": [["eth0", "172.17.0.3/16"]], "alpine03": [["eth0", "172.17.0.4/16"]]}}, NAMES)
+    seen = Seen({"addresses": {"alpine02": [["eth0", "172.17.0.3/16"]], "alpine03": [["eth0", "172.17.0.4/16"]]}}, PLAN)
     cell = {"source": "alpine03", "target": "alpine02", "name": "alpine02", "address": "172.17.0.9", "observed": "reachable"}
     assert wrong_path(cell, seen) == [
         ("cell.resolved_elsewhere", {"name": "alpine02", "address": "172.17.0.9", "target": "alpine02", "theirs": "172.17.0.3"})
@@ -368,20 +370,20 @@ def seen_with(hosts="", networks=("bridge",), links=None, resolv="nameserver 192
     from vethlab.module_utils.vethlab_checkpoints import Seen
 
     observed = {
-        "veths": pair_veths(HOST, CONTAINERS),
+        "veths": pair_veths(*parse_outputs(HOST, CONTAINERS)),
         "running": ["alpine01", "alpine02", "alpine03"],
         "files": {"alpine03": {"/etc/hosts": hosts, "/etc/resolv.conf": resolv}},
         "inspected": {
             "alpine03": {"pid": 4303, "hostname": "3f2c1d", "id": "3f2c1d9a8b7c6d", "networks": list(networks), "link_aliases": links or {}}
         },
     }
-    return Seen(observed, NAMES)
+    return Seen(observed, PLAN)
 
 
 def test_a_name_resolves_by_the_link_docker_recorded_not_by_a_hosts_line_added_by_hand():
     from vethlab.module_utils.vethlab_verify import resolve_name
 
-    address = pair_veths(HOST, CONTAINERS)["pairs"][1]["ipv4"][0].split("/")[0]  # alpine02's
+    address = pair_veths(*parse_outputs(HOST, CONTAINERS))["pairs"][1]["ipv4"][0].split("/")[0]  # alpine02's
     cell = {"source": "alpine03", "target": "alpine02", "name": "alpine02"}
     asked = []
     linked = resolve_name(cell, seen_with("%s\talpine02 4f1e alpine02\n" % address, links={"alpine02": "alpine02"}), asked.append)
