@@ -42,7 +42,8 @@ from ansible import context
 from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
 
-from vethlab.files import FolderTurn, machine_folder, write_if_changed
+from vethlab.files import FolderTurn, machine_folder
+from vethlab.machine_report import stopped_data, write
 from vethlab.module_utils.vethlab_texts import render
 from vethlab.report import (
     DONE,
@@ -52,11 +53,10 @@ from vethlab.report import (
     now,
     previous_summary,
     render_class_report,
-    stopped_run_files,
     summary_lines,
     without_lab,
 )
-from vethlab.signature import class_secret, sign
+from vethlab.signature import class_secret
 
 
 def goes_to_rescue(task):
@@ -207,12 +207,9 @@ class CallbackModule(CallbackBase):
             # A machine whose run stopped before its report: its files say so, dated, never an earlier pass.
             for host, outcome in outcomes.items():
                 if outcome["status"] in (FAILED, UNREACHABLE) and outcome.get("lab") is None:
-                    files = stopped_run_files(host, outcome, self._run_ids.get(host, ""), run["at"], languages)
-                    made = {"host": host, "run_id": self._run_ids.get(host, ""), "run_at": run["at"]}
-                    for name, content in files.items():
-                        data = content.encode("utf-8")
-                        data = sign(name, data, class_secret(self._run["secret"]), made) if self._run.get("secret") else data
-                        write_if_changed(report_dir / machine_folder(host) / name, data)
+                    data = stopped_data(host, outcome, self._run_ids.get(host, ""), run["at"])
+                    secret = class_secret(self._run["secret"]) if self._run.get("secret") else None
+                    write(report_dir / machine_folder(host), data, languages, secret)
             summary = render_class_report(
                 report_dir, self._run.get("class_hosts") or hosts, outcomes, run, previous_summary(report_dir), languages
             )

@@ -1,14 +1,13 @@
 # Copyright: vethlab contributors
 # SPDX-License-Identifier: MIT
-"""Filters the roles and the report templates use, on the controller: the run's plan (which
-containers the lessons need) and the students' texts, in every language the reports speak.
+"""Filters the roles use, on the controller: the plan of a step run alone, the containers step's and the reset's
+decisions, the task card in every language (the reports render in vethlab/render.py).
 The logic is in module_utils/, shared with the modules."""
 
 from __future__ import annotations
 
 from vethlab.files import inventory_folder, machine_folder
 from vethlab.module_utils import vethlab_converge, vethlab_lessons, vethlab_student, vethlab_texts
-from vethlab.report import engine_label
 from vethlab.signature import secret_path
 
 
@@ -77,21 +76,6 @@ def vethlab_secret_path(inventory):
     return str(secret_path(inventory))
 
 
-def vethlab_say(key, lang="en", **params):
-    """A sentence of vethlab_texts, in ``lang``."""
-    return vethlab_texts.say(key, lang, **params)
-
-
-def vethlab_place(name, lang="en"):
-    """A cell's source or target in ``lang``: the host's name translated, a container's as it is."""
-    return vethlab_texts.place(name, lang)
-
-
-def vethlab_field(item, name, lang="en"):
-    """A localized item's field (title, text, detail, why, is, was) in ``lang``."""
-    return vethlab_texts.field(item, name, lang)
-
-
 class FilterModule:
     def filters(self):
         return {
@@ -106,8 +90,4 @@ class FilterModule:
             "vethlab_lesson_values": vethlab_lesson_values,
             "vethlab_image_note": vethlab_image_note,
             "vethlab_task_card": vethlab_task_card,
-            "vethlab_say": vethlab_say,
-            "vethlab_field": vethlab_field,
-            "vethlab_place": vethlab_place,
-            "vethlab_engine_label": engine_label,
         }

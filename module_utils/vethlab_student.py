@@ -217,8 +217,9 @@ def _language(asked):
 
 
 def prepared_plan(prepared, lessons, capture):
-    """The plan lab-check judges: the student's names and the containers' DNS servers as prepare recorded them."""
-    return run_plan(prepared.get("settings") or {}, lessons, prepared.get("dns") or [], capture)
+    """The plan lab-check judges: the student's names as prepare recorded them. The student types the containers,
+    so the lab gives them no DNS servers (no --dns)."""
+    return run_plan(prepared.get("settings") or {}, lessons, [], capture)
 
 
 def _prepared():

@@ -25,13 +25,12 @@ import io
 import json
 from pathlib import Path
 
-import jinja2
-
 from vethlab.files import machine_folder, printable, write_if_changed
 from vethlab.module_utils.vethlab_checkpoints import of_lessons
 from vethlab.module_utils.vethlab_lessons import ids as lesson_ids
 from vethlab.module_utils.vethlab_texts import LANGUAGES, MESSAGES, say
-from vethlab.report import TEMPLATES, now, shown_time
+from vethlab.render import environment
+from vethlab.report import now
 
 HISTORY = "grades.jsonl"
 GRADED, PASSED, FAILED, NOT_STARTED = "graded", "passed", "failed", "not started"
@@ -155,17 +154,10 @@ def board(results: dict, history: list[dict], at: str, run_plan: dict, faults: d
     }
 
 
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    environment.globals.update(say=say, MESSAGES=MESSAGES)
-    environment.filters.update(shown_time=shown_time)
-    return environment
-
-
 def render_board(report_dir: Path, data: dict, languages=LANGUAGES, refresh: int = 0) -> dict:
     """Write the board's pages, CSV and JSON (only what changed); return the summary the command prints."""
     report_dir = Path(report_dir)
-    template = _environment().get_template("grade.html.j2")
+    template = environment().get_template("grade.html.j2")
     for lang in languages:
         name = "grade.html" if lang == "en" else "grade.%s.html" % lang
         page = template.render(board=data, lang=lang, languages=languages, refresh=refresh)

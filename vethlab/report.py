@@ -21,13 +21,11 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from pathlib import Path
 
-import jinja2
-
 from vethlab.files import machine_folder, printable, write_if_changed
 from vethlab.module_utils.vethlab_checkpoints import IDS
-from vethlab.module_utils.vethlab_texts import LANGUAGES, field, place, render, say
+from vethlab.module_utils.vethlab_texts import LANGUAGES, render, say
+from vethlab.render import engine_label, environment, page_name, shown_time
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 PASSED, FAILED, UNREACHABLE, NOT_IN_RUN = "passed", "failed", "unreachable", "not in this run"
 # The outcome of a machine in a run that judges nothing (teardown, one step alone): it went through.
 DONE = "done"
@@ -38,13 +36,6 @@ RUN_STATUSES = (PASSED, FAILED, UNREACHABLE)
 def now() -> str:
     """The time of a run, as summary.json records it (UTC, to the second)."""
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def shown_time(stamp: str | None) -> str:
-    """'2026-11-28T19:40:12Z' as a person reads it: '2026-11-28 19:40 UTC'."""
-    if not stamp:
-        return "an unknown time"
-    return stamp.replace("T", " ")[:16] + " UTC"
 
 
 def _natural(checkpoint_id: str) -> tuple:
@@ -202,21 +193,6 @@ def topology_svg(lab: dict) -> str | None:
     return svg[svg.find("<svg") :]
 
 
-def engine_parts(lab: dict | None) -> tuple[str, str]:
-    """The engine a machine ran, as the class's CSV and pages show it: its package and version (the engine's own
-    version when no package provides it), and the repository it came from; "" for what is not known."""
-    engine = (lab or {}).get("engine") or {}
-    if engine.get("package"):
-        return "%s %s" % (engine["package"], engine.get("version") or ""), engine.get("repository") or ""
-    return ("dockerd %s" % engine["engine_version"] if engine.get("engine_version") else ""), ""
-
-
-def engine_label(lab: dict | None) -> str:
-    """engine_parts in one line, e.g. "moby-engine 24.0.5-4.fc40 (fedora)"; "" unknown."""
-    name, repository = engine_parts(lab)
-    return "%s (%s)" % (name, repository) if repository else name
-
-
 def class_csv(machines: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -267,72 +243,12 @@ def class_junit(machines: list[dict], columns: list[str]) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    environment.filters["shown_time"] = shown_time
-    environment.filters["field"] = field
-    environment.filters["place"] = place
-    environment.filters["render"] = render
-    environment.filters["engine_label"] = engine_label
-    environment.filters["engine_parts"] = engine_parts
-    environment.globals["say"] = say
-    return environment
-
-
-def page_name(base: str, lang: str) -> str:
-    """A page's file name in a language: index.html, index.zh.html."""
-    return "%s.html" % base if lang == "en" else "%s.%s.html" % (base, lang)
-
-
 def previous_summary(report_dir: Path) -> dict | None:
     path = Path(report_dir) / "summary.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-
-
-def _md(value) -> str:
-    """A value as Markdown text that shows as it is (as lab.md.j2's text() does)."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|").replace("`", "'")
-
-
-def stopped_run_files(host: str, outcome: dict, run_id: str, at: str, languages) -> dict:
-    """lab.json and the student's pages of a machine whose run stopped before its report step (failed
-    at a step, or unreachable): dated, saying so, so that an earlier run's pass is never left in place."""
-    data = {
-        "host": host,
-        "passed": False,
-        "run_id": run_id,
-        "run_at": at,
-        "outcome": outcome["status"],
-        "stopped": {key: outcome.get(key) or "" for key in ("step", "task", "message")},
-        "reason": outcome.get("reason") or "",
-        "i18n": {lang: {"reason": render(outcome.get("reason_parts") or [], lang)} for lang in LANGUAGES if lang != "en"},
-        "checkpoints": [],
-    }
-    files = {"lab.json": json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"}
-    for lang in languages:
-        reason = (render(outcome.get("reason_parts") or [], lang) or outcome.get("reason") or "").rstrip(" .。")
-        lines = [
-            "# " + _md(say("page.title", lang, host=host, verdict=say("page.run_stopped", lang))),
-            "",
-            say(
-                "page.run", lang, id="`%s`" % (_md(run_id) or "-"), at=_md(shown_time(at))
-            ),  # no id: stopped before the settings step said it
-            "",
-            _md(say("page.stopped_before_report", lang, reason=reason)),
-            "",
-        ]
-        files[page_name("lab", lang).replace(".html", ".md")] = "\n".join(lines)
-    return files
 
 
 def without_lab(outcomes: dict) -> dict:
@@ -357,9 +273,8 @@ def render_class_report(
     columns = checkpoint_columns(machines)
     tally = counts(machines)
     failures = failures_per_checkpoint(machines, columns)
-    environment = _environment()
     files = {report_dir / "class.csv": class_csv(machines), report_dir / "junit.xml": class_junit(machines, columns)}
-    index, page = environment.get_template("index.html.j2"), environment.get_template("machine.html.j2")
+    index, page = environment().get_template("index.html.j2"), environment().get_template("machine.html.j2")
     svgs = {machine["host"]: topology_svg(machine["lab"]) if machine["lab"] else None for machine in machines}
     for lang in languages:
         context = {"lang": lang, "languages": languages, "run": run, "page_name": page_name}

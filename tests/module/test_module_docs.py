@@ -15,7 +15,7 @@ from lab_engine import BIN, ROOT
 
 MODULES = sorted(path.stem for path in (ROOT / "library").glob("*.py"))
 # Modules whose work is done by an action plugin: they document options but have no argument_spec.
-ACTION_ONLY = {"lab_report_files"}
+ACTION_ONLY = {"lab_report_write"}
 
 
 def load(name):
@@ -45,7 +45,7 @@ def assert_matches(documented_options, spec, where):
 
 
 def test_every_module_is_checked():
-    assert {"lab_checks", "lab_observe", "lab_busybox_image", "lab_report_files"} <= set(MODULES)
+    assert {"lab_checks", "lab_observe", "lab_busybox_image", "lab_report_write"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

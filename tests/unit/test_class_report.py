@@ -179,11 +179,12 @@ def test_a_person_sees_the_class_in_chromium_and_no_script_runs(class_dir):
 
 
 def test_a_run_that_stopped_before_its_report_says_so_in_every_language():
-    from vethlab.report import stopped_run_files
+    from vethlab.machine_report import files as report_files
+    from vethlab.machine_report import stopped_data
 
     outcome = {"status": "failed", "reason": "failed at Reset the lab / x: the engine stopped.", "step": "Reset the lab", "task": "x"}
     outcome["reason_parts"] = [{"en": "failed at Reset the lab / x: the engine stopped.", "zh": "在“Reset the lab / x”失败：引擎停止了。"}]
-    files = stopped_run_files("张三", outcome, "", "2026-11-29T16:06:00Z", ["en", "zh"])
+    files = report_files(stopped_data("张三", outcome, "", "2026-11-29T16:06:00Z"), ["en", "zh"])
     data = json.loads(files["lab.json"])
     assert data["passed"] is False and data["checkpoints"] == [] and data["stopped"]["step"] == "Reset the lab"
     assert "Run `-`, 2026-11-29 16:06 UTC." in files["lab.md"]  # stopped before the settings step gave the run an id

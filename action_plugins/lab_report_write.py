@@ -1,0 +1,47 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""Action plugin: a machine's report, written on the controller in-process (vethlab/machine_report.py).
+
+Given the steps' results, it builds the report's data once (lab.json), renders the student's page in each
+language, writes the captured ping, signs the files with the class's secret and writes each whose bytes changed.
+``changed`` is decided from the data, the run's stamp aside: a rerun that finds the lab as it was counts as no
+change. Writes in check mode too (the task says ``check_mode: false``): the report is this run's observation.
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+from vethlab.machine_report import report_data, write
+from vethlab.signature import class_secret
+
+RESULTS = ("plan", "image", "inspect", "verify")
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _VALID_ARGS = frozenset(("dest", "host", "run", "results", "languages", "sign"))
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        args = self._task.args
+        dest, results = args.get("dest"), args.get("results")
+        if not isinstance(dest, str) or not dest:
+            raise AnsibleActionFail("lab_report_write: 'dest' must name a folder on the controller")
+        missing = [name for name in RESULTS if not isinstance((results or {}).get(name), dict)]
+        if missing:
+            raise AnsibleActionFail("lab_report_write: 'results' lacks the steps' results: %s" % ", ".join(missing))
+        languages = args.get("languages") or ["en"]
+        try:
+            secret = class_secret(args["sign"]) if args.get("sign") else None
+        except OSError as error:
+            raise AnsibleActionFail("lab_report_write: cannot read or make the class secret %s: %s" % (args["sign"], error)) from error
+        data = report_data(str(args.get("host") or ""), dict(args.get("run") or {}), results)
+        try:
+            done = write(dest, data, languages, secret)
+        except (OSError, ValueError, KeyError) as error:
+            raise AnsibleActionFail("lab_report_write: cannot write the report in %s: %s" % (dest, error)) from error
+        result.update(done, data=data)
+        return result

@@ -1,0 +1,147 @@
+"""A machine's report: its data, built once from the steps' results, and its files - ``lab.json``, the student's
+page in each language (``lab.md``, ``lab.zh.md``, any later one) and the captured ping (``ping-path.pcapng``) -
+rendered by vethlab/render.py, signed (vethlab/signature.py) and written where their bytes changed
+(vethlab/files.py). The pages of a run that stopped before its report step come the same way.
+
+Whether a report *changed* is decided from the data: a rerun whose data differs from the ``lab.json`` before it
+only by the run's stamp - which run wrote it and when, each cell's probes, the captured ping as a whole, the
+signature - rewrites its files as ``restamped``, not ``written``. Rewording a text or adding a language changes
+nothing in that rule.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from vethlab.files import write_if_changed
+from vethlab.module_utils.vethlab_lessons import names
+from vethlab.render import page_name, render_page
+from vethlab.signature import JSON_KEY, RUN_KEYS, sign
+
+CAPTURE = "ping-path.pcapng"
+# The run's stamp in a report's data: which run wrote it and when, and what every run measures anew (each cell's
+# probes; the captured ping as a whole - its frames, times and ids).
+STAMP_KEYS = ("run_id", "run_at", JSON_KEY, "packet_path")
+CELL_STAMP_KEYS = ("probes",)
+
+
+def report_data(host: str, run: dict, results: dict) -> dict:
+    """lab.json: what the report says, from the steps' results (``results``: ``plan``, ``image``, ``engine`` -
+    absent when the engine step did not run -, ``reset``, ``inspect``, ``verify``) and the ``run`` (run_id,
+    run_at)."""
+    inspect, verify = results["inspect"], results["verify"]
+    veths = inspect["veths"]
+    used = [pair["bridge"] for pair in veths["pairs"]]
+    # The lab's own bridges (those its pairs are on); what did not pair: the lab's containers' interfaces, and host
+    # veths on those bridges (another network's veths - another machine's, another class's - are not this lesson's).
+    bridges = {name: bridge for name, bridge in veths["bridges"].items() if name in used}
+    members = [member for bridge in bridges.values() for member in bridge.get("members") or []]
+    unpaired = [item for item in veths["unpaired"] if item["side"] == "container"]
+    unpaired += [item for item in veths["unpaired"] if item["side"] == "host" and item.get("interface") in members]
+    return {
+        "host": host,
+        "passed": verify["passed"],
+        "run_id": run.get("run_id") or "",
+        "run_at": run["run_at"],
+        "bridge": verify["bridge"],
+        "bridges": bridges,
+        "outside_address": verify["outside_address"],
+        "image": {"ref": results["image"]["ref"], "source": results["image"]["source"]},
+        "engine": results.get("engine"),
+        "containers": names(results["plan"]),
+        "lessons": verify["lessons"],
+        "warnings": (results.get("reset") or {}).get("warnings") or [],
+        "states": inspect["states"],
+        "health": inspect["health"],
+        "bridge_problems": inspect["bridge_problems"],
+        "checkpoints": verify["checkpoints"],
+        "pairs": veths["pairs"],
+        "unpaired": unpaired,
+        "interfaces": veths["containers"],
+        "reachability": verify["reachability"],
+        "packet_path": verify.get("packet_path") or [],
+    }
+
+
+def stopped_data(host: str, outcome: dict, run_id: str, at: str) -> dict:
+    """lab.json of a machine whose run stopped before its report step (failed at a step, or unreachable): dated,
+    saying so, so that an earlier run's pass is never left in place."""
+    from vethlab.module_utils.vethlab_texts import LANGUAGES, render
+
+    return {
+        "host": host,
+        "passed": False,
+        "run_id": run_id,
+        "run_at": at,
+        "outcome": outcome["status"],
+        "stopped": {key: outcome.get(key) or "" for key in ("step", "task", "message")},
+        "reason": outcome.get("reason") or "",
+        "i18n": {lang: {"reason": render(outcome.get("reason_parts") or [], lang)} for lang in LANGUAGES if lang != "en"},
+        "checkpoints": [],
+    }
+
+
+def unstamped(data: dict | None) -> dict | None:
+    """The data without the run's stamp: what decides whether a report changed."""
+    if not isinstance(data, dict):
+        return None
+    kept = {key: value for key, value in data.items() if key not in STAMP_KEYS}
+    if isinstance(kept.get("reachability"), list):
+        kept["reachability"] = [
+            {key: value for key, value in cell.items() if key not in CELL_STAMP_KEYS} if isinstance(cell, dict) else cell
+            for cell in kept["reachability"]
+        ]
+    return kept
+
+
+def files(data: dict, languages) -> dict:
+    """The report's text files, rendered: {name: text} - lab.json, then the page in each language."""
+    made = {"lab.json": json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"}
+    for lang in languages:
+        made[page_name("lab", lang, ".md")] = render_page("lab.md.j2", data=data, lang=lang, languages=list(languages))
+    return made
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_capture(folder: Path, packet_path: list) -> str | None:
+    """ping-path.pcapng from the captured ping's frames (vethlab/pcap.py), or an earlier run's removed when this
+    run captured nothing, so the folder never shows another run's capture as this one's. The path, or None."""
+    path = folder / CAPTURE
+    if not any(entry.get("frames") for entry in packet_path):
+        if path.exists():
+            os.unlink(path)
+        return None
+    from vethlab.pcap import pcapng_bytes  # scapy: only when there is a capture to write
+
+    write_if_changed(path, pcapng_bytes(packet_path), 0o644)
+    return str(path)
+
+
+def write(folder, data: dict, languages, secret: bytes | None = None) -> dict:
+    """Write the report's files into ``folder`` (each only when its bytes changed), signed with ``secret`` when
+    given. Returns ``written`` (files whose data changed, or new), ``restamped`` (rewritten for the run's stamp
+    only), ``unchanged``, ``capture`` (the pcapng's path or None) and ``changed``."""
+    folder = Path(folder)
+    same = unstamped(_read_json(folder / "lab.json")) == unstamped(data)
+    run = {key: data.get(key) or "" for key in RUN_KEYS}
+    written, restamped, unchanged = [], [], []
+    for name, text in files(data, languages).items():
+        path = folder / name
+        content = text.encode("utf-8")
+        if secret is not None:
+            content = sign(name, content, secret, None if name.endswith(".json") else run)
+        existed = path.exists()
+        if not write_if_changed(path, content, 0o644):
+            unchanged.append(str(path))
+        else:
+            (restamped if same and existed else written).append(str(path))
+    capture = write_capture(folder, data.get("packet_path") or [])
+    return {"written": written, "restamped": restamped, "unchanged": unchanged, "capture": capture, "changed": bool(written)}
