@@ -5,23 +5,25 @@
 Given the steps' results, it builds the report's data once (lab.json), renders the student's page in each
 language, writes the captured ping, signs the files with the class's secret and writes each whose bytes changed.
 ``changed`` is decided from the data, the run's stamp aside: a rerun that finds the lab as it was counts as no
-change. Writes in check mode too (the task says ``check_mode: false``): the report is this run's observation.
+change. Its result is small: the files and the ``verdict`` (lab.json's path and digest, each checkpoint's pass).
+Writes in check mode too (the task says ``check_mode: false``): the report is this run's observation.
 """
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from vethlab.machine_report import report_data, write
-from vethlab.signature import class_secret
+from vethlab.signature import SECRET_VARIABLE, class_secret
 
 RESULTS = ("plan", "image", "inspect", "verify")
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("dest", "host", "run", "results", "languages", "sign"))
+    _VALID_ARGS = frozenset(("dest", "host", "run", "results", "languages", "sign", "mint"))
     _requires_connection = False
 
     def run(self, tmp=None, task_vars=None):
@@ -35,13 +37,19 @@ class ActionModule(ActionBase):
             raise AnsibleActionFail("lab_report_write: 'results' lacks the steps' results: %s" % ", ".join(missing))
         languages = args.get("languages") or ["en"]
         try:
-            secret = class_secret(args["sign"]) if args.get("sign") else None
-        except OSError as error:
+            mint = boolean(args.get("mint", True), strict=False)
+            secret = class_secret(args["sign"], create=mint) if args.get("sign") else None
+        except FileNotFoundError:
+            raise AnsibleActionFail(
+                "lab_report_write: the class has no secret and this run may not make one (AWX): give it as %s" % SECRET_VARIABLE
+            ) from None
+        except (OSError, ValueError) as error:
             raise AnsibleActionFail("lab_report_write: cannot read or make the class secret %s: %s" % (args["sign"], error)) from error
         data = report_data(str(args.get("host") or ""), dict(args.get("run") or {}), results)
         try:
             done = write(dest, data, languages, secret)
         except (OSError, ValueError, KeyError) as error:
             raise AnsibleActionFail("lab_report_write: cannot write the report in %s: %s" % (dest, error)) from error
-        result.update(done, data=data)
+        # The event carries the verdict (where lab.json is, its digest, each checkpoint's pass), never the whole report.
+        result.update(done)
         return result

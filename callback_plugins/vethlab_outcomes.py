@@ -43,7 +43,7 @@ from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
 
 from vethlab.files import FolderTurn, machine_folder
-from vethlab.machine_report import stopped_data, write
+from vethlab.machine_report import read_verified, stopped_data, write
 from vethlab.module_utils.vethlab_texts import render
 from vethlab.report import (
     DONE,
@@ -94,7 +94,7 @@ class CallbackModule(CallbackBase):
         self._hosts = {}  # every host of the run, in the order first seen
         self._failures = {}  # host: the first failure no rescue handles {step, task, message}
         self._unreachable = {}  # host: the connection error
-        self._verdicts = {}  # host: the report step's verdict {report, lab} (the lab_report_verdict fact)
+        self._verdicts = {}  # host: the report step's verdict {report, digest, passed, checkpoints} (lab_report_verdict)
         self._run_ids = {}  # host: this run's id (the lab_this_run fact of the settings step)
         self._run = None  # the lab_run fact: {report_dir, class_hosts}
         self._judges = False  # the playbook has the report step: a lab run, with a class report
@@ -125,8 +125,8 @@ class CallbackModule(CallbackBase):
         if isinstance(this_run, dict):
             self._run_ids[host] = str(this_run.get("run") or "")
         verdict = (data.get("ansible_facts") or {}).get("lab_report_verdict")
-        if isinstance(verdict, dict) and isinstance(verdict.get("lab"), dict):
-            self._verdicts[host] = verdict  # the report step's data: {report: lab.json's path, lab: its content}
+        if isinstance(verdict, dict) and verdict.get("report") and verdict.get("digest"):
+            self._verdicts[host] = verdict  # the report step's verdict: lab.json's path and digest, each checkpoint's pass
 
     def _take_turn(self, run):
         """Two runs writing one report folder take turns: this run waits here, after its settings step (which
@@ -162,6 +162,16 @@ class CallbackModule(CallbackBase):
 
     # ----------------------------------------------------------------- the outcome
 
+    def _secret(self):
+        """The class's secret for the stopped runs' pages: made only when this run may make one (never under AWX);
+        None (the pages go unsigned) when there is none, or it cannot be read."""
+        if not self._run.get("secret"):
+            return None
+        try:
+            return class_secret(self._run["secret"], create=bool(self._run.get("mint_secret", True)))
+        except (OSError, ValueError):
+            return None
+
     def _judging(self):
         """A lab run: its playbook has the report step, and its settings step said where the class report goes."""
         return self._judges and self._run is not None
@@ -171,15 +181,19 @@ class CallbackModule(CallbackBase):
         parts for the pages in other languages). Ansible's own stats say whether a failure stood (a
         rescued one does not count); this callback's records say why."""
         verdict = self._verdicts.get(host) or {}
-        record = {"status": PASSED, "reason_parts": [], "report": verdict.get("report"), "lab": verdict.get("lab")}
+        # lab.json as the report step wrote it: read back by its path, only while its bytes have the verdict's digest.
+        lab = read_verified(verdict.get("report"), verdict.get("digest")) if verdict else None
+        record = {"status": PASSED, "reason_parts": [], "report": verdict.get("report"), "lab": lab}
         record.update(step="", task="", message="")
         if host in self._unreachable or stats.dark.get(host):
             message = self._unreachable.get(host, "")
             record.update(status=UNREACHABLE, reason_parts=[(unreachable_reason(message), {"message": message})], message=message)
-        elif verdict and not verdict["lab"].get("passed"):
+        elif verdict and lab is None:
+            record.update(status=FAILED, reason_parts=[("reason.report_changed", {"report": verdict["report"]})])
+        elif verdict and not verdict.get("passed"):
             # The report step judged the machine: its failed checkpoints are the outcome (the step's own
             # failure that follows, on purpose, says the same).
-            failed = [c["id"] for c in verdict["lab"].get("checkpoints") or [] if not c.get("passed")]
+            failed = [cid for cid, passed in (verdict.get("checkpoints") or {}).items() if not passed]
             record.update(status=FAILED, reason_parts=[("reason.checkpoints", {"ids": ", ".join(failed)})])
         elif stats.failures.get(host):
             failure = self._failures.get(host) or {"step": self._play, "task": "", "message": "a task failed"}
@@ -206,9 +220,9 @@ class CallbackModule(CallbackBase):
             languages = self._run.get("languages") or ["en"]
             # A machine whose run stopped before its report: its files say so, dated, never an earlier pass.
             for host, outcome in outcomes.items():
-                if outcome["status"] in (FAILED, UNREACHABLE) and outcome.get("lab") is None:
+                if outcome["status"] in (FAILED, UNREACHABLE) and host not in self._verdicts:
                     data = stopped_data(host, outcome, self._run_ids.get(host, ""), run["at"])
-                    secret = class_secret(self._run["secret"]) if self._run.get("secret") else None
+                    secret = self._secret()
                     write(report_dir / machine_folder(host), data, languages, secret)
             summary = render_class_report(
                 report_dir, self._run.get("class_hosts") or hosts, outcomes, run, previous_summary(report_dir), languages

@@ -48,6 +48,12 @@ options:
   sign:
     description: The class's secret file (made on first use); each file then carries its signature.
     type: path
+  mint:
+    description:
+      - Whether the class's secret may be made when there is none (never under AWX, where it comes from the
+        environment variable VETHLAB_CLASS_SECRET); without it the task fails.
+    type: bool
+    default: true
 attributes:
   check_mode:
     support: none
@@ -73,8 +79,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-data:
-  description: The report's data, as lab.json holds it (without its signature).
+verdict:
+  description:
+    - What the class report reads - C(report) (lab.json's path), C(digest) (sha256 of its bytes), C(run_id),
+      C(passed), C(checkpoints) (each checkpoint's pass, C({C1: true, ...})), C(failed) (C(id) and C(detail) of each
+      failed one). Never the whole report.
   returned: always
   type: dict
 written:

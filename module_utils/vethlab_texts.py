@@ -848,6 +848,10 @@ MESSAGES = {
     "reason.step": {"en": "failed at {step} / {task}: {message}", "zh": "在“{step} / {task}”失败：{message}"},
     "reason.unreachable": {"en": "unreachable: {message}", "zh": "无法连接：{message}"},
     "reason.no_report": {"en": "no report was written for this machine in this run", "zh": "本次运行没有为这台机器写出报告"},
+    "reason.report_changed": {
+        "en": "its report {report} is not what this run wrote (changed or removed since)",
+        "zh": "它的报告 {report} 已不是本次运行写出的内容（之后被修改或删除）",
+    },
     "reason.not_in_run": {"en": "not in this run; last result, at {at}: {status}", "zh": "不在本次运行中；上一次的结果（{at}）：{status}"},
     "reason.not_in_run_yet": {"en": "not in this run; no result yet", "zh": "不在本次运行中；还没有结果"},
     "source.present": {"en": "already present", "zh": "本机已有"},

@@ -11,6 +11,7 @@ nothing in that rule.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -125,23 +126,68 @@ def write_capture(folder: Path, packet_path: list) -> str | None:
     return str(path)
 
 
+def digest(content: bytes) -> str:
+    """A report file's digest, as its verdict carries it: sha256 of its bytes, in hex."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def verdict(data: dict, report: str, lab_digest: str) -> dict:
+    """What the report step hands on for the class report - small, whatever the report's size: where lab.json is and
+    its digest (the class report reads it there, and only if the bytes are those), the verdict, each checkpoint's
+    pass as ``{id: passed}`` in order, and the failed ones with their detail (the failure's message)."""
+    checkpoints = data.get("checkpoints") or []
+    return {
+        "report": report,
+        "digest": lab_digest,
+        "run_id": data.get("run_id") or "",
+        "passed": bool(data.get("passed")),
+        "checkpoints": {c["id"]: bool(c.get("passed")) for c in checkpoints},
+        "failed": [{"id": c["id"], "detail": c.get("detail") or ""} for c in checkpoints if not c.get("passed")],
+    }
+
+
+def read_verified(report: str | None, lab_digest: str | None) -> dict | None:
+    """lab.json's data at ``report``, only when its bytes have ``lab_digest`` (what the report step wrote), else None."""
+    try:
+        content = Path(report).read_bytes() if report else None
+    except OSError:
+        return None
+    if content is None or not lab_digest or digest(content) != lab_digest:
+        return None
+    try:
+        found = json.loads(content.decode("utf-8"))
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
 def write(folder, data: dict, languages, secret: bytes | None = None) -> dict:
     """Write the report's files into ``folder`` (each only when its bytes changed), signed with ``secret`` when
     given. Returns ``written`` (files whose data changed, or new), ``restamped`` (rewritten for the run's stamp
-    only), ``unchanged``, ``capture`` (the pcapng's path or None) and ``changed``."""
+    only), ``unchanged``, ``capture`` (the pcapng's path or None), ``changed``, and the ``verdict``."""
     folder = Path(folder)
     same = unstamped(_read_json(folder / "lab.json")) == unstamped(data)
     run = {key: data.get(key) or "" for key in RUN_KEYS}
     written, restamped, unchanged = [], [], []
+    lab_digest = ""
     for name, text in files(data, languages).items():
         path = folder / name
         content = text.encode("utf-8")
         if secret is not None:
             content = sign(name, content, secret, None if name.endswith(".json") else run)
+        if name == "lab.json":
+            lab_digest = digest(content)
         existed = path.exists()
         if not write_if_changed(path, content, 0o644):
             unchanged.append(str(path))
         else:
             (restamped if same and existed else written).append(str(path))
     capture = write_capture(folder, data.get("packet_path") or [])
-    return {"written": written, "restamped": restamped, "unchanged": unchanged, "capture": capture, "changed": bool(written)}
+    return {
+        "written": written,
+        "restamped": restamped,
+        "unchanged": unchanged,
+        "capture": capture,
+        "changed": bool(written),
+        "verdict": verdict(data, str(folder / "lab.json"), lab_digest),
+    }

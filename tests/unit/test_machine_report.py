@@ -92,3 +92,20 @@ def test_a_stopped_run_is_written_the_same_way_and_signed(tmp_path):
         {"host": "s01", "run_id": "", "run_at": "2026-11-29T16:06:00Z"},
     )
     assert "No route to host" in (tmp_path / "lab.zh.md").read_text()
+
+
+def test_the_verdict_is_small_and_lab_json_is_read_back_only_while_its_digest_holds(tmp_path):
+    from vethlab.machine_report import read_verified
+
+    failed = copy.deepcopy(LAB)
+    failed["passed"], failed["checkpoints"][4]["passed"] = False, False
+    done = write(tmp_path, failed, ["en", "zh"], SECRET)
+    verdict = done["verdict"]
+    assert verdict["report"] == str(tmp_path / "lab.json") and verdict["passed"] is False
+    assert (
+        list(verdict["checkpoints"]) == [c["id"] for c in LAB["checkpoints"]] and verdict["failed"][0]["id"] == LAB["checkpoints"][4]["id"]
+    )
+    assert len(json.dumps(verdict)) < 2000 < len((tmp_path / "lab.json").read_bytes())
+    assert read_verified(verdict["report"], verdict["digest"])["checkpoints"][4]["passed"] is False
+    (tmp_path / "lab.json").write_text((tmp_path / "lab.json").read_text().replace('"passed": false', '"passed": true'))
+    assert read_verified(verdict["report"], verdict["digest"]) is None
