@@ -43,7 +43,8 @@ class ActionModule(ActionBase):
             else:
                 reason = judged.get("msg") or "the machine was unreachable, or a step before the grade failed"
                 results[host] = {"status": "failed" if judged else "unreachable", "reason": str(reason)[:500]}
-        class_hosts = list((task_vars.get("groups") or {}).get("all") or [])  # the inventory's, whatever -l says
+        # The class: its roster (the settings step's lab_run), else the inventory's machines, whatever -l says.
+        class_hosts = list((task_vars.get("lab_run") or {}).get("class_hosts") or (task_vars.get("groups") or {}).get("all") or [])
         summary = grade_class(
             args["report_dir"],
             results,

@@ -31,6 +31,7 @@ from vethlab.module_utils import vethlab_lessons
 from vethlab.module_utils.vethlab_docker import IMAGE_REFERENCE, INTERFACE_NAME, LABEL_KEY, is_container_name
 from vethlab.module_utils.vethlab_lessons import ALL, names, network_problems, run_plan
 from vethlab.module_utils.vethlab_texts import LANGUAGES
+from vethlab.signature import SECRET_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -180,6 +181,24 @@ def check_archive(settings: dict) -> list[str]:
 CHECKS = (check_containers, check_lessons, check_plan, check_patterns, check_dns_and_languages, check_mirrors, check_archive)
 
 
+def check_class(settings: dict, host: str, under_awx: bool, environ=os.environ) -> list[str]:
+    """The machine is on the class's roster (when one is given); under AWX the class's secret comes from the
+    credential (VETHLAB_CLASS_SECRET), since a job's inventory folder is new every time: a job never makes one."""
+    problems = []
+    roster = settings.get("lab_class_roster") or []
+    if roster and host not in roster:
+        problems.append("%s is not on lab_class_roster (%d machines): add it, or run without it" % (_shown(host), len(roster)))
+    given = environ.get(SECRET_VARIABLE)
+    if given is not None and len(given.strip()) < 32:
+        problems.append("%s must hold at least 32 characters (e.g. openssl rand -hex 32)" % SECRET_VARIABLE)
+    if under_awx and not given:
+        problems.append(
+            "under AWX the class's secret must come from the credential that sets %s (docs/awx.md): a job never makes"
+            " one, since each job's inventory folder is new and its pages would be signed with a secret no one keeps" % SECRET_VARIABLE
+        )
+    return problems
+
+
 def _shown(value) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
@@ -276,6 +295,11 @@ class ActionModule(ActionBase):
         # A machine's own values (lab_variants) stand for the lesson's, and are checked like them (one rule: given_of).
         given.update({name: found for name, found in vethlab_lessons.given_of(task_vars).items() if name in options})
         result.update(judge(self._templar.template(given), options))
+        awx = "awx_job_id" in task_vars or "tower_job_id" in task_vars
+        problems = check_class(self._templar.template(given), str(task_vars.get("inventory_hostname")), awx)
+        if problems:
+            problems = list(result.get("problems") or []) + problems
+            result.update(failed=True, problems=problems, msg="Bad lab settings; nothing was changed: %s." % "; ".join(problems))
         if not result.get("failed"):
             # The run's plan (judge's), computed once here and read by every step; the run's owner, whom the lab's
             # lock on each machine names. Data, not facts: the settings step sets them for this run only (never cached).

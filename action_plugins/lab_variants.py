@@ -12,16 +12,17 @@ Only the values reach the machine: the secret never does.
 from __future__ import annotations
 
 from ansible.errors import AnsibleActionFail
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from vethlab.module_utils import vethlab_lessons
-from vethlab.signature import class_secret
+from vethlab.signature import SECRET_VARIABLE, class_secret
 from vethlab.variants import routes_of, values
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("secret", "fields", "class_hosts", "pool"))
+    _VALID_ARGS = frozenset(("secret", "mint", "fields", "class_hosts", "pool"))
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -40,7 +41,7 @@ class ActionModule(ActionBase):
         defaults = {name: vethlab_lessons.value(given, name) for name in vethlab_lessons.settings()}
         try:
             found = values(
-                class_secret(args["secret"]),
+                class_secret(args["secret"], create=boolean(args.get("mint", True), strict=False)),
                 host,
                 list(args.get("class_hosts") or [host]),
                 routes_of(read.get("stdout")),
@@ -48,6 +49,10 @@ class ActionModule(ActionBase):
                 defaults,
                 args.get("pool"),
             )
+        except FileNotFoundError:
+            raise AnsibleActionFail(
+                "lab_variants: the class has no secret and this run may not make one (AWX): give it as %s" % SECRET_VARIABLE
+            ) from None
         except (ValueError, OSError) as error:
             raise AnsibleActionFail("lab_variants: %s" % error) from error
         result.update(changed=False, variant=found)

@@ -46,8 +46,18 @@ def secret_path(inventory) -> Path:
     return class_file(inventory, SECRET_SUFFIX)
 
 
+# The class's secret itself, from the environment (AWX: an injected credential), instead of the file.
+SECRET_VARIABLE = "VETHLAB_CLASS_SECRET"
+
+
 def class_secret(path: str | os.PathLike, create: bool = True) -> bytes:
-    """The secret's bytes; made (32 random bytes, hex, mode 0600) when missing and ``create``."""
+    """The secret's bytes: VETHLAB_CLASS_SECRET's when set (at least 32 characters), else the file's, made (32 random
+    bytes, hex, mode 0600) when missing and ``create``."""
+    given = os.environ.get(SECRET_VARIABLE)
+    if given is not None:
+        if len(given.strip()) < 32:
+            raise ValueError("%s must hold at least 32 characters (e.g. openssl rand -hex 32)" % SECRET_VARIABLE)
+        return given.strip().encode("utf-8")
     path = Path(path)
     try:
         return path.read_text(encoding="ascii").strip().encode("ascii")
