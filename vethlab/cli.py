@@ -304,13 +304,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def class_folder(inventory: str) -> Path:
+    """The class's report folder, as the lab names it: reports/<lab_class_id> when the inventory sets it, else
+    reports/<the inventory's name> (roles/lab/vars/main.yml, lab_class_id_used)."""
+    from vethlab.files import inventory_folder, machine_folder
+
+    try:
+        from ansible.inventory.manager import InventoryManager
+        from ansible.parsing.dataloader import DataLoader
+        from ansible.vars.manager import VariableManager
+
+        loader = DataLoader()
+        found = InventoryManager(loader=loader, sources=[os.path.abspath(inventory)])
+        hosts = found.get_hosts()
+        given = VariableManager(loader=loader, inventory=found).get_vars(host=hosts[0]).get("lab_class_id") if hosts else None
+    except Exception:  # noqa: BLE001 - an inventory Ansible cannot read: the lab would not run on it either
+        given = None
+    return ROOT / "reports" / (machine_folder(str(given)) if given else inventory_folder(inventory))
+
+
 def default_language() -> str:
     """Chinese when the user's locale is Chinese (LANG=zh_CN.UTF-8), else English."""
     return "zh" if os.environ.get("LC_ALL", os.environ.get("LANG", "")).startswith("zh") else "en"
 
 
 def main(argv: list[str] | None = None) -> int:
-    from vethlab.files import inventory_folder, printable
+    from vethlab.files import printable
     from vethlab.module_utils.vethlab_texts import say
     from vethlab.report import DONE, outcome_line, previous_summary, render_class_report, summary_lines
 
@@ -321,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report" and args.verify:
         return verify_files(args.verify, args.inventory, args.language, args.machine, args.report_dir)
     if args.command == "report":
-        report_dir = Path(args.report_dir) if args.report_dir else ROOT / "reports" / inventory_folder(args.inventory)
+        report_dir = Path(args.report_dir) if args.report_dir else class_folder(args.inventory)
         previous = previous_summary(report_dir)
         if previous is None:
             print("vethlab report: %s has no summary.json; run 'vethlab up' first" % report_dir, file=sys.stderr)
@@ -429,7 +448,7 @@ def verify_files(files: list[str], inventory: str, language: str, machine: str |
     """vethlab report --verify: each file's signature against the class's secret (next to its inventory), byte for
     byte; the machine and run it is of; refused when it is another machine's than its folder (or ``machine``) says,
     and marked superseded when that machine has a later result in the report folder."""
-    from vethlab.files import inventory_folder, machine_folder, printable
+    from vethlab.files import machine_folder, printable
     from vethlab.module_utils.vethlab_texts import say
     from vethlab.signature import class_secret, secret_path, verify
 
@@ -461,7 +480,7 @@ def verify_files(files: list[str], inventory: str, language: str, machine: str |
             every = False
             continue
         reports = Path(report_dir) if report_dir else folder.parent if (folder.parent / "summary.json").is_file() else None
-        reports = reports or ROOT / "reports" / inventory_folder(inventory)
+        reports = reports or class_folder(inventory)
         latest = latest_run(reports, run["host"])
         if latest and latest["run_id"] != run["run_id"] and latest["run_at"] > run["run_at"]:
             print(

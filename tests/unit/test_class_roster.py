@@ -78,3 +78,14 @@ def test_under_awx_the_secret_comes_from_the_credential_and_none_is_made(tmp_pat
     run = task_result(report, "Say which machines make the class and where its report goes", "s01")["ansible_facts"]["lab_run"]
     assert run["class_id"].startswith("Class_7B-") and run["report_dir"].endswith("/reports/" + run["class_id"])
     assert not [item for item in (tmp_path / "awx").iterdir() if item.name.endswith("secret")]
+
+
+def test_the_vethlab_command_finds_the_class_folder_the_lab_names(tmp_path):
+    from vethlab.cli import ROOT, class_folder
+
+    path = inventory(tmp_path, "named", ["s01"])
+    assert class_folder(str(path)) == ROOT / "reports" / "hosts"  # the inventory file's name: AWX's is always hosts
+    data = yaml.safe_load(path.read_text())
+    data["all"]["vars"]["lab_class_id"] = "class-7b"
+    path.write_text(yaml.safe_dump(data))
+    assert class_folder(str(path)) == ROOT / "reports" / "class-7b"
