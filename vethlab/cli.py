@@ -297,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
         " it is of, and whether that machine has a later result",
     )
     report.add_argument("--machine", metavar="NAME", help="with --verify: the machine each file must be of (default: its folder's)")
+    report.add_argument(
+        "--merge",
+        metavar="DIR",
+        nargs="+",
+        help="one class report from these report folders of the class (slices, runs with --limit): each machine's newest"
+        " result, written into the report folder (-d, or the class's)",
+    )
     for command in sub.choices.values():
         command.add_argument(
             "--language", choices=("en", "zh"), default=default_language(), help="the summary's language (default: from LANG; en)"
@@ -339,6 +346,16 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "report" and args.verify:
         return verify_files(args.verify, args.inventory, args.language, args.machine, args.report_dir)
+    if args.command == "report" and args.merge:
+        from vethlab.report import merge_reports
+
+        try:
+            summary = merge_reports(Path(args.report_dir) if args.report_dir else class_folder(args.inventory), args.merge)
+        except ValueError as error:
+            print("vethlab report --merge: %s" % error, file=sys.stderr)
+            return EXIT_USAGE
+        print("\n".join(summary_lines(summary, args.language)))
+        return EXIT_PASSED if summary["passed"] else EXIT_FAILED
     if args.command == "report":
         report_dir = Path(args.report_dir) if args.report_dir else class_folder(args.inventory)
         previous = previous_summary(report_dir)

@@ -79,7 +79,8 @@ def load_machines(hosts: list[str], outcomes: dict, at: str, previous: dict | No
             # This run's data, as its report step gave it (the callback); lab.json when rendered again later.
             lab = outcome["lab"] if outcome.get("lab") is not None else _read_lab(outcome.get("report"))
             parts = outcome.get("reason_parts") or ([{"en": outcome["reason"]}] if outcome.get("reason") else [])
-            machine = {"status": outcome["status"], "reason_parts": parts, "at": at, "last": None, "lab": lab}
+            # When its run judged it: this run, or - in a merged report - the run of the slice that did.
+            machine = {"status": outcome["status"], "reason_parts": parts, "at": outcome.get("at") or at, "last": None, "lab": lab}
             machine["report"] = outcome.get("report") if lab else None
         machine["reason"] = render(machine["reason_parts"])
         machine["host"] = host
@@ -301,3 +302,50 @@ def render_class_report(
     files[report_dir / "summary.json"] = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
     written = [str(path) for path, content in files.items() if write_if_changed(path, content.encode("utf-8"))]
     return dict(summary, written=written)
+
+
+def merge_reports(out: Path, inputs: list, languages=None) -> dict:
+    """One class report from several report folders of one class - the slices of a sliced job, runs of parts of the
+    class with --limit, each folder as a run wrote it (summary.json and each machine's folder): the class is every
+    roster the folders name, each machine's result the newest among them (by its run's time), its files copied
+    into ``out``. The same inputs in any order give the same report; a machine whose slice failed shows that
+    slice's reason; a machine no folder judged shows as not in the run. Only the final render takes ``out``'s
+    turn (FolderTurn). Returns the class report's summary."""
+    from vethlab.files import FolderTurn
+
+    out, found = Path(out), []
+    for folder in inputs:
+        summary = previous_summary(Path(folder))
+        if summary is None:
+            raise ValueError("%s has no summary.json: not a report folder a run wrote" % folder)
+        found.append((Path(folder), summary))
+    hosts = list(dict.fromkeys(host for _, summary in found for host in summary.get("hosts") or []))
+    newest = {}  # host: ((its run's time, its folder), folder, outcome)
+    for folder, summary in found:
+        for host, outcome in (summary.get("outcomes") or {}).items():
+            key = (summary["run"]["at"], str(folder.resolve()))
+            if host not in newest or key > newest[host][0]:
+                newest[host] = (key, folder, outcome)
+    outcomes = {}
+    for host, ((at, _), folder, outcome) in sorted(newest.items()):
+        source, target = folder / machine_folder(host), out / machine_folder(host)
+        if source.is_dir() and source.resolve() != target.resolve():
+            for path in sorted(source.iterdir()):
+                if path.is_file():
+                    write_if_changed(target / path.name, path.read_bytes())
+        report = str(target / "lab.json") if outcome.get("report") and (target / "lab.json").is_file() else None
+        outcomes[host] = dict(outcome, report=report, lab=None, at=at)
+    runs = [summary["run"] for _, summary in found]
+    run = {
+        "at": max(item["at"] for item in runs),
+        "mode": runs[0].get("mode") if all(item.get("mode") == runs[0].get("mode") for item in runs) else "run",
+        "limit": None,
+        "playbook": runs[0].get("playbook") or "lab.yml",
+    }
+    asked = languages or [lang for _, summary in found for lang in summary.get("languages") or []]
+    turn = FolderTurn(out)
+    turn.take("vethlab report --merge")
+    try:
+        return render_class_report(out, hosts, outcomes, run, None, [lang for lang in LANGUAGES if lang in asked] or ["en"])
+    finally:
+        turn.give_back()
