@@ -107,3 +107,12 @@ def test_merging_again_changes_nothing_and_the_newest_result_of_a_machine_wins(t
 def test_a_folder_no_run_wrote_is_refused_by_name(tmp_path):
     with pytest.raises(ValueError, match=r"has no summary\.json"):
         merge_reports(tmp_path / "out", [tmp_path])
+
+
+def test_the_command_merges_into_the_folder_it_is_given_and_says_the_class(tmp_path, capsys):
+    from vethlab.cli import EXIT_FAILED, main
+
+    folders = slices(tmp_path, 2)
+    code = main(["report", "--merge", *map(str, folders), "-d", str(tmp_path / "merged"), "--language", "en"])
+    said = capsys.readouterr().out
+    assert code == EXIT_FAILED and "3 of 5" in said and str(tmp_path / "merged" / "index.html") in said
