@@ -152,12 +152,7 @@ def run_playbook(
             previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
             try:
                 result = ansible_runner.run(
-                    private_data_dir=private,
-                    project_dir=str(ROOT),
-                    playbook=str(ROOT / PLAYBOOKS[command]),
-                    inventory=os.path.abspath(inventory),
-                    limit=limit,
-                    cmdline=" ".join(_quote(part) for part in cmdline) or None,
+                    **runner_options(private, ROOT / PLAYBOOKS[command], inventory, limit, cmdline),
                     envvars={
                         **ssh_settings(inventory, trust_new_keys),
                         "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
@@ -178,6 +173,22 @@ def run_playbook(
         if not quiet:
             console.print()  # the table's last line ends before the summary starts
     return result.rc, board, outcomes
+
+
+def runner_options(private: str, playbook: Path, inventory: str, limit: str | None, cmdline: list[str]) -> dict:
+    """How the vethlab command runs a playbook through ansible-runner: in a private folder of its own, in the
+    project's folder, with the facts of ansible.cfg's day-long cache - ansible-runner would point the fact cache at
+    its private folder (ANSIBLE_CACHE_PLUGIN_CONNECTION), which is new every time, unless its fact cache type is
+    other than jsonfile."""
+    return {
+        "private_data_dir": private,
+        "project_dir": str(ROOT),
+        "playbook": str(playbook),
+        "inventory": os.path.abspath(inventory),
+        "limit": limit,
+        "cmdline": " ".join(_quote(part) for part in cmdline) or None,
+        "fact_cache_type": "ansible.cfg",
+    }
 
 
 VARIANTS_SUFFIX = ".variants"
