@@ -81,9 +81,9 @@ EXAMPLES = r"""
 RETURN = r"""
 verdict:
   description:
-    - What the class report reads - C(report) (lab.json's path), C(digest) (sha256 of its bytes), C(run_id),
-      C(passed), C(checkpoints) (each checkpoint's pass, C({C1: true, ...})), C(failed) (C(id) and C(detail) of each
-      failed one). Never the whole report.
+    - "What the class report reads - C(report) (lab.json's path), C(digest) (sha256 of its bytes), C(run_id),
+      C(passed), C(checkpoints) (each checkpoint's pass by id), C(failed) (C(id) and C(detail) of each failed one).
+      Never the whole report."
   returned: always
   type: dict
 written:
