@@ -196,6 +196,17 @@ def molecule(scenario: str, step: str, check: bool = True, timeout: int = 1200, 
     return done
 
 
+def changed_tasks(report: dict | None, host: str = "localhost") -> list:
+    """The tasks that changed something on ``host``, each with what it said (for an assertion's message)."""
+    found = []
+    for play in (report or {}).get("plays") or []:
+        for task in play["tasks"]:
+            result = task["hosts"].get(host) or {}
+            if result.get("changed"):
+                found.append((task["task"]["name"], {key: result[key] for key in ("msg", "written", "results") if key in result}))
+    return found
+
+
 def task_result(report: dict, name: str, host: str = "localhost") -> dict:
     """The result of the last task named ``name`` (ignoring the role prefix) for ``host``."""
     found = None

@@ -22,10 +22,13 @@ from vethlab.render import page_name, render_page
 from vethlab.signature import JSON_KEY, RUN_KEYS, sign
 
 CAPTURE = "ping-path.pcapng"
-# The run's stamp in a report's data: which run wrote it and when, and what every run measures anew (each cell's
-# probes; the captured ping as a whole - its frames, times and ids).
+# The run's stamp in a report's data: which run wrote it and when, and what every run measures anew - the captured
+# ping as a whole (its frames, times and ids), and in each cell and checkpoint the probes and the words that quote
+# them ("1 of 2 echo requests answered", "the ARP who-has / is-at before it"): what a cell or checkpoint judges is
+# in its other fields (passed, observed, address, ...), and every fact its words name is elsewhere in the data.
 STAMP_KEYS = ("run_id", "run_at", JSON_KEY, "packet_path")
-CELL_STAMP_KEYS = ("probes",)
+ITEM_STAMP_KEYS = ("probes", "detail", "i18n")
+ITEMS = ("reachability", "checkpoints")
 
 
 def report_data(host: str, run: dict, results: dict) -> dict:
@@ -89,11 +92,12 @@ def unstamped(data: dict | None) -> dict | None:
     if not isinstance(data, dict):
         return None
     kept = {key: value for key, value in data.items() if key not in STAMP_KEYS}
-    if isinstance(kept.get("reachability"), list):
-        kept["reachability"] = [
-            {key: value for key, value in cell.items() if key not in CELL_STAMP_KEYS} if isinstance(cell, dict) else cell
-            for cell in kept["reachability"]
-        ]
+    for items in ITEMS:
+        if isinstance(kept.get(items), list):
+            kept[items] = [
+                {key: value for key, value in item.items() if key not in ITEM_STAMP_KEYS} if isinstance(item, dict) else item
+                for item in kept[items]
+            ]
     return kept
 
 

@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from lab_engine import ansible_playbook, cut_cable, docker, engine_state, on_screen, own_networks, task_result
+from lab_engine import ansible_playbook, changed_tasks, cut_cable, docker, engine_state, on_screen, own_networks, task_result
 from vethlab.module_utils.vethlab_checkpoints import ids
 
 pytestmark = [pytest.mark.engine]
@@ -106,7 +106,7 @@ def test_link_writes_the_callers_hosts_file_only(whole_unit):
 
 def test_a_rerun_changes_nothing(whole_unit):
     code, result, output = lab(whole_unit)
-    assert code == 0 and result["stats"]["localhost"]["changed"] == 0, output
+    assert code == 0 and result["stats"]["localhost"]["changed"] == 0, (changed_tasks(result), output)
 
 
 def test_a_broken_connection_is_seen_as_a_name_that_does_not_resolve_and_repaired(whole_unit):

@@ -50,7 +50,9 @@ def test_a_rerun_that_changes_only_the_stamp_is_restamped_not_written(tmp_path):
     rerun = copy.deepcopy(LAB)
     rerun.update(run_id="controller-2-99", run_at="2031-01-01T00:00:00Z")
     for cell in rerun["reachability"]:
-        cell["probes"] = [{"answered": True, "ms": 0.042}]
+        cell["probes"] = 2  # a retry under load, and the words that count it
+        cell["detail"] = "1 of 2 echo requests answered"
+        cell["i18n"] = {"zh": {"detail": "发出 2 个回显请求，收到 1 个回复"}}
     done = write(tmp_path, rerun, ["en", "zh"], SECRET)
     assert not done["changed"] and len(done["restamped"]) == 3 and done["written"] == []
     assert "controller-2-99" in (tmp_path / "lab.md").read_text() and "2031-01-01 00:00:00 UTC" in (tmp_path / "lab.zh.md").read_text()
@@ -70,6 +72,12 @@ def test_changed_data_is_written_and_a_new_language_page_is_new(tmp_path):
 def test_the_stamp_is_only_the_runs_own_keys():
     stamped = dict(LAB, run_id="x", run_at="y", signature="z", packet_path=[{"frames": 1}])
     assert unstamped(stamped) == unstamped(LAB) and unstamped(dict(LAB, passed=not LAB["passed"])) != unstamped(LAB)
+    # What a cell or checkpoint judges is not stamp: a verdict that changes, or a cell's address, is a change.
+    verdicts = (("checkpoints", "passed", False), ("reachability", "observed", "unreachable"), ("reachability", "address", "x"))
+    for items, key, value in verdicts:
+        changed = copy.deepcopy(LAB)
+        changed[items][0][key] = value
+        assert unstamped(changed) != unstamped(LAB), (items, key)
 
 
 def test_no_capture_removes_an_earlier_runs_pcapng(tmp_path):
