@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from collections import Counter
@@ -49,7 +50,10 @@ def main() -> int:
             playbook=str(ROOT / args.playbook),
             inventory=str(Path(args.inventory).resolve()),
             cmdline=" ".join(args.extra) or None,
-            envvars={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")},
+            envvars={
+                "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+                "PATH": "%s:%s" % (Path(sys.executable).parent, os.environ.get("PATH", "")),
+            },
             quiet=True,
         )
         found = count(Path(private) / "artifacts")
