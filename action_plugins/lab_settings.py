@@ -207,6 +207,9 @@ def _shown(value) -> str:
 # interrupted run) and take their locks over at once: {run: {"pid", "started", "at"}}.
 RUNS_FILE = Path(os.environ.get("VETHLAB_RUNS_FILE") or Path.home() / ".ansible" / "vethlab" / "runs.json")
 RUNS_KEPT_FOR = 7 * 24 * 3600
+# The gone runs a run names (its lock's owner, in every step's arguments and events): only those started within the
+# last hours, at most the newest few - an older one's lock, without news for lab_lock_stale_after, is stale anyway.
+GONE_WITHIN, GONE_NAMED = 6 * 3600, 20
 
 
 def process_start(pid: int) -> str | None:
@@ -227,7 +230,11 @@ def gone_runs(run: str, pid: int, started: str, path: Path = RUNS_FILE) -> list[
         runs = {}
     now = time.time()
     runs = {key: value for key, value in runs.items() if isinstance(value, dict) and now - value.get("at", 0) < RUNS_KEPT_FOR}
-    gone = sorted(key for key, value in runs.items() if key != run and process_start(int(value.get("pid") or 0)) != value.get("started"))
+    ended = {key for key, value in runs.items() if key != run and process_start(int(value.get("pid") or 0)) != value.get("started")}
+    # A gone run is named while it started within GONE_WITHIN, the newest GONE_NAMED of them; then forgotten.
+    recent = sorted((key for key in ended if now - runs[key].get("at", 0) < GONE_WITHIN), key=lambda key: -runs[key].get("at", 0))
+    gone = sorted(recent[:GONE_NAMED])
+    runs = {key: value for key, value in runs.items() if key not in ended or key in recent}
     runs[run] = {"pid": pid, "started": started, "at": now}
     try:
         write_if_changed(path, json.dumps(runs, indent=1).encode("utf-8"), mode=0o600)

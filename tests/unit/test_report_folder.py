@@ -76,6 +76,22 @@ def test_the_next_run_names_this_controllers_runs_that_are_gone(tmp_path):
     assert oct(runs.stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_run_names_only_the_newest_gone_runs_of_the_last_hours(tmp_path):
+    """The owner every step carries stays small on a controller that has run the lab hundreds of times."""
+    settings = load_action_plugin("lab_settings")
+    runs = tmp_path / "runs.json"
+    now = time.time()
+    dead = subprocess.Popen(["sleep", "0"])
+    dead.wait()
+    earlier = {"vm-%d-%d" % (dead.pid, n): {"pid": dead.pid, "started": str(n), "at": now - 60 * n} for n in range(1, 101)}
+    earlier["vm-old"] = {"pid": dead.pid, "started": "x", "at": now - 7 * 3600}
+    runs.write_text(json.dumps(earlier))
+    alive = settings.process_start(1)
+    gone = settings.gone_runs("vm-1-%s" % alive, 1, alive, runs)
+    assert gone == sorted("vm-%d-%d" % (dead.pid, n) for n in range(1, settings.GONE_NAMED + 1))  # the newest 20
+    assert "vm-old" not in json.loads(runs.read_text())  # a gone run of over 6 hours ago is forgotten
+
+
 def test_a_lock_of_a_gone_run_is_taken_over_at_once(tmp_path):
     path = str(tmp_path / "lab.lock")
     now = time.time()
