@@ -31,7 +31,7 @@ from vethlab.module_utils import vethlab_lessons
 from vethlab.module_utils.vethlab_docker import IMAGE_REFERENCE, INTERFACE_NAME, LABEL_KEY, is_container_name
 from vethlab.module_utils.vethlab_lessons import ALL, names, network_problems, run_plan
 from vethlab.module_utils.vethlab_texts import LANGUAGES
-from vethlab.signature import SECRET_VARIABLE
+from vethlab.signature import SECRET_VARIABLE, environ_secret
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -188,10 +188,11 @@ def check_class(settings: dict, host: str, under_awx: bool, environ=os.environ) 
     roster = settings.get("lab_class_roster") or []
     if roster and host not in roster:
         problems.append("%s is not on lab_class_roster (%d machines): add it, or run without it" % (_shown(host), len(roster)))
-    given = environ.get(SECRET_VARIABLE)
-    if given is not None and len(given.strip()) < 32:
-        problems.append("%s must hold at least 32 characters (e.g. openssl rand -hex 32)" % SECRET_VARIABLE)
-    if under_awx and not given:
+    try:
+        given = environ_secret(environ)
+    except ValueError as error:
+        return [*problems, str(error)]
+    if under_awx and given is None:
         problems.append(
             "under AWX the class's secret must come from the credential that sets %s (docs/awx.md): a job never makes"
             " one, since each job's inventory folder is new and its pages would be signed with a secret no one keeps" % SECRET_VARIABLE
@@ -266,12 +267,14 @@ def options_of(roles: list[str]) -> dict:
     return options
 
 
-def judge(settings: dict, options: dict) -> dict:
-    """The settings step's verdict on the settings given: failed with every problem named, or good, with
-    the run's plan. The action below gives it the user's settings; the tests call it in-process."""
+def judge(settings: dict, options: dict, more=()) -> dict:
+    """The settings step's verdict on the settings given: failed with every problem named (``more``: those found
+    beyond the settings themselves, check_class's), or good, with the run's plan. The action below gives it the
+    user's settings; the tests call it in-process."""
     problems = list(ArgumentSpecValidator(options).validate(settings, validate_role_argument_spec=True).error_messages)
     for check in CHECKS:
         problems.extend(check(settings))
+    problems.extend(more)
     if problems:
         return {
             "failed": True,
@@ -301,12 +304,10 @@ class ActionModule(ActionBase):
         given = {name: task_vars[name] for name in options if name in task_vars}
         # A machine's own values (lab_variants) stand for the lesson's, and are checked like them (one rule: given_of).
         given.update({name: found for name, found in vethlab_lessons.given_of(task_vars).items() if name in options})
-        result.update(judge(self._templar.template(given), options))
-        awx = "awx_job_id" in task_vars or "tower_job_id" in task_vars
-        problems = check_class(self._templar.template(given), str(task_vars.get("inventory_hostname")), awx)
-        if problems:
-            problems = list(result.get("problems") or []) + problems
-            result.update(failed=True, problems=problems, msg="Bad lab settings; nothing was changed: %s." % "; ".join(problems))
+        settings = self._templar.template(given)
+        # Under AWX (the lab_run fact of this step says whether this run may make the class's secret: one rule).
+        under_awx = not boolean((task_vars.get("lab_run") or {}).get("mint_secret", True), strict=False)
+        result.update(judge(settings, options, check_class(settings, str(task_vars.get("inventory_hostname")), under_awx)))
         if not result.get("failed"):
             # The run's plan (judge's), computed once here and read by every step; the run's owner, whom the lab's
             # lock on each machine names. Data, not facts: the settings step sets them for this run only (never cached).

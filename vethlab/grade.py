@@ -29,7 +29,7 @@ from vethlab.files import machine_folder, printable, write_if_changed
 from vethlab.module_utils.vethlab_checkpoints import of_lessons
 from vethlab.module_utils.vethlab_lessons import ids as lesson_ids
 from vethlab.module_utils.vethlab_texts import LANGUAGES, MESSAGES, say
-from vethlab.render import environment
+from vethlab.render import environment, page_name
 from vethlab.report import now
 
 HISTORY = "grades.jsonl"
@@ -159,7 +159,7 @@ def render_board(report_dir: Path, data: dict, languages=LANGUAGES, refresh: int
     report_dir = Path(report_dir)
     template = environment().get_template("grade.html.j2")
     for lang in languages:
-        name = "grade.html" if lang == "en" else "grade.%s.html" % lang
+        name = page_name("grade", lang)
         page = template.render(board=data, lang=lang, languages=languages, refresh=refresh)
         write_if_changed(report_dir / name, page.encode("utf-8"))
     table = io.StringIO()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from vethlab.files import write_if_changed
 from vethlab.module_utils.vethlab_lessons import names
+from vethlab.module_utils.vethlab_texts import LANGUAGES, render
 from vethlab.render import page_name, render_page
 from vethlab.signature import JSON_KEY, RUN_KEYS, sign
 
@@ -72,8 +73,6 @@ def report_data(host: str, run: dict, results: dict) -> dict:
 def stopped_data(host: str, outcome: dict, run_id: str, at: str) -> dict:
     """lab.json of a machine whose run stopped before its report step (failed at a step, or unreachable): dated,
     saying so, so that an earlier run's pass is never left in place."""
-    from vethlab.module_utils.vethlab_texts import LANGUAGES, render
-
     return {
         "host": host,
         "passed": False,

@@ -278,7 +278,7 @@ def render_class_report(
     index, page = environment().get_template("index.html.j2"), environment().get_template("machine.html.j2")
     svgs = {machine["host"]: topology_svg(machine["lab"]) if machine["lab"] else None for machine in machines}
     for lang in languages:
-        context = {"lang": lang, "languages": languages, "run": run, "page_name": page_name}
+        context = {"lang": lang, "languages": languages, "run": run}
         files[report_dir / page_name("index", lang)] = index.render(
             machines=machines, checkpoint_ids=columns, counts=tally, failures=failures, **context
         )
@@ -322,8 +322,8 @@ def merge_reports(out: Path, inputs: list, languages=None) -> dict:
     hosts = list(dict.fromkeys(host for _, summary in found for host in summary.get("hosts") or []))
     newest = {}  # host: ((its run's time, its folder), folder, outcome)
     for folder, summary in found:
+        key = (summary["run"]["at"], str(folder.resolve()))  # newest first by time; the same folder order in any input order
         for host, outcome in (summary.get("outcomes") or {}).items():
-            key = (summary["run"]["at"], str(folder.resolve()))
             if host not in newest or key > newest[host][0]:
                 newest[host] = (key, folder, outcome)
     outcomes = {}

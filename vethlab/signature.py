@@ -50,20 +50,34 @@ def secret_path(inventory) -> Path:
 SECRET_VARIABLE = "VETHLAB_CLASS_SECRET"
 
 
+class NoClassSecret(FileNotFoundError):
+    """The class has no secret, and this run may not make one (under AWX the credential gives it)."""
+
+
+def environ_secret(environ=os.environ) -> bytes | None:
+    """VETHLAB_CLASS_SECRET's bytes, or None when it is not set; ValueError when it is shorter than 32 characters."""
+    given = environ.get(SECRET_VARIABLE)
+    if given is None:
+        return None
+    if len(given.strip()) < 32:
+        raise ValueError("%s must hold at least 32 characters (e.g. openssl rand -hex 32)" % SECRET_VARIABLE)
+    return given.strip().encode("utf-8")
+
+
 def class_secret(path: str | os.PathLike, create: bool = True) -> bytes:
-    """The secret's bytes: VETHLAB_CLASS_SECRET's when set (at least 32 characters), else the file's, made (32 random
-    bytes, hex, mode 0600) when missing and ``create``."""
-    given = os.environ.get(SECRET_VARIABLE)
+    """The secret's bytes: VETHLAB_CLASS_SECRET's when set (environ_secret), else the file's, made (32 random bytes,
+    hex, mode 0600) when missing and ``create`` - else NoClassSecret, saying where to give it."""
+    given = environ_secret()
     if given is not None:
-        if len(given.strip()) < 32:
-            raise ValueError("%s must hold at least 32 characters (e.g. openssl rand -hex 32)" % SECRET_VARIABLE)
-        return given.strip().encode("utf-8")
+        return given
     path = Path(path)
     try:
         return path.read_text(encoding="ascii").strip().encode("ascii")
     except FileNotFoundError:
         if not create:
-            raise
+            raise NoClassSecret(
+                "no class secret at %s, and this run may not make one (AWX): give it as %s" % (path, SECRET_VARIABLE)
+            ) from None
     path.parent.mkdir(parents=True, exist_ok=True)
     # Written whole under another name, then linked into place: two machines' workers making it at once end
     # with one secret, and neither ever reads it half written.
