@@ -255,7 +255,14 @@ def owner() -> dict:
     except (KeyError, OSError):
         user = "someone"
     run = "%s-%d-%s" % (controller, pid, started)
-    return {"run": run, "holder": "%s@%s" % (user, controller), "pid": pid, "controller": controller, "gone": gone_runs(run, pid, started)}
+    gone = sorted(set(gone_runs(run, pid, started)) | set(told_gone()))
+    return {"run": run, "holder": "%s@%s" % (user, controller), "pid": pid, "controller": controller, "gone": gone}
+
+
+def told_gone(environ=os.environ) -> list[str]:
+    """Runs another controller knows are gone (VETHLAB_GONE_RUNS, comma-separated): `vethlab up --workers` names the
+    runs of a slice whose worker was lost when it runs that slice again elsewhere, so their locks are taken at once."""
+    return [run.strip() for run in environ.get("VETHLAB_GONE_RUNS", "").split(",") if run.strip()][:GONE_NAMED]
 
 
 def options_of(roles: list[str]) -> dict:

@@ -853,6 +853,10 @@ MESSAGES = {
         "zh": "它的报告 {report} 已不是本次运行写出的内容（之后被修改或删除）",
     },
     "reason.not_in_run": {"en": "not in this run; last result, at {at}: {status}", "zh": "不在本次运行中；上一次的结果（{at}）：{status}"},
+    "reason.worker_lost": {
+        "en": "its slice's worker {worker} was lost, twice: {message}",
+        "zh": "它所在分片的工作节点 {worker} 两次失联：{message}",
+    },
     "reason.not_in_run_yet": {"en": "not in this run; no result yet", "zh": "不在本次运行中；还没有结果"},
     "source.present": {"en": "already present", "zh": "本机已有"},
     "source.pull": {"en": "pulled", "zh": "拉取所得"},

@@ -39,11 +39,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("playbook", nargs="?", default="lab.yml")
     parser.add_argument("-i", "--inventory", default=str(ROOT / "inventory" / "local.yml"))
+    parser.add_argument("--keep", metavar="FOLDER", help="keep ansible-runner's folder (its artifacts) here")
     parser.add_argument("extra", nargs="*", help="more ansible-playbook arguments, after --")
     args = parser.parse_args()
     import ansible_runner
 
-    with tempfile.TemporaryDirectory(prefix="vethlab-events-") as private:
+    with tempfile.TemporaryDirectory(prefix="vethlab-events-") as scratch:
+        private = args.keep or scratch
+        os.makedirs(private, exist_ok=True)
         result = ansible_runner.run(
             private_data_dir=private,
             project_dir=str(ROOT),

@@ -24,11 +24,13 @@ controller (vethlab_lock's ``gone`` runs).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +107,46 @@ class Board:
         return table
 
 
+def command_line(command: str, extra: list[str], lessons=None, refresh: int = 0, check: bool = False, capture: bool = False) -> list[str]:
+    """The ansible-playbook arguments a command gives its playbook: the user's -e, then the command's own."""
+    cmdline = []
+    for item in extra:
+        cmdline += ["-e", item]
+    if command == "down":
+        cmdline += ["-e", "lab_teardown_images=false"]
+    if command == "check" or check:
+        cmdline += ["--check"]
+    if command in ("prepare", "grade", "restore", "reset") and lessons:
+        cmdline += ["-e", json.dumps({"lab_lessons": lessons})]
+    if command == "grade" and refresh:
+        cmdline += ["-e", "lab_grade_refresh=%d" % refresh]
+    if command == "grade" and capture:
+        cmdline += ["-e", "lab_grade_capture=true"]
+    return cmdline
+
+
+@contextlib.contextmanager
+def live_board(quiet: bool):
+    """The live table of a run: yields the board and the events' handler (any thread may call it; ``handler(None)``
+    draws the board again), and ends the table's last line before the summary starts."""
+    from rich.console import Console
+    from rich.live import Live
+
+    board, drawing, console = Board(), threading.Lock(), Console(stderr=True)
+    with Live(board.table(), console=console, refresh_per_second=4, transient=quiet) as live:
+
+        def handler(event):
+            with drawing:
+                if event is not None:
+                    board.handle(event)
+                live.update(board.table())
+            return True
+
+        yield board, handler
+    if not quiet:
+        console.print()
+
+
 def run_playbook(
     command: str,
     inventory: str,
@@ -120,58 +162,33 @@ def run_playbook(
     """Run the command's playbook; return ansible's exit code, the board and what the callback decided
     (``interrupted``: Ctrl-C stopped the run, which ansible-runner then cancelled)."""
     import ansible_runner
-    from rich.console import Console
-    from rich.live import Live
 
-    board = Board()
     bin_dir = str(Path(sys.executable).parent)
-    cmdline = []
-    for item in extra:
-        cmdline += ["-e", item]
-    if command == "down":
-        cmdline += ["-e", "lab_teardown_images=false"]
-    if command == "check" or check:
-        cmdline += ["--check"]
-    if command in ("prepare", "grade", "restore", "reset") and lessons:
-        cmdline += ["-e", json.dumps({"lab_lessons": lessons})]
-    if command == "grade" and refresh:
-        cmdline += ["-e", "lab_grade_refresh=%d" % refresh]
-    if command == "grade" and capture:
-        cmdline += ["-e", "lab_grade_capture=true"]
-    console = Console(stderr=True)
-    with tempfile.TemporaryDirectory(prefix="vethlab-runner-") as private:
+    cmdline = command_line(command, extra, lessons, refresh, check, capture)
+    with tempfile.TemporaryDirectory(prefix="vethlab-runner-") as private, live_board(quiet) as (board, handler):
         decided = Path(private) / "outcomes.json"
-        with Live(board.table(), console=console, refresh_per_second=4, transient=quiet) as live:
-
-            def handler(event):
-                board.handle(event)
-                live.update(board.table())
-                return True
-
-            interrupted = []
-            previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
-            try:
-                result = ansible_runner.run(
-                    **runner_options(private, ROOT / PLAYBOOKS[command], inventory, limit, cmdline),
-                    envvars={
-                        **ssh_settings(inventory, trust_new_keys),
-                        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-                        "ANSIBLE_CALLBACK_PLUGINS": str(ROOT / "callback_plugins"),
-                        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-                        "VETHLAB_OUTCOMES_FILE": str(decided),
-                    },
-                    event_handler=handler,
-                    quiet=True,
-                    cancel_callback=lambda: bool(interrupted),
-                )
-            finally:
-                signal.signal(signal.SIGINT, previous)
-            outcomes = json.loads(decided.read_text(encoding="utf-8")) if decided.is_file() else {"outcomes": {}, "summary": None}
-            outcomes["interrupted"] = bool(interrupted)
-            board.settle(outcomes["outcomes"])
-            live.update(board.table())
-        if not quiet:
-            console.print()  # the table's last line ends before the summary starts
+        interrupted = []
+        previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
+        try:
+            result = ansible_runner.run(
+                **runner_options(private, ROOT / PLAYBOOKS[command], inventory, limit, cmdline),
+                envvars={
+                    **ssh_settings(inventory, trust_new_keys),
+                    "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+                    "ANSIBLE_CALLBACK_PLUGINS": str(ROOT / "callback_plugins"),
+                    "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+                    "VETHLAB_OUTCOMES_FILE": str(decided),
+                },
+                event_handler=handler,
+                quiet=True,
+                cancel_callback=lambda: bool(interrupted),
+            )
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        outcomes = json.loads(decided.read_text(encoding="utf-8")) if decided.is_file() else {"outcomes": {}, "summary": None}
+        outcomes["interrupted"] = bool(interrupted)
+        board.settle(outcomes["outcomes"])
+        handler(None)
     return result.rc, board, outcomes
 
 
@@ -270,6 +287,25 @@ def build_parser() -> argparse.ArgumentParser:
                 "--trust-new-keys",
                 action="store_true",
                 help="record the SSH host key of a machine met for the first time (as vethlab keys)",
+            )
+        if name == "up":
+            command.add_argument(
+                "--workers",
+                metavar="W1,W2",
+                help="run the class in slices on these execution nodes ([user@]host[:port], over SSH, ansible-runner worker"
+                " there), then merge the slices' reports into the class's (docs/awx.md)",
+            )
+            command.add_argument("--slices", type=int, metavar="N", help="with --workers: how many slices (default: one per worker)")
+            command.add_argument(
+                "--worker-command",
+                default="ansible-runner worker",
+                metavar="CMD",
+                help="with --workers: how a worker starts ansible-runner's worker (default: ansible-runner worker)",
+            )
+            command.add_argument(
+                "--ssh-key",
+                metavar="FILE",
+                help="with --workers: the private key of the students' machines, sent to each worker's ssh-agent",
             )
         if name in ("prepare", "grade", "reset"):
             command.add_argument("--lessons", nargs="+", help="the lessons: docker0, link, network, connect or all (default: docker0)")
@@ -384,6 +420,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "grade":
         return grade(args)
+    if args.command == "up" and args.workers:
+        return up_on_workers(args)
     if args.command == "break":
         args.extra_vars = [*args.extra_vars, json.dumps({"lab_break_fault": args.fault, "lab_break_undo": args.undo})]
     lessons = args.__dict__.get("lessons")
@@ -457,6 +495,81 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     print("\n".join(summary_lines(summary, args.language)))
     return EXIT_PASSED if summary["passed"] else EXIT_FAILED
+
+
+def up_on_workers(args) -> int:
+    """vethlab up --workers: the class in slices on execution nodes (vethlab/workers.py), one class report."""
+    from vethlab.files import printable
+    from vethlab.report import summary_lines
+    from vethlab.signature import class_secret, secret_path
+    from vethlab.workers import parse_worker, run_sliced
+
+    def refuse(message: str) -> int:
+        print("vethlab up --workers: %s" % message, file=sys.stderr)
+        return EXIT_USAGE
+
+    workers = [part for part in args.workers.split(",") if part.strip()]
+    try:
+        for worker in workers:
+            parse_worker(worker)
+    except ValueError as error:
+        return refuse(str(error))
+    if not workers:
+        return refuse("name at least one worker")
+    if args.slices is not None and args.slices < 1:
+        return refuse("--slices must be 1 or more (%d given)" % args.slices)
+    try:
+        key = Path(args.ssh_key).read_text(encoding="utf-8") if args.ssh_key else None
+    except OSError as error:
+        return refuse("cannot read --ssh-key %s: %s" % (args.ssh_key, error.strerror))
+    roster, hosts = class_hosts(args.inventory, args.limit)
+    if not hosts:
+        return refuse("no machine matched in %s" % args.inventory)
+    try:
+        secret = class_secret(secret_path(os.path.abspath(args.inventory)))
+    except ValueError as error:
+        return refuse(str(error))
+    with live_board(args.quiet) as (board, handler):
+        summary, done = run_sliced(
+            project=ROOT,
+            inventory=os.path.abspath(args.inventory),
+            roster=roster,
+            hosts=hosts,
+            workers=workers,
+            count=args.slices or len(workers),
+            command=args.worker_command,
+            cmdline=command_line("up", args.extra_vars),
+            secret=secret,
+            ssh_key=key,
+            known_hosts=known_hosts(args.inventory),
+            handler=handler,
+            out=class_folder(args.inventory),
+            languages=["en", "zh"],
+            trust_new_keys=bool(args.trust_new_keys),
+        )
+        board.settle({machine["host"]: machine for machine in summary["machines"] if machine["host"] in hosts})
+        handler(None)
+    for run in done:
+        said = "lost: " + run.error if run.error else "done" + (" (run again here: %s)" % run.retried_after if run.retried_after else "")
+        print(printable("slice %d (%s) on %s: %s" % (run.number + 1, ", ".join(run.hosts), run.worker, said)))
+    print("\n".join(summary_lines(summary, args.language)))
+    return EXIT_PASSED if summary["passed"] else EXIT_FAILED
+
+
+def class_hosts(inventory: str, limit: str | None) -> tuple[list[str], list[str]]:
+    """The class (lab_class_roster when the inventory gives it, else its machines) and the machines -l selects."""
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.vars.manager import VariableManager
+
+    loader = DataLoader()
+    found = InventoryManager(loader=loader, sources=[os.path.abspath(inventory)])
+    everyone = [host.name for host in found.get_hosts()]
+    selected = [host.name for host in found.get_hosts(pattern=limit or "all")]
+    given = (
+        VariableManager(loader=loader, inventory=found).get_vars(host=found.get_hosts()[0]).get("lab_class_roster") if everyone else None
+    )
+    return (list(given) if given else everyone), selected
 
 
 def latest_run(report_dir: Path, host: str) -> dict | None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import glob
 import io
+import json
 import os
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -21,7 +23,7 @@ import pytest
 
 import lab_engine
 from chromium import rendered_dom, visible_text
-from lab_engine import BIN, SHORT_SSH_TIMEOUT, ansible_playbook, docker, task_result
+from lab_engine import BIN, ROOT, SHORT_SSH_TIMEOUT, ansible_playbook, docker, task_result
 from vethlab.module_utils.vethlab_lessons import lesson
 
 pytestmark = [pytest.mark.engine, pytest.mark.fleet, pytest.mark.browser]
@@ -111,8 +113,8 @@ def test_reset_scope_all_wipes_a_machine_as_the_lesson_does_and_keeps_volumes(fl
     assert docker("exec", "student02", "docker", "ps", "-q", "--no-trunc") == elsewhere
 
 
-def vethlab(*argv: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), **SHORT_SSH_TIMEOUT)
+def vethlab(*argv: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), **SHORT_SSH_TIMEOUT, **(env or {}))
     return subprocess.run([str(BIN / "vethlab"), *argv], env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -133,6 +135,168 @@ def test_a_limited_run_marks_the_others_not_in_this_run(fleet):
     assert [suites[name].get("skipped") for name in STUDENTS] == ["0", "1", "1"]
     index = visible_text(rendered_dom((fleet / "index.html").as_uri()))
     assert "1 of 1 machines passed every checkpoint. 2 not in this run (outside --limit)" in index
+
+
+# --- The class in slices on execution nodes: vethlab up --workers (transmit | ssh worker | process) ---------------
+WORKER_IMAGE_OF = "student01"  # the workers run the class's own node image: Debian, sshd, Python 3.11, ssh-agent
+
+
+def docker_quiet(*argv: str) -> str:
+    """The docker CLI where failing is an answer (a container already gone, a process list of a stopped node)."""
+    return subprocess.run(("docker", *argv), capture_output=True, text=True).stdout
+
+
+def address(node: str) -> str:
+    return docker("inspect", "-f", '{{(index .NetworkSettings.Networks "vethlab-class-fleet").IPAddress}}', node).strip()
+
+
+def running(node: str) -> str:
+    """The node started (an earlier test may have stopped it) and its sshd answering; its address."""
+    if docker("inspect", "-f", "{{.State.Running}}", node).strip() != "true":
+        docker("start", node)
+    import socket
+    import time
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection((address(node), 22), timeout=2) as connection:
+                if connection.recv(16).startswith(b"SSH-"):
+                    return address(node)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def start_worker(name: str, key: Path) -> str:
+    """An execution node on the class's network, as the fleet's nodes are made: sshd, the teacher's key, and this
+    controller's Python environment mounted read-only (what an execution environment built from
+    execution-environment.yml holds: ansible-core, ansible-runner, the collections). Returns its address."""
+    import sys
+
+    docker_quiet("rm", "-f", name)
+    mounts = ["--volume=%s:%s:ro" % (BIN.parent, BIN.parent)]
+    if not sys.base_prefix.startswith("/usr"):  # a Python of its own (pyenv): the venv's interpreter lives there
+        mounts.append("--volume=%s:%s:ro" % (sys.base_prefix, sys.base_prefix))
+    image = docker("inspect", "-f", "{{.Config.Image}}", WORKER_IMAGE_OF).strip()
+    docker(
+        "run", "--detach", "--pull=never", "--name", name, "--hostname", name, "--label=vethlab.fleet=true",
+        "--network=vethlab-class-fleet", "--cap-add=ALL", "--cap-drop=SYS_RESOURCE", "--security-opt=seccomp=unconfined",
+        "--security-opt=apparmor=unconfined", "--cgroupns=host", "--volume=/sys/fs/cgroup:/sys/fs/cgroup:rw",
+        "--tmpfs=/run", "--tmpfs=/run/lock", "--tmpfs=/tmp", *mounts, image, "/sbin/init",
+    )  # fmt: skip
+    docker("exec", name, "sh", "-c", "chmod 0711 /root /root/* 2>/dev/null; true")  # the teacher reaches the mounts
+    docker("cp", "%s.pub" % key, "%s:/home/teacher/.ssh/authorized_keys" % name)
+    docker("exec", name, "chown", "teacher:teacher", "/home/teacher/.ssh/authorized_keys")
+    return running(name)
+
+
+@pytest.fixture(scope="module")
+def workers(fleet, tmp_path_factory):
+    """Two execution nodes, an inventory of the class without the controller's key file (the key goes to each
+    worker's ssh-agent with --ssh-key), the students' host keys recorded, and an ssh-agent holding the teacher's key
+    for the SSH to the workers. Removes the nodes, the agent and the class's report folder it made."""
+    import uuid
+
+    key = fleet.parent / "id_ed25519"
+    folder = tmp_path_factory.mktemp("workers")
+    class_id = "workers-%s" % uuid.uuid4().hex[:8]
+    students = {name: running(name) for name in STUDENTS}
+    inventory = folder / "class.yml"
+    hosts = "".join("    %s: {ansible_host: %s}\n" % (name, ip) for name, ip in students.items())
+    inventory.write_text(
+        "all:\n  hosts:\n%s  vars:\n    ansible_user: teacher\n    ansible_become: true\n    lab_class_id: %s\n"
+        "    lab_image_busybox_name: vethlab/busybox-class:latest\n    lab_image_label: vethlab.class.image\n"
+        "    lab_containers_dns: [127.0.0.1]\n" % (hosts, class_id)
+    )
+    agent = folder / "agent.sock"
+    started = subprocess.run(["ssh-agent", "-a", str(agent)], capture_output=True, text=True, check=True).stdout
+    agent_pid = started.split("SSH_AGENT_PID=")[1].split(";")[0]
+    env = {"SSH_AUTH_SOCK": str(agent)}
+    names = ["vethlab-worker1", "vethlab-worker2"]
+    try:
+        subprocess.run(["ssh-add", str(key)], env=dict(os.environ, **env), capture_output=True, check=True)
+        addresses = [start_worker(name, key) for name in names]
+        done = vethlab("keys", "-i", str(inventory), env=dict(env, ANSIBLE_PRIVATE_KEY_FILE=str(key)))
+        assert done.returncode == 0, done.stdout + done.stderr
+        yield {"inventory": inventory, "key": key, "env": env, "workers": ["teacher@%s" % ip for ip in addresses],
+               "report": ROOT / "reports" / class_id, "start": lambda name: "teacher@%s" % start_worker(name, key)}  # fmt: skip
+    finally:
+        subprocess.run(["kill", agent_pid], check=False)
+        for name in [*names, "vethlab-worker3"]:
+            docker_quiet("rm", "-f", name)
+        shutil.rmtree(ROOT / "reports" / class_id, ignore_errors=True)
+
+
+def up_on_workers(workers, *argv, **popen):
+    command = [
+        str(BIN / "vethlab"), "up", "-i", str(workers["inventory"]), "--trust-new-keys", "--ssh-key", str(workers["key"]),
+        "--worker-command", "env PATH=%s:/usr/bin:/bin ansible-runner worker" % BIN, "--language", "en", *argv,
+    ]  # fmt: skip
+    env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), **workers["env"])
+    if popen:
+        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+
+
+def class_rows(folder: Path) -> dict:
+    table = csv.DictReader(io.StringIO((folder / "class.csv").read_text()))
+    return {row["machine"]: (row["status"], row["passed"], row["failed"], row["total"], row["problems"]) for row in table}
+
+
+def test_the_class_in_slices_on_two_workers_is_one_report_equal_to_the_unsliced_run(fleet, workers):
+    """Two slices (student01+student03, student02), each on its own execution node through ansible-runner's stream:
+    one class report, its rows as the unsliced converge's, every machine's files signed with the class's secret
+    (the workers never made one: they were given it)."""
+    done = up_on_workers(workers, "--workers", ",".join(workers["workers"]))
+    assert done.returncode == 0, done.stdout + done.stderr
+    first, second = workers["workers"]
+    assert "slice 1 (student01, student03) on %s: done" % first in done.stdout, done.stdout
+    assert "slice 2 (student02) on %s: done" % second in done.stdout, done.stdout
+    assert "3 of 3 machines passed." in done.stdout
+    assert class_rows(workers["report"]) == class_rows(fleet)
+    for name in STUDENTS:  # the live table was fed from the process side: one row per machine
+        assert name in done.stderr
+    files = [str(workers["report"] / name / "lab.json") for name in STUDENTS]
+    verified = vethlab("report", "-i", str(workers["inventory"]), "--verify", *files)
+    assert verified.returncode == 0 and verified.stdout.count("authentic") == 3, verified.stdout + verified.stderr
+    summary = json.loads((workers["report"] / "summary.json").read_text())
+    assert sorted(summary["hosts"]) == STUDENTS
+
+
+def test_a_worker_lost_mid_run_has_its_slice_run_again_on_the_other(fleet, workers):
+    """The second worker's machine is killed while its slice runs: ssh gives it up after 15 s of silence, the slice
+    runs again on the first worker (the lost run's locks on the machines named gone), and the class passes."""
+    import time
+
+    lost = "vethlab-worker3"
+    spare = workers["start"](lost)
+    run = up_on_workers(workers, "--workers", "%s,%s" % (workers["workers"][0], spare), popen=True)
+    try:
+        deadline = time.monotonic() + 120
+        while "ansible-playbook" not in docker_quiet("exec", lost, "ps", "-eo", "args"):
+            assert run.poll() is None and time.monotonic() < deadline, "the slice never started on %s" % lost
+            time.sleep(0.3)
+        time.sleep(2)  # well into the lab
+        docker("kill", lost)
+        out, err = run.communicate(timeout=600)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 0, out + err
+    assert "slice 2 (student02) on %s: done (run again here: %s:" % (workers["workers"][0], spare) in out, out
+    assert "3 of 3 machines passed." in out
+
+
+def test_a_slice_no_worker_could_run_shows_its_machines_with_the_reason(fleet, workers):
+    done = up_on_workers(workers, "--workers", workers["workers"][0], "--worker-command", "false")
+    assert done.returncode == 1, done.stdout + done.stderr
+    rows = class_rows(workers["report"])
+    for name in STUDENTS:
+        status, _, _, _, problems = rows[name]
+        assert status == "unreachable" and "was lost, twice" in problems and "exit 1" in problems, rows[name]
+    assert "0 of 3 machines passed." in done.stdout
 
 
 def test_a_broken_machine_does_not_stop_the_class(fleet):
