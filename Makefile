@@ -11,7 +11,7 @@ LAB_ARGS ?=
 # Docker CE) or fedora (machines shaped like Fedora 40 and Rocky Linux 9).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone molecule bench bench-check bench-fleet bench-grade fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone molecule bench bench-check bench-fleet bench-grade bench-workers fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -21,6 +21,7 @@ help:
 	@echo "make molecule  one Molecule scenario end to end (SCENARIO=default, fleet, machines or fedora), verified by testinfra"
 	@echo "make bench     lab.yml against the lesson as a shell script (warm machine)"
 	@echo "make bench-fleet  converge time of a simulated class of 1 and of 4 machines"
+	@echo "make bench-workers  a class through one execution node against the same from the controller"
 	@echo "make bench-grade  the controller's CPU per machine for vethlab grade, on a simulated class (cold, warm)"
 	@echo "make bench-check  lab-check as root and by the docker group, and one ping through docker exec and the namespace"
 	@echo "make fixtures  capture tests/fixtures/captured/ again from the local engine"
@@ -100,6 +101,9 @@ bench-fleet: venv engine test-deps
 
 bench-grade: venv engine test-deps
 	python scripts/bench_grade.py
+
+bench-workers: venv engine test-deps
+	python scripts/bench_workers.py
 
 bench-check: venv engine
 	python scripts/bench_labcheck.py

@@ -31,16 +31,17 @@ BIN = ROOT / ".venv" / "bin"
 ENV = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), NO_COLOR="1")
 
 
-def sh(*argv: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(argv, check=check, capture_output=True, text=True, env=ENV, **kwargs)
+def sh(*argv: str, check: bool = True, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, check=check, capture_output=True, text=True, env=env or ENV, **kwargs)
 
 
-def node_image() -> str:
-    images = sh("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", "vethlab/student-node").stdout.split()
+def node_image(repository: str = "vethlab/student-node") -> str:
+    """The fleet scenario's node image (vethlab/student-node; -engine: with Docker preinstalled), built when missing."""
+    images = sh("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", repository).stdout.split()
     if not images:
         sh(str(BIN / "molecule"), "create", "--scenario-name", "fleet", cwd=ROOT)
         sh(str(BIN / "molecule"), "destroy", "--scenario-name", "fleet", cwd=ROOT)
-        images = sh("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", "vethlab/student-node").stdout.split()
+        images = sh("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", repository).stdout.split()
     return images[0]
 
 

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # What a slice does not carry of the project: the controller's own environment, its reports and caches, the tests.
-NOT_SENT = (".git", ".venv", ".ansible", "reports", "tests", "molecule", "docs", "__pycache__", "*.egg-info", ".*_cache")
+NOT_SENT = (".*", "reports", "tests", "molecule", "docs", "scripts", "__pycache__", "*.egg-info")
 # A slice's folder on its worker: /tmp/vethlab-slice-<run>-<slice>, removed when the slice ends (worker --delete).
 WORKER_FOLDER = "/tmp/vethlab-slice-%s-%d"
 # What the worker writes where process brings it back (its artifacts): the slice's report folder and outcomes.
@@ -89,6 +89,8 @@ def slice_options(there: str, ident: str, inventory: str, hosts: list[str], cmdl
             "ANSIBLE_CONFIG": "%s/project/ansible.cfg" % there,
             "ANSIBLE_CALLBACK_PLUGINS": "%s/project/callback_plugins" % there,
             "PYTHONPATH": "%s/project" % there,  # the project's own vethlab package, as sent
+            # The worker's own day-long fact cache (ansible.cfg's rule), kept across slices: not gathered every run.
+            "ANSIBLE_CACHE_PLUGIN_CONNECTION": "~/.ansible/vethlab/facts",
             "ANSIBLE_HOST_KEY_CHECKING": "True",
             "ANSIBLE_SSH_COMMON_ARGS": "-o UserKnownHostsFile=%s/known_hosts" % there,
             "VETHLAB_OUTCOMES_FILE": "%s/%s" % (artifacts, SLICE_OUTCOMES),
