@@ -11,7 +11,7 @@ LAB_ARGS ?=
 # Docker CE) or fedora (machines shaped like Fedora 40 and Rocky Linux 9).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone molecule bench bench-check bench-fleet bench-grade bench-workers fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone molecule bench bench-check bench-fleet bench-grade bench-workers bench-merge fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench     lab.yml against the lesson as a shell script (warm machine)"
 	@echo "make bench-fleet  converge time of a simulated class of 1 and of 4 machines"
 	@echo "make bench-workers  a class through one execution node against the same from the controller"
+	@echo "make bench-merge  vethlab report --merge of a class of 2,000 machines in 20 slices: CPU and memory"
 	@echo "make bench-grade  the controller's CPU per machine for vethlab grade, on a simulated class (cold, warm)"
 	@echo "make bench-check  lab-check as root and by the docker group, and one ping through docker exec and the namespace"
 	@echo "make fixtures  capture tests/fixtures/captured/ again from the local engine"
@@ -104,6 +105,9 @@ bench-grade: venv engine test-deps
 
 bench-workers: venv engine test-deps
 	python scripts/bench_workers.py
+
+bench-merge: venv
+	python scripts/bench_merge.py
 
 bench-check: venv engine
 	python scripts/bench_labcheck.py

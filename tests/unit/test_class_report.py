@@ -12,7 +12,7 @@ import pytest
 
 from chromium import rendered_dom, visible_text
 from conftest import FIXTURES
-from vethlab.report import render_class_report, summary_lines, topology_dot
+from vethlab.report import render_class_report, summary_lines, topology_dot, topology_svgs
 
 LAB = json.loads((FIXTURES / "reports" / "lab.json").read_text())
 EVIL = "<script>document.title='pwned'</script>"
@@ -147,6 +147,25 @@ def test_the_topology_joins_each_veth_to_its_bridge_and_its_container():
 
 
 @pytest.mark.browser
+@pytest.mark.skipif(not shutil.which("dot"), reason="Graphviz's dot draws the topology; without it the pages have none")
+def test_one_dot_process_draws_every_machines_own_topology():
+    labs = {}
+    for number in range(1, 4):
+        lab = json.loads(json.dumps(LAB))
+        for pair in lab["pairs"]:
+            pair["host_interface"] = "veth%d%s" % (number, pair["host_interface"][4:10])
+        labs["s%02d" % number] = lab
+    labs["s04"] = None  # a machine without a report: no drawing
+    drawn = topology_svgs(labs)
+    assert drawn["s04"] is None
+    for host in ("s01", "s02", "s03"):
+        svg = drawn[host]
+        assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+        names = {pair["host_interface"] for pair in labs[host]["pairs"]}
+        others = {pair["host_interface"] for other in ("s01", "s02", "s03") if other != host for pair in labs[other]["pairs"]}
+        assert all(name in svg for name in names) and not any(name in svg for name in others), host
+
+
 def test_pages_in_both_languages_link_each_other_and_count_what_the_class_failed(class_dir):
     summary = render_class_report(class_dir, ["student01", "student02", "student03"], outcomes(class_dir), RUN, languages=["en", "zh"])
     assert summary["failures"]["C8"] == 1 and summary["failures"]["C1"] == 0
