@@ -501,8 +501,8 @@ def up_on_workers(args) -> int:
     """vethlab up --workers: the class in slices on execution nodes (vethlab/workers.py), one class report."""
     from vethlab.files import printable
     from vethlab.report import summary_lines
-    from vethlab.signature import class_secret, secret_path
-    from vethlab.workers import parse_worker, run_sliced
+    from vethlab.signature import class_file, class_secret, secret_path
+    from vethlab.workers import GONE_SUFFIX, parse_worker, run_sliced
 
     def refuse(message: str) -> int:
         print("vethlab up --workers: %s" % message, file=sys.stderr)
@@ -529,26 +529,31 @@ def up_on_workers(args) -> int:
         secret = class_secret(secret_path(os.path.abspath(args.inventory)))
     except ValueError as error:
         return refuse(str(error))
-    with live_board(args.quiet) as (board, handler):
-        summary, done = run_sliced(
-            project=ROOT,
-            inventory=os.path.abspath(args.inventory),
-            roster=roster,
-            hosts=hosts,
-            workers=workers,
-            count=args.slices or len(workers),
-            command=args.worker_command,
-            cmdline=command_line("up", args.extra_vars),
-            secret=secret,
-            ssh_key=key,
-            known_hosts=known_hosts(args.inventory),
-            handler=handler,
-            out=class_folder(args.inventory),
-            languages=["en", "zh"],
-            trust_new_keys=bool(args.trust_new_keys),
-        )
-        board.settle({machine["host"]: machine for machine in summary["machines"] if machine["host"] in hosts})
-        handler(None)
+    board = None
+    try:
+        with live_board(args.quiet) as (board, handler):
+            summary, done = run_sliced(
+                project=ROOT,
+                inventory=os.path.abspath(args.inventory),
+                roster=roster,
+                hosts=hosts,
+                workers=workers,
+                count=args.slices or len(workers),
+                command=args.worker_command,
+                cmdline=command_line("up", args.extra_vars),
+                secret=secret,
+                ssh_key=key,
+                known_hosts=known_hosts(args.inventory),
+                handler=handler,
+                out=class_folder(args.inventory),
+                languages=["en", "zh"],
+                trust_new_keys=bool(args.trust_new_keys),
+                gone_file=class_file(os.path.abspath(args.inventory), GONE_SUFFIX),
+            )
+            board.settle({machine["host"]: machine for machine in summary["machines"] if machine["host"] in hosts})
+            handler(None)
+    except KeyboardInterrupt:
+        return interrupted("up", board or Board(), args.language)
     for run in done:
         said = "lost: " + run.error if run.error else "done" + (" (run again here: %s)" % run.retried_after if run.retried_after else "")
         print(printable("slice %d (%s) on %s: %s" % (run.number + 1, ", ".join(run.hosts), run.worker, said)))

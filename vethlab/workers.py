@@ -27,8 +27,30 @@ from pathlib import Path
 
 # What a slice does not carry of the project: the controller's own environment, its reports and caches, the tests.
 NOT_SENT = (".*", "reports", "tests", "molecule", "docs", "scripts", "__pycache__", "*.egg-info")
-# A slice's folder on its worker: /tmp/vethlab-slice-<run>-<slice>, removed when the slice ends (worker --delete).
-WORKER_FOLDER = "/tmp/vethlab-slice-%s-%d"
+# A slice's folder on its worker: /tmp/vethlab-slice-<run>-<slice>-<try>, removed when the slice ends (worker --delete).
+WORKER_FOLDER = "/tmp/vethlab-slice-%s-%d-%d"
+# The lab's runs of slices this controller gave up (a worker lost, Ctrl-C), kept next to the class's inventory: every
+# later slice names them gone, so the locks they left on the machines are taken at once, not after lab_lock_stale_after.
+GONE_SUFFIX, GONE_WITHIN, GONE_NAMED = ".vethlab-gone-runs", 6 * 3600, 20
+
+
+def gone_runs(path: Path, add=(), now=None) -> list[str]:
+    """The class's given-up runs of the last six hours, newest 20, after adding ``add`` (and writing them back)."""
+    from vethlab.files import write_if_changed
+
+    now = time.time() if now is None else now
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        kept = {run: at for run, at in kept.items() if isinstance(at, (int, float))} if isinstance(kept, dict) else {}
+    except (OSError, ValueError):
+        kept = {}
+    kept.update(dict.fromkeys(add, now))
+    recent = sorted((run for run, at in kept.items() if now - at < GONE_WITHIN), key=lambda run: -kept[run])[:GONE_NAMED]
+    if add:
+        write_if_changed(path, json.dumps({run: kept[run] for run in sorted(recent)}, indent=1).encode("utf-8"), mode=0o600)
+    return sorted(recent)
+
+
 # What the worker writes where process brings it back (its artifacts): the slice's report folder and outcomes.
 SLICE_REPORTS, SLICE_OUTCOMES = "class", "outcomes.json"
 
@@ -111,12 +133,14 @@ class SliceRun:
         self.runs = set()  # the lab's run ids this slice's run used (its settings step says them): named gone on a retry
         self.retried_after = ""  # what lost the slice's first try, when it was run again
 
-    def run(self, argv: list[str], options: dict, handler) -> dict | None:
-        """Run the slice; return the outcomes file's content, or None with ``self.error`` saying why."""
+    def run(self, argv: list[str], options: dict, handler, running: dict) -> dict | None:
+        """Run the slice; return the outcomes file's content, or None with ``self.error`` saying why. Its ssh process
+        is in ``running`` while it runs (Ctrl-C ends it)."""
         import ansible_runner
 
         ident = self.ident
         with subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as worker:
+            running[id(self)] = worker
             said = []
             errors = threading.Thread(target=lambda: said.append(worker.stderr.read()), daemon=True)
             errors.start()
@@ -150,6 +174,7 @@ class SliceRun:
             sender.join(timeout=5)
             worker.wait()
             errors.join(timeout=5)
+            running.pop(id(self), None)
         decided = self.private / "artifacts" / ident / SLICE_OUTCOMES
         if decided.is_file() and (self.private / "artifacts" / ident / SLICE_REPORTS / "summary.json").is_file():
             return json.loads(decided.read_text(encoding="utf-8"))
@@ -208,13 +233,18 @@ def run_sliced(
     out: Path,
     languages: list[str],
     trust_new_keys: bool = False,
+    gone_file: Path | None = None,
 ) -> tuple[dict, list[SliceRun]]:
     """Run ``hosts`` in ``count`` slices over ``workers`` (slice k on worker k mod W), each lost slice once more on
-    the next worker, then merge every slice's report folder into ``out``. Returns the class summary and the slices."""
+    the next worker, then merge every slice's report folder into ``out``. Returns the class summary and the slices.
+    Ctrl-C (KeyboardInterrupt) ends every slice's ssh, keeps their runs as given up, writes no report and is raised
+    again. ``gone_file`` keeps the given-up runs (gone_runs)."""
     from vethlab.report import merge_reports
 
     run_id = uuid.uuid4().hex[:8]
     parts = slices(hosts, count)
+    stop, running, given_up = threading.Event(), {}, set()
+    told = gone_runs(gone_file) if gone_file else []
     with tempfile.TemporaryDirectory(prefix="vethlab-slices-") as scratch:
         scratch = Path(scratch)
 
@@ -224,21 +254,44 @@ def run_sliced(
                 worker = workers[(number + attempt_number) % len(workers)]
                 private = scratch / ("slice%d-%d" % (number, attempt_number))
                 slice_folder(private, project, inventory, known_hosts)
-                there = WORKER_FOLDER % (run_id, number)
+                there = WORKER_FOLDER % (run_id, number, attempt_number)
                 ident = "slice%d" % number
                 run = SliceRun(number, part, worker, private, ident)
                 options = slice_options(there, ident, inventory, part, cmdline, secret, ssh_key)
-                if lost is not None:  # the lost try's runs hold the machines' locks: named gone, taken at once
-                    options["envvars"]["VETHLAB_GONE_RUNS"] = ",".join(sorted(lost.runs))
+                # Runs given up hold the machines' locks: named gone, their locks taken at once.
+                gone = sorted(set(told) | given_up | (lost.runs if lost else set()))
+                if gone:
+                    options["envvars"]["VETHLAB_GONE_RUNS"] = ",".join(gone)
+                if lost is not None:
                     run.retried_after = "%s: %s" % (lost.worker, lost.error)
                 argv = worker_argv(worker, "%s --private-data-dir %s --delete" % (command, shlex.quote(there)), known_hosts, trust_new_keys)
-                if run.run(argv, options, handler) is not None:
+                if stop.is_set():
+                    run.error = "interrupted (Ctrl-C)"
                     return run
+                if run.run(argv, options, handler, running) is not None:
+                    return run
+                given_up.update(run.runs)
                 lost = run
             return run
 
-        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
-            done = list(pool.map(lambda item: attempt(*item), enumerate(parts)))
+        pool = ThreadPoolExecutor(max_workers=len(parts))
+        futures = [pool.submit(attempt, number, part) for number, part in enumerate(parts)]
+        try:
+            while not all(future.done() for future in futures):
+                time.sleep(0.2)  # the main thread waits here, where Ctrl-C reaches it
+        except KeyboardInterrupt:
+            stop.set()
+            for process in list(running.values()):
+                process.terminate()
+            pool.shutdown(wait=True)
+            if gone_file:
+                ended = [future.result() for future in futures if future.exception() is None]
+                gone_runs(gone_file, given_up | {run for slice_run in ended for run in slice_run.runs})
+            raise
+        pool.shutdown(wait=True)
+        done = [future.result() for future in futures]
+        if gone_file and given_up:
+            gone_runs(gone_file, given_up)
         folders = []
         for run in done:
             if run.error:

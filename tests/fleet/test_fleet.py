@@ -289,6 +289,39 @@ def test_a_worker_lost_mid_run_has_its_slice_run_again_on_the_other(fleet, worke
     assert "3 of 3 machines passed." in out
 
 
+def test_ctrl_c_ends_every_slice_writes_no_report_and_the_next_run_takes_the_locks_at_once(fleet, workers):
+    """Ctrl-C while both slices run: exit 130, the class report untouched; the runs it gave up are kept next to the
+    inventory, and the next run on the workers takes the locks they left on the machines at once (it may wait 5 s)."""
+    import signal
+    import time
+
+    summary = workers["report"] / "summary.json"
+    before = summary.read_bytes() if summary.exists() else None
+    run = up_on_workers(workers, "--workers", ",".join(workers["workers"]), popen=True)
+    try:
+        deadline = time.monotonic() + 120
+        while "ansible-playbook" not in docker_quiet("exec", "vethlab-worker2", "ps", "-eo", "args"):
+            assert run.poll() is None and time.monotonic() < deadline, "the slice never started on vethlab-worker2"
+            time.sleep(0.3)
+        time.sleep(3)  # into the lab: the reset step has taken the machines' locks
+        run.send_signal(signal.SIGINT)
+        _, err = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 130, err
+    assert "vethlab up was interrupted (Ctrl-C)." in err
+    assert (summary.read_bytes() if summary.exists() else None) == before  # no report from half a run
+    from vethlab.signature import class_file
+    from vethlab.workers import GONE_SUFFIX
+
+    given_up = json.loads(class_file(workers["inventory"], GONE_SUFFIX).read_text())
+    assert given_up, "the interrupted runs were not kept"
+    again = up_on_workers(workers, "--workers", ",".join(workers["workers"]), "-e", "lab_lock_wait=5")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "3 of 3 machines passed." in again.stdout
+
+
 def test_a_slice_no_worker_could_run_shows_its_machines_with_the_reason(fleet, workers):
     done = up_on_workers(workers, "--workers", workers["workers"][0], "--worker-command", "false")
     assert done.returncode == 1, done.stdout + done.stderr

@@ -94,3 +94,18 @@ def test_bad_worker_input_is_refused_before_anything_runs(tmp_path, capsys, argv
     assert main(["up", "-i", str(inventory), *argv]) == EXIT_USAGE
     assert said in capsys.readouterr().err
     assert sorted(path.name for path in tmp_path.iterdir()) == ["class.yml"]  # no secret, no key file made
+
+
+def test_given_up_runs_are_kept_six_hours_the_newest_twenty_for_the_owner_only(tmp_path):
+    from vethlab.workers import gone_runs
+
+    path = tmp_path / ".class.vethlab-gone-runs"
+    assert gone_runs(path) == [] and not path.exists()  # asking writes nothing
+    gone_runs(path, ["old-1"], now=1000.0)
+    assert gone_runs(path, now=1000.0 + 6 * 3600 - 1) == ["old-1"]
+    assert gone_runs(path, now=1000.0 + 6 * 3600 + 1) == []  # older than six hours: its lock is stale anyway
+    many = ["run-%02d" % number for number in range(25)]
+    for number, run in enumerate(many):
+        gone_runs(path, [run], now=5000.0 + number)
+    assert gone_runs(path, now=5100.0) == sorted(many[-20:])
+    assert path.stat().st_mode & 0o777 == 0o600
