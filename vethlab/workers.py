@@ -197,6 +197,19 @@ class SliceRun:
         return self.private / "artifacts" / self.ident / SLICE_REPORTS
 
 
+def cancel(worker: str, run_id: str, known_hosts: Path, trust_new_keys: bool = False) -> None:
+    """End what this run's slices still run on ``worker`` (ansible-runner's worker, ansible-playbook, its ssh-agent:
+    each names the slice's folder, /tmp/vethlab-slice-<run>-...), as AWX cancels a job on an execution node. The
+    pattern's first character in brackets: the shell that runs pkill there does not match it."""
+    pattern = "[/]tmp/vethlab-slice-%s-" % run_id
+    try:
+        subprocess.run(
+            worker_argv(worker, "pkill -TERM -f %s" % shlex.quote(pattern), known_hosts, trust_new_keys), capture_output=True, timeout=20
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        pass  # a worker that cannot be reached: its slice's runs are named gone all the same
+
+
 def lost_slice_folder(folder: Path, roster: list[str], lost: SliceRun, languages: list[str]) -> Path:
     """A report folder for a slice no worker completed: its machines unreachable, the worker's reason given."""
     from vethlab.report import UNREACHABLE, render_class_report
@@ -283,6 +296,8 @@ def run_sliced(
             stop.set()
             for process in list(running.values()):
                 process.terminate()
+            for worker in sorted(set(workers)):  # the slices' processes there end too, not only the streams here
+                cancel(worker, run_id, known_hosts, trust_new_keys)
             pool.shutdown(wait=True)
             if gone_file:
                 ended = [future.result() for future in futures if future.exception() is None]

@@ -247,15 +247,18 @@ def class_rows(folder: Path) -> dict:
 
 def test_the_class_in_slices_on_two_workers_is_one_report_equal_to_the_unsliced_run(fleet, workers):
     """Two slices (student01+student03, student02), each on its own execution node through ansible-runner's stream:
-    one class report, its rows as the unsliced converge's, every machine's files signed with the class's secret
-    (the workers never made one: they were given it)."""
+    one class report, its rows as the same class's unsliced run's (from this controller, just before), every
+    machine's files signed with the class's secret (the workers never made one: they were given it)."""
+    whole = vethlab("up", "-i", str(workers["inventory"]), env=dict(workers["env"], ANSIBLE_PRIVATE_KEY_FILE=str(workers["key"])))
+    assert whole.returncode == 0, whole.stdout + whole.stderr
+    unsliced = class_rows(workers["report"])
     done = up_on_workers(workers, "--workers", ",".join(workers["workers"]))
     assert done.returncode == 0, done.stdout + done.stderr
     first, second = workers["workers"]
     assert "slice 1 (student01, student03) on %s: done" % first in done.stdout, done.stdout
     assert "slice 2 (student02) on %s: done" % second in done.stdout, done.stdout
     assert "3 of 3 machines passed." in done.stdout
-    assert class_rows(workers["report"]) == class_rows(fleet)
+    assert class_rows(workers["report"]) == unsliced
     for name in STUDENTS:  # the live table was fed from the process side: one row per machine
         assert name in done.stderr
     files = [str(workers["report"] / name / "lab.json") for name in STUDENTS]
@@ -300,10 +303,10 @@ def test_ctrl_c_ends_every_slice_writes_no_report_and_the_next_run_takes_the_loc
     run = up_on_workers(workers, "--workers", ",".join(workers["workers"]), popen=True)
     try:
         deadline = time.monotonic() + 120
-        while "ansible-playbook" not in docker_quiet("exec", "vethlab-worker2", "ps", "-eo", "args"):
-            assert run.poll() is None and time.monotonic() < deadline, "the slice never started on vethlab-worker2"
-            time.sleep(0.3)
-        time.sleep(3)  # into the lab: the reset step has taken the machines' locks
+        # Into the lab: the reset step has taken the lock (/run/vethlab.lock) on a machine of each slice.
+        while not all(docker_quiet("exec", node, "ls", "/run/vethlab.lock").strip() for node in ("student01", "student02")):
+            assert run.poll() is None and time.monotonic() < deadline, "the slices never took the machines' locks"
+            time.sleep(0.2)
         run.send_signal(signal.SIGINT)
         _, err = run.communicate(timeout=120)
     finally:
@@ -317,7 +320,9 @@ def test_ctrl_c_ends_every_slice_writes_no_report_and_the_next_run_takes_the_loc
 
     given_up = json.loads(class_file(workers["inventory"], GONE_SUFFIX).read_text())
     assert given_up, "the interrupted runs were not kept"
-    again = up_on_workers(workers, "--workers", ",".join(workers["workers"]), "-e", "lab_lock_wait=5")
+    assert docker_quiet("exec", "student01", "ls", "/run/vethlab.lock").strip()  # the lock the interrupted run left
+    # The workers swapped: each slice on the worker that did not run it (a worker's own records would know its runs).
+    again = up_on_workers(workers, "--workers", ",".join(reversed(workers["workers"])), "-e", "lab_lock_wait=5")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "3 of 3 machines passed." in again.stdout
 
