@@ -30,6 +30,7 @@ from vethlab.files import write_if_changed
 from vethlab.module_utils import vethlab_lessons
 from vethlab.module_utils.vethlab_docker import IMAGE_REFERENCE, INTERFACE_NAME, LABEL_KEY, is_container_name
 from vethlab.module_utils.vethlab_lessons import ALL, names, network_problems, run_plan
+from vethlab.module_utils.vethlab_lock import GONE_NAMED, GONE_VARIABLE, GONE_WITHIN, newest_gone
 from vethlab.module_utils.vethlab_texts import LANGUAGES
 from vethlab.signature import SECRET_VARIABLE, environ_secret
 
@@ -210,9 +211,6 @@ def _shown(value) -> str:
 # interrupted run) and take their locks over at once: {run: {"pid", "started", "at"}}.
 RUNS_FILE = Path(os.environ.get("VETHLAB_RUNS_FILE") or Path.home() / ".ansible" / "vethlab" / "runs.json")
 RUNS_KEPT_FOR = 7 * 24 * 3600
-# The gone runs a run names (its lock's owner, in every step's arguments and events): only those started within the
-# last hours, at most the newest few - an older one's lock, without news for lab_lock_stale_after, is stale anyway.
-GONE_WITHIN, GONE_NAMED = 6 * 3600, 20
 
 
 def process_start(pid: int) -> str | None:
@@ -234,10 +232,9 @@ def gone_runs(run: str, pid: int, started: str, path: Path = RUNS_FILE) -> list[
     now = time.time()
     runs = {key: value for key, value in runs.items() if isinstance(value, dict) and now - value.get("at", 0) < RUNS_KEPT_FOR}
     ended = {key for key, value in runs.items() if key != run and process_start(int(value.get("pid") or 0)) != value.get("started")}
-    # A gone run is named while it started within GONE_WITHIN, the newest GONE_NAMED of them; then forgotten.
-    recent = sorted((key for key in ended if now - runs[key].get("at", 0) < GONE_WITHIN), key=lambda key: -runs[key].get("at", 0))
-    gone = sorted(recent[:GONE_NAMED])
-    runs = {key: value for key, value in runs.items() if key not in ended or key in recent}
+    # A gone run is named while it is among the newest recent ones (newest_gone); then forgotten.
+    gone = newest_gone({key: runs[key].get("at", 0) for key in ended}, now)
+    runs = {key: value for key, value in runs.items() if key not in ended or now - value.get("at", 0) < GONE_WITHIN}
     runs[run] = {"pid": pid, "started": started, "at": now}
     try:
         write_if_changed(path, json.dumps(runs, indent=1).encode("utf-8"), mode=0o600)
@@ -264,7 +261,7 @@ def owner() -> dict:
 def told_gone(environ=os.environ) -> list[str]:
     """Runs another controller knows are gone (VETHLAB_GONE_RUNS, comma-separated): `vethlab up --workers` names the
     runs of a slice whose worker was lost when it runs that slice again elsewhere, so their locks are taken at once."""
-    return [run.strip() for run in environ.get("VETHLAB_GONE_RUNS", "").split(",") if run.strip()][:GONE_NAMED]
+    return [run.strip() for run in environ.get(GONE_VARIABLE, "").split(",") if run.strip()][:GONE_NAMED]
 
 
 def options_of(roles: list[str]) -> dict:

@@ -42,6 +42,19 @@ LOCK_OPTIONS = {
 }
 
 
+# The gone runs a run names in its lock's owner (in every step's arguments and events): only those of the last hours,
+# at most the newest few - an older one's lock, without news for stale_after, is stale anyway. The controller's own
+# ended runs (the settings step), and runs another controller gave up (`vethlab up --workers`: VETHLAB_GONE_RUNS).
+GONE_WITHIN, GONE_NAMED = 6 * 3600, 20
+GONE_VARIABLE = "VETHLAB_GONE_RUNS"
+
+
+def newest_gone(stamps, now):
+    """Of ``{run: when}``, the runs within GONE_WITHIN of ``now``, the newest GONE_NAMED of them, sorted by name."""
+    recent = sorted((run for run, at in stamps.items() if now - at < GONE_WITHIN), key=lambda run: -stamps[run])
+    return sorted(recent[:GONE_NAMED])
+
+
 class LockBusy(RuntimeError):
     """Another run holds the lock, and it did not come free within the wait."""
 

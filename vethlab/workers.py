@@ -25,17 +25,20 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from vethlab.module_utils.vethlab_lock import GONE_VARIABLE, newest_gone
+
 # What a slice does not carry of the project: the controller's own environment, its reports and caches, the tests.
 NOT_SENT = (".*", "reports", "tests", "molecule", "docs", "scripts", "__pycache__", "*.egg-info")
 # A slice's folder on its worker: /tmp/vethlab-slice-<run>-<slice>-<try>, removed when the slice ends (worker --delete).
 WORKER_FOLDER = "/tmp/vethlab-slice-%s-%d-%d"
 # The lab's runs of slices this controller gave up (a worker lost, Ctrl-C), kept next to the class's inventory: every
 # later slice names them gone, so the locks they left on the machines are taken at once, not after lab_lock_stale_after.
-GONE_SUFFIX, GONE_WITHIN, GONE_NAMED = ".vethlab-gone-runs", 6 * 3600, 20
+GONE_SUFFIX = ".vethlab-gone-runs"
 
 
 def gone_runs(path: Path, add=(), now=None) -> list[str]:
-    """The class's given-up runs of the last six hours, newest 20, after adding ``add`` (and writing them back)."""
+    """The class's given-up runs that a run names (vethlab_lock.newest_gone: the last six hours, the newest 20), after
+    adding ``add`` (and writing them back)."""
     from vethlab.files import write_if_changed
 
     now = time.time() if now is None else now
@@ -45,10 +48,10 @@ def gone_runs(path: Path, add=(), now=None) -> list[str]:
     except (OSError, ValueError):
         kept = {}
     kept.update(dict.fromkeys(add, now))
-    recent = sorted((run for run, at in kept.items() if now - at < GONE_WITHIN), key=lambda run: -kept[run])[:GONE_NAMED]
+    recent = newest_gone(kept, now)
     if add:
-        write_if_changed(path, json.dumps({run: kept[run] for run in sorted(recent)}, indent=1).encode("utf-8"), mode=0o600)
-    return sorted(recent)
+        write_if_changed(path, json.dumps({run: kept[run] for run in recent}, indent=1).encode("utf-8"), mode=0o600)
+    return recent
 
 
 # What the worker writes where process brings it back (its artifacts): the slice's report folder and outcomes.
@@ -274,7 +277,7 @@ def run_sliced(
                 # Runs given up hold the machines' locks: named gone, their locks taken at once.
                 gone = sorted(set(told) | given_up | (lost.runs if lost else set()))
                 if gone:
-                    options["envvars"]["VETHLAB_GONE_RUNS"] = ",".join(gone)
+                    options["envvars"][GONE_VARIABLE] = ",".join(gone)
                 if lost is not None:
                     run.retried_after = "%s: %s" % (lost.worker, lost.error)
                 argv = worker_argv(worker, "%s --private-data-dir %s --delete" % (command, shlex.quote(there)), known_hosts, trust_new_keys)
