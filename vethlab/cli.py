@@ -358,22 +358,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def class_folder(inventory: str) -> Path:
+def inventory_view(inventory: str, limit: str | None = None) -> tuple[list[str], list[str], dict]:
+    """The inventory as the lab reads it: its machines, those -l selects, and the class's variables (its first
+    machine's: lab_class_id, lab_class_roster, which AWX copies into every slice)."""
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.vars.manager import VariableManager
+
+    loader = DataLoader()
+    found = InventoryManager(loader=loader, sources=[os.path.abspath(inventory)])
+    everyone = [host.name for host in found.get_hosts()]
+    selected = [host.name for host in found.get_hosts(pattern=limit or "all")]
+    variables = VariableManager(loader=loader, inventory=found).get_vars(host=found.get_hosts()[0]) if everyone else {}
+    return everyone, selected, variables
+
+
+def class_folder(inventory: str, variables: dict | None = None) -> Path:
     """The class's report folder, as the lab names it: reports/<lab_class_id> when the inventory sets it, else
-    reports/<the inventory's name> (roles/lab/vars/main.yml, lab_class_id_used)."""
+    reports/<the inventory's name> (roles/lab/vars/main.yml, lab_class_id_used). ``variables``: the class's, when
+    already read (inventory_view)."""
     from vethlab.files import inventory_folder, machine_folder
 
-    try:
-        from ansible.inventory.manager import InventoryManager
-        from ansible.parsing.dataloader import DataLoader
-        from ansible.vars.manager import VariableManager
-
-        loader = DataLoader()
-        found = InventoryManager(loader=loader, sources=[os.path.abspath(inventory)])
-        hosts = found.get_hosts()
-        given = VariableManager(loader=loader, inventory=found).get_vars(host=hosts[0]).get("lab_class_id") if hosts else None
-    except Exception:  # noqa: BLE001 - an inventory Ansible cannot read: the lab would not run on it either
-        given = None
+    if variables is None:
+        try:
+            variables = inventory_view(inventory)[2]
+        except Exception:  # noqa: BLE001 - an inventory Ansible cannot read: the lab would not run on it either
+            variables = {}
+    given = variables.get("lab_class_id")
     return ROOT / "reports" / (machine_folder(str(given)) if given else inventory_folder(inventory))
 
 
@@ -522,7 +533,8 @@ def up_on_workers(args) -> int:
         key = Path(args.ssh_key).read_text(encoding="utf-8") if args.ssh_key else None
     except OSError as error:
         return refuse("cannot read --ssh-key %s: %s" % (args.ssh_key, error.strerror))
-    roster, hosts = class_hosts(args.inventory, args.limit)
+    everyone, hosts, variables = inventory_view(args.inventory, args.limit)
+    roster = list(variables.get("lab_class_roster") or everyone)  # the class: its roster, else the inventory's machines
     if not hosts:
         return refuse("no machine matched in %s" % args.inventory)
     try:
@@ -545,7 +557,7 @@ def up_on_workers(args) -> int:
                 ssh_key=key,
                 known_hosts=known_hosts(args.inventory),
                 handler=handler,
-                out=class_folder(args.inventory),
+                out=class_folder(args.inventory, variables),
                 languages=["en", "zh"],
                 trust_new_keys=bool(args.trust_new_keys),
                 gone_file=class_file(os.path.abspath(args.inventory), GONE_SUFFIX),
@@ -559,22 +571,6 @@ def up_on_workers(args) -> int:
         print(printable("slice %d (%s) on %s: %s" % (run.number + 1, ", ".join(run.hosts), run.worker, said)))
     print("\n".join(summary_lines(summary, args.language)))
     return EXIT_PASSED if summary["passed"] else EXIT_FAILED
-
-
-def class_hosts(inventory: str, limit: str | None) -> tuple[list[str], list[str]]:
-    """The class (lab_class_roster when the inventory gives it, else its machines) and the machines -l selects."""
-    from ansible.inventory.manager import InventoryManager
-    from ansible.parsing.dataloader import DataLoader
-    from ansible.vars.manager import VariableManager
-
-    loader = DataLoader()
-    found = InventoryManager(loader=loader, sources=[os.path.abspath(inventory)])
-    everyone = [host.name for host in found.get_hosts()]
-    selected = [host.name for host in found.get_hosts(pattern=limit or "all")]
-    given = (
-        VariableManager(loader=loader, inventory=found).get_vars(host=found.get_hosts()[0]).get("lab_class_roster") if everyone else None
-    )
-    return (list(given) if given else everyone), selected
 
 
 def latest_run(report_dir: Path, host: str) -> dict | None:
