@@ -6,7 +6,7 @@ worker`` there, ``process`` here again - the stream AWX sends to its execution n
 the inventory, the class's known host keys, the class's secret (VETHLAB_CLASS_SECRET: a worker never makes one) and,
 when given, the key of the students' machines (loaded into an ssh-agent on the worker, as AWX does with a machine
 credential). The worker writes the slice's report folder into its artifacts, which ``process`` brings back with the
-events; the events feed the live table here. A slice whose worker is lost (no outcomes came back) is run once more;
+events; the events feed the live table here. A slice whose worker is lost (its report folder did not come back) is run once more;
 then its machines are shown unreachable with the worker's reason. The slices' report folders are merged into the
 class's (report.merge_reports), which is the only write to the class's folder.
 """
@@ -54,8 +54,8 @@ def gone_runs(path: Path, add=(), now=None) -> list[str]:
     return recent
 
 
-# What the worker writes where process brings it back (its artifacts): the slice's report folder and outcomes.
-SLICE_REPORTS, SLICE_OUTCOMES = "class", "outcomes.json"
+# What the worker writes where process brings it back (its artifacts): the slice's report folder.
+SLICE_REPORTS = "class"
 
 
 def slices(hosts: list[str], count: int) -> list[list[str]]:
@@ -118,7 +118,6 @@ def slice_options(there: str, ident: str, inventory: str, hosts: list[str], cmdl
             "ANSIBLE_CACHE_PLUGIN_CONNECTION": "~/.ansible/vethlab/facts",
             "ANSIBLE_HOST_KEY_CHECKING": "True",
             "ANSIBLE_SSH_COMMON_ARGS": "-o UserKnownHostsFile=%s/known_hosts" % there,
-            "VETHLAB_OUTCOMES_FILE": "%s/%s" % (artifacts, SLICE_OUTCOMES),
             "VETHLAB_CLASS_SECRET": secret.decode("ascii"),
         },
     }
@@ -128,7 +127,7 @@ def slice_options(there: str, ident: str, inventory: str, hosts: list[str], cmdl
 
 
 class SliceRun:
-    """One slice on one worker: transmit | ssh worker | process; its outcomes and report folder once back."""
+    """One slice on one worker: transmit | ssh worker | process; its report folder once back."""
 
     def __init__(self, number: int, hosts: list[str], worker: str, private: Path, ident: str):
         self.number, self.hosts, self.worker, self.private, self.ident = number, hosts, worker, private, ident
@@ -136,9 +135,10 @@ class SliceRun:
         self.runs = set()  # the lab's run ids this slice's run used (its settings step says them): named gone on a retry
         self.retried_after = ""  # what lost the slice's first try, when it was run again
 
-    def run(self, argv: list[str], options: dict, handler, running: dict) -> dict | None:
-        """Run the slice; return the outcomes file's content, or None with ``self.error`` saying why. Its ssh process
-        is in ``running`` while it runs (Ctrl-C ends it)."""
+    def run(self, argv: list[str], options: dict, handler, running: dict) -> bool:
+        """Run the slice; return whether its report folder came back (its summary.json: the callback writes it when
+        the run ends), else False with ``self.error`` saying why. Its ssh process is in ``running`` while it runs
+        (Ctrl-C ends it)."""
         import ansible_runner
 
         ident = self.ident
@@ -178,15 +178,14 @@ class SliceRun:
             worker.wait()
             errors.join(timeout=5)
             running.pop(id(self), None)
-        decided = self.private / "artifacts" / ident / SLICE_OUTCOMES
-        if decided.is_file() and (self.private / "artifacts" / ident / SLICE_REPORTS / "summary.json").is_file():
-            return json.loads(decided.read_text(encoding="utf-8"))
+        if (self.reports / "summary.json").is_file():
+            return True
         # Why: what ssh or the worker said last on stderr, else its exit and what ansible-runner made of the stream.
         stderr = [line for line in b"".join(said).decode("utf-8", "replace").splitlines() if line.strip()]
         explained = [line for line in (status.get("job_explanation") or "").splitlines() if line.strip()]
         ended = "the worker ended (exit %s) before the slice's report came back" % worker.returncode
         self.error = (stderr[-1] if stderr else ended + (" - %s" % explained[-1] if explained else ""))[:300]
-        return None
+        return False
 
     def noted(self, event: dict) -> bool:
         """Keep the lab's run id when the settings step gives it (its lock's owner on each machine)."""
@@ -284,7 +283,7 @@ def run_sliced(
                 if stop.is_set():
                     run.error = "interrupted (Ctrl-C)"
                     return run
-                if run.run(argv, options, handler, running) is not None:
+                if run.run(argv, options, handler, running):
                     return run
                 given_up.update(run.runs)
                 lost = run
