@@ -23,28 +23,18 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from bench_fleet import BIN, ENV, ROOT, children_cpu, node_image, sh, start, stop
+
+from lab_engine import start_execution_node
 
 STUDENTS = ["bench%02d" % number for number in range(1, 5)]
 WORKER = "bench-worker"
 
 
 def start_worker(image: str, key: Path) -> str:
-    """The execution node: the base node image, this controller's venv (and its Python, when not the system's)."""
-    mounts = ["--volume=%s:%s:ro" % (BIN.parent, BIN.parent)]
-    if not sys.base_prefix.startswith("/usr"):
-        mounts.append("--volume=%s:%s:ro" % (sys.base_prefix, sys.base_prefix))
-    sh("docker", "rm", "-f", WORKER, check=False)
-    sh(
-        "docker", "run", "--detach", "--pull=never", "--name=" + WORKER, "--hostname=" + WORKER, "--label=vethlab.fleet=true",
-        "--cap-add=ALL", "--cap-drop=SYS_RESOURCE", "--security-opt=seccomp=unconfined", "--security-opt=apparmor=unconfined",
-        "--cgroupns=host", "--volume=/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs=/run", "--tmpfs=/run/lock", "--tmpfs=/tmp",
-        *mounts, image, "/sbin/init",
-    )  # fmt: skip
-    sh("docker", "exec", WORKER, "sh", "-c", "chmod 0711 /root /root/* 2>/dev/null; true")
-    keys = "/home/teacher/.ssh/authorized_keys"
-    authorize = "cat > %s && chown teacher: %s && chmod 600 %s" % (keys, keys, keys)
-    sh("docker", "exec", "-i", WORKER, "sh", "-c", authorize, input=(key.parent / (key.name + ".pub")).read_text())
+    """The execution node (lab_engine.start_execution_node, on the default bridge); its address once sshd answers."""
+    start_execution_node(WORKER, image, key)
     address = sh("docker", "inspect", "-f", "{{.NetworkSettings.IPAddress}}", WORKER).stdout.strip()
     for _ in range(240):
         if sh("ssh-keyscan", "-t", "ed25519", address, check=False).stdout.strip():

@@ -196,6 +196,26 @@ def molecule(scenario: str, step: str, check: bool = True, timeout: int = 1200, 
     return done
 
 
+def start_execution_node(name: str, image: str, key: Path, network: str | None = None) -> None:
+    """A simulated execution node (a worker of `vethlab up --workers`), started anew: the fleet's node image (systemd,
+    sshd, Debian's Python 3.11) with this controller's Python environment mounted read-only in place of an execution
+    environment built from execution-environment.yml (ansible-core, ansible-runner, the collections) - and its
+    interpreter's own folder when that is not the system's (pyenv) - and the teacher's key ``key`` authorized."""
+    subprocess.run(["docker", "rm", "-f", name], capture_output=True)
+    mounts = ["--volume=%s:%s:ro" % (BIN.parent, BIN.parent)]
+    if not sys.base_prefix.startswith("/usr"):
+        mounts.append("--volume=%s:%s:ro" % (sys.base_prefix, sys.base_prefix))
+    docker(
+        "run", "--detach", "--pull=never", "--name", name, "--hostname", name, "--label=vethlab.fleet=true",
+        *(["--network=" + network] if network else []), "--cap-add=ALL", "--cap-drop=SYS_RESOURCE",
+        "--security-opt=seccomp=unconfined", "--security-opt=apparmor=unconfined", "--cgroupns=host",
+        "--volume=/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs=/run", "--tmpfs=/run/lock", "--tmpfs=/tmp", *mounts, image, "/sbin/init",
+    )  # fmt: skip
+    docker("exec", name, "sh", "-c", "chmod 0711 /root /root/* 2>/dev/null; true")  # the teacher reaches the mounts
+    docker("cp", "%s.pub" % key, "%s:/home/teacher/.ssh/authorized_keys" % name)
+    docker("exec", name, "chown", "teacher:teacher", "/home/teacher/.ssh/authorized_keys")
+
+
 def changed_tasks(report: dict | None, host: str = "localhost") -> list:
     """The tasks that changed something on ``host``, each with what it said (for an assertion's message)."""
     found = []

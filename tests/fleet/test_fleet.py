@@ -23,7 +23,7 @@ import pytest
 
 import lab_engine
 from chromium import rendered_dom, visible_text
-from lab_engine import BIN, ROOT, SHORT_SSH_TIMEOUT, ansible_playbook, docker, task_result
+from lab_engine import BIN, ROOT, SHORT_SSH_TIMEOUT, ansible_playbook, docker, start_execution_node, task_result
 from vethlab.module_utils.vethlab_lessons import lesson
 
 pytestmark = [pytest.mark.engine, pytest.mark.fleet, pytest.mark.browser]
@@ -170,25 +170,9 @@ def running(node: str) -> str:
 
 
 def start_worker(name: str, key: Path) -> str:
-    """An execution node on the class's network, as the fleet's nodes are made: sshd, the teacher's key, and this
-    controller's Python environment mounted read-only (what an execution environment built from
-    execution-environment.yml holds: ansible-core, ansible-runner, the collections). Returns its address."""
-    import sys
-
-    docker_quiet("rm", "-f", name)
-    mounts = ["--volume=%s:%s:ro" % (BIN.parent, BIN.parent)]
-    if not sys.base_prefix.startswith("/usr"):  # a Python of its own (pyenv): the venv's interpreter lives there
-        mounts.append("--volume=%s:%s:ro" % (sys.base_prefix, sys.base_prefix))
-    image = docker("inspect", "-f", "{{.Config.Image}}", WORKER_IMAGE_OF).strip()
-    docker(
-        "run", "--detach", "--pull=never", "--name", name, "--hostname", name, "--label=vethlab.fleet=true",
-        "--network=vethlab-class-fleet", "--cap-add=ALL", "--cap-drop=SYS_RESOURCE", "--security-opt=seccomp=unconfined",
-        "--security-opt=apparmor=unconfined", "--cgroupns=host", "--volume=/sys/fs/cgroup:/sys/fs/cgroup:rw",
-        "--tmpfs=/run", "--tmpfs=/run/lock", "--tmpfs=/tmp", *mounts, image, "/sbin/init",
-    )  # fmt: skip
-    docker("exec", name, "sh", "-c", "chmod 0711 /root /root/* 2>/dev/null; true")  # the teacher reaches the mounts
-    docker("cp", "%s.pub" % key, "%s:/home/teacher/.ssh/authorized_keys" % name)
-    docker("exec", name, "chown", "teacher:teacher", "/home/teacher/.ssh/authorized_keys")
+    """An execution node on the class's network, from the class's own node image (lab_engine.start_execution_node).
+    Returns its address once its sshd answers."""
+    start_execution_node(name, docker("inspect", "-f", "{{.Config.Image}}", WORKER_IMAGE_OF).strip(), key, "vethlab-class-fleet")
     return running(name)
 
 
