@@ -42,12 +42,12 @@ def actions(observed, run_plan, image_id, label, fresh=False):
         elif found.get("state") != "running" and set(found.get("networks") or []) - set(entry["networks"]):
             # Started, it would rejoin a network its lesson does not give it (a later lesson's, maybe removed since).
             action, why = RECREATE, [_reason("networks", "it was %s, joined to a network its lesson does not give it" % found.get("state"))]
-        elif found.get("state") != "running":
-            action, why = START, [_reason("stopped", "it was %s" % found.get("state"))]
-        elif found.get("image") != image_id:
+        elif found.get("image") != image_id:  # stopped or running: started, it would still not be the lesson's
             action, why = RECREATE, [_reason("image", "it ran another image")]
         elif not _as_started(found, entry, label):
             action, why = RECREATE, [_reason("config", "it was not started as the lesson starts it")]
+        elif found.get("state") != "running":
+            action, why = START, [_reason("stopped", "it was %s" % found.get("state"))]
         elif problems:
             action, why = RECREATE, problems
         elif any(target in moved for target in entry["links"]):

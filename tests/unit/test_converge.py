@@ -36,6 +36,14 @@ def test_a_missing_container_is_created_and_a_stopped_one_started():
     assert todo == {"alpine01": (CREATE, "missing"), "alpine02": (START, "stopped")} and healthy == []
 
 
+def test_a_stopped_container_not_as_its_lesson_starts_it_is_created_again_not_started():
+    # Started as it was, the next run would find it wrong and create it again: one run must be enough.
+    other_image = dict(view(state="exited"), image="sha256:older")
+    no_tty = dict(view(state="exited"), tty=False)
+    todo, _ = decided({"alpine01": other_image, "alpine02": no_tty})
+    assert todo == {"alpine01": (RECREATE, "image"), "alpine02": (RECREATE, "config")}
+
+
 def test_a_stopped_container_joined_to_a_network_its_lesson_does_not_give_it_is_created_again():
     # alpine01, connected to mynet by the connect lesson, then stopped (an engine restart), then a run of the docker0
     # lesson alone: the reset removed mynet, so starting it would fail ("network ... not found").
