@@ -19,6 +19,7 @@ from pathlib import Path
 from vethlab.files import write_if_changed
 from vethlab.module_utils.vethlab_lessons import names
 from vethlab.module_utils.vethlab_texts import LANGUAGES, render
+from vethlab.pcap import pcapng_bytes
 from vethlab.render import page_name, render_page
 from vethlab.signature import JSON_KEY, RUN_KEYS, sign
 
@@ -132,7 +133,6 @@ def write_capture(folder: Path, packet_path: list) -> str | None:
         if path.exists():
             os.unlink(path)
         return None
-    from vethlab.pcap import pcapng_bytes  # scapy: only when there is a capture to write
 
     write_if_changed(path, pcapng_bytes(packet_path), 0o644)
     return str(path)
