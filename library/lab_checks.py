@@ -179,65 +179,15 @@ packet_path:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_capture import capture
-from ansible.module_utils.vethlab_lock import LOCK_OPTIONS, release
-from ansible.module_utils.vethlab_reach import CellError, find_host_ping
-from ansible.module_utils.vethlab_verify import NotJudged, verify
+from ansible.module_utils.vethlab_host import module_main
+from ansible.module_utils.vethlab_verify import SPEC, run_checks
 
-ARGUMENT_SPEC = {
-    "observed": {"type": "dict", "required": True},
-    "plan": {"type": "dict", "required": True},
-    "primary_address": {"type": "str", "required": True},
-    "bridge": {"type": "str", "default": "docker0"},
-    "ping_count": {"type": "int", "default": 1},
-    "ping_timeout": {"type": "int", "default": 2},
-    "ping_attempts": {"type": "int", "default": 2},
-    "workers": {"type": "int", "default": 8},
-    "unlock": {
-        "type": "dict",
-        "options": {name: LOCK_OPTIONS[name] for name in ("path", "run")},
-    },
-}
-
-
-def host_ping(module):
-    """The host's ping: iputils', else busybox's."""
-    found = find_host_ping(module.get_bin_path)
-    if found is None:
-        module.fail_json(msg="no ping on the lab host: install iputils-ping (Debian/Ubuntu) or iputils (Fedora/RHEL)")
-    return found
+# The options above, as the module checks them (module_utils holds them, with the work they are for).
+ARGUMENT_SPEC = SPEC["argument_spec"]
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    params = module.params
-    for name in ("ping_count", "ping_timeout", "ping_attempts", "workers"):
-        if not 1 <= params[name] <= 32:
-            module.fail_json(msg="%s must be between 1 and 32, got %d" % (name, params[name]))
-    ping = host_ping(module)
-    try:
-        result = verify(
-            params["observed"],
-            params["plan"],
-            params["primary_address"],
-            params["bridge"],
-            lambda argv: module.run_command(argv),
-            ping,
-            params["ping_count"],
-            params["ping_timeout"],
-            params["ping_attempts"],
-            params["workers"],
-            capture=lambda paths: capture(paths, lambda argv: module.run_command(argv), ping),
-        )
-    except CellError as error:
-        module.fail_json(msg="lab_checks: %s" % error)
-    except NotJudged as error:
-        module.fail_json(msg="lab_checks: %s. No checkpoint was judged and no report written." % error)
-    except Exception as error:  # noqa: BLE001 - a module must never end in a traceback
-        module.fail_json(msg="lab_checks could not judge the lab: %s: %s" % (type(error).__name__, error))
-    if params["unlock"] and not module.check_mode:
-        release(params["unlock"]["path"], params["unlock"]["run"])
-    module.exit_json(changed=False, **result)
+    module_main(AnsibleModule, SPEC, run_checks)
 
 
 if __name__ == "__main__":

@@ -198,63 +198,15 @@ host_ipv4_addresses:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_lessons import names, networks_of
-from ansible.module_utils.vethlab_lock import LOCK_OPTIONS, LockBusy, take
-from ansible.module_utils.vethlab_observe import ObserveError, observe
+from ansible.module_utils.vethlab_host import module_main
+from ansible.module_utils.vethlab_observe import SPEC, run_observe
 
-ARGUMENT_SPEC = {
-    "plan": {"type": "dict"},
-    "containers": {"type": "list", "elements": "str"},
-    "bridge": {"type": "str", "default": "docker0"},
-    "networks": {"type": "dict"},
-    "files": {"type": "list", "elements": "str"},
-    "lock": {"type": "dict", "options": LOCK_OPTIONS},
-    "everything": {
-        "type": "dict",
-        "options": {"label": {"type": "str", "default": "vethlab.lab"}, "images": {"type": "list", "elements": "str", "default": []}},
-    },
-    "command": {"type": "list", "elements": "str", "default": ["ip", "addr"]},
-}
+# The options above, as the module checks them (module_utils holds them, with the work they are for).
+ARGUMENT_SPEC = SPEC["argument_spec"]
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=ARGUMENT_SPEC,
-        supports_check_mode=True,
-        required_one_of=[("plan", "containers")],
-        mutually_exclusive=[("plan", "containers"), ("plan", "networks"), ("plan", "files")],
-    )
-    params = module.params
-    run_plan = params["plan"]
-    if run_plan is not None:
-        params.update(containers=names(run_plan), networks=networks_of(run_plan), files=run_plan.get("files") or [])
-    docker = module.get_bin_path("docker", required=True)
-    lock, taken = params["lock"], None
-    if lock and not module.check_mode:
-        try:
-            taken = take(lock)
-        except LockBusy as error:
-            module.fail_json(msg="lab_observe: %s" % error, holder=error.info)
-        if taken["stale"]:
-            module.warn("took over a stale lab lock: %s, since %s" % (taken["stale"].get("holder"), taken["stale"].get("since")))
-    try:
-        result, warnings = observe(
-            params["containers"],
-            module.run_command,
-            params["networks"] or {},
-            params["bridge"],
-            params["command"],
-            docker,
-            params["files"] or [],
-            params["everything"],
-        )
-    except ObserveError as error:
-        module.fail_json(msg="lab_observe: %s" % error)
-    except Exception as error:  # noqa: BLE001 - a module must never end in a traceback
-        module.fail_json(msg="lab_observe could not observe the lab: %s: %s" % (type(error).__name__, error))
-    for warning in warnings:
-        module.warn(warning)
-    module.exit_json(changed=False, lock=(taken or {}).get("taken"), **result)
+    module_main(AnsibleModule, SPEC, run_observe)
 
 
 if __name__ == "__main__":

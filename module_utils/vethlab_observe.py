@@ -13,9 +13,30 @@ from __future__ import annotations
 from .vethlab_collect import CollectError, collect, inspect_networks, survey
 from .vethlab_docker import is_container_name
 from .vethlab_health import health
+from .vethlab_host import TaskFailed
 from .vethlab_ip import IpOutputError
-from .vethlab_lessons import DEFAULT_NETWORK
+from .vethlab_lessons import DEFAULT_NETWORK, names, networks_of
+from .vethlab_lock import LOCK_OPTIONS, LockBusy, take
 from .vethlab_pairing import host_addresses, pair_veths, parse_outputs
+
+# The lab_observe module's arguments (library/lab_observe.py documents them), and their rules.
+SPEC = {
+    "argument_spec": {
+        "plan": {"type": "dict"},
+        "containers": {"type": "list", "elements": "str"},
+        "bridge": {"type": "str", "default": "docker0"},
+        "networks": {"type": "dict"},
+        "files": {"type": "list", "elements": "str"},
+        "lock": {"type": "dict", "options": LOCK_OPTIONS},
+        "everything": {
+            "type": "dict",
+            "options": {"label": {"type": "str", "default": "vethlab.lab"}, "images": {"type": "list", "elements": "str", "default": []}},
+        },
+        "command": {"type": "list", "elements": "str", "default": ["ip", "addr"]},
+    },
+    "required_one_of": [("plan", "containers")],
+    "mutually_exclusive": [("plan", "containers"), ("plan", "networks"), ("plan", "files")],
+}
 
 
 class ObserveError(ValueError):
@@ -66,3 +87,41 @@ def observe(containers, runner, networks=None, bridge="docker0", command=("ip", 
         bridge_problems=bridges_health,
     )
     return result, warnings
+
+
+def run_observe(params, host):
+    """The lab_observe module's work (vethlab_host): the lab's lock taken when asked (not in check mode), then
+    one observation. Returns the module's result."""
+    params = dict(params)
+    run_plan = params["plan"]
+    if run_plan is not None:
+        params.update(containers=names(run_plan), networks=networks_of(run_plan), files=run_plan.get("files") or [])
+    docker = host.which("docker")
+    if not docker:
+        raise TaskFailed("lab_observe: the docker command is not on this machine (PATH, /sbin, /usr/sbin)")
+    lock, taken = params["lock"], None
+    if lock and not host.check_mode:
+        try:
+            taken = take(lock)
+        except LockBusy as error:
+            raise TaskFailed("lab_observe: %s" % error, holder=error.info) from error
+        if taken["stale"]:
+            host.warn("took over a stale lab lock: %s, since %s" % (taken["stale"].get("holder"), taken["stale"].get("since")))
+    try:
+        result, warnings = observe(
+            params["containers"],
+            host.run,
+            params["networks"] or {},
+            params["bridge"],
+            params["command"],
+            docker,
+            params["files"] or [],
+            params["everything"],
+        )
+    except ObserveError as error:
+        raise TaskFailed("lab_observe: %s" % error) from error
+    except Exception as error:  # a module must never end in a traceback
+        raise TaskFailed("lab_observe could not observe the lab: %s: %s" % (type(error).__name__, error)) from error
+    for warning in warnings:
+        host.warn(warning)
+    return dict(result, lock=(taken or {}).get("taken"))

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import ipaddress
 
-from .vethlab_capture import CaptureError, judge_path, lesson_paths, seen_at_each_hop, sequence
+from .vethlab_capture import CaptureError, capture, judge_path, lesson_paths, seen_at_each_hop, sequence
 from .vethlab_checkpoints import Seen, evaluate, matrix
 from .vethlab_docker import ENGINE_LOST
+from .vethlab_host import TaskFailed
 from .vethlab_judges import nameservers
+from .vethlab_lock import LOCK_OPTIONS, release
 from .vethlab_netns import EMBEDDED_DNS, processes, resolve_in
-from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, read_arp, read_routes, run_matrix
+from .vethlab_reach import ERROR, HOST, REACHABLE, UNREACHABLE, UNRESOLVED, CellError, find_host_ping, read_arp, read_routes, run_matrix
 from .vethlab_texts import each_language, field, localized
 
 
@@ -315,3 +317,53 @@ def verify(
         "passed": judged["passed"],
         "packet_path": [{key: value for key, value in path.items() if key != "parts"} for path in seen.packet_path or []],
     }
+
+
+# The lab_checks module's arguments (library/lab_checks.py documents them), and their rules.
+SPEC = {
+    "argument_spec": {
+        "observed": {"type": "dict", "required": True},
+        "plan": {"type": "dict", "required": True},
+        "primary_address": {"type": "str", "required": True},
+        "bridge": {"type": "str", "default": "docker0"},
+        "ping_count": {"type": "int", "default": 1},
+        "ping_timeout": {"type": "int", "default": 2},
+        "ping_attempts": {"type": "int", "default": 2},
+        "workers": {"type": "int", "default": 8},
+        "unlock": {"type": "dict", "options": {name: LOCK_OPTIONS[name] for name in ("path", "run")}},
+    },
+}
+
+
+def run_checks(params, host):
+    """The lab_checks module's work (vethlab_host): every cell pinged and every checkpoint judged, then the lab's
+    lock released when asked (not in check mode). Returns the module's result."""
+    for name in ("ping_count", "ping_timeout", "ping_attempts", "workers"):
+        if not 1 <= params[name] <= 32:
+            raise TaskFailed("%s must be between 1 and 32, got %d" % (name, params[name]))
+    ping = find_host_ping(host.which)
+    if ping is None:
+        raise TaskFailed("no ping on the lab host: install iputils-ping (Debian/Ubuntu) or iputils (Fedora/RHEL)")
+    try:
+        result = verify(
+            params["observed"],
+            params["plan"],
+            params["primary_address"],
+            params["bridge"],
+            host.run,
+            ping,
+            params["ping_count"],
+            params["ping_timeout"],
+            params["ping_attempts"],
+            params["workers"],
+            capture=lambda paths: capture(paths, host.run, ping),
+        )
+    except CellError as error:
+        raise TaskFailed("lab_checks: %s" % error) from error
+    except NotJudged as error:
+        raise TaskFailed("lab_checks: %s. No checkpoint was judged and no report written." % error) from error
+    except Exception as error:  # a module must never end in a traceback
+        raise TaskFailed("lab_checks could not judge the lab: %s: %s" % (type(error).__name__, error)) from error
+    if params["unlock"] and not host.check_mode:
+        release(params["unlock"]["path"], params["unlock"]["run"])
+    return result

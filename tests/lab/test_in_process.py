@@ -1,0 +1,64 @@
+"""On the controller's own machine the lab_observe and lab_checks tasks run their work in Ansible's own process
+(vethlab/in_process.py): no module is shipped or started. With become - as on any machine reached otherwise - the
+module runs as a module. Both ways observe the same thing; a bad argument fails either way with Ansible's own
+message. Two containers of the test's own on the default bridge; about 5 s."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lab_engine import build_busybox_image, docker, on_screen
+
+pytestmark = [pytest.mark.engine]
+
+NAMES = ("vethlab-inproc-a", "vethlab-inproc-b")
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - lab_observe: {containers: %(names)s}
+      register: here
+    - lab_observe: {containers: %(names)s}
+      register: there
+      become: true
+      become_method: ansible.builtin.su
+    - ansible.builtin.copy:
+        dest: %(dest)s
+        content: "{{ {'here': here, 'there': there} | to_json }}"
+    - lab_observe: {containers: %(names)s, plan: {}}
+      register: refused
+      ignore_errors: true
+    - ansible.builtin.assert:
+        that:
+          - refused.failed
+          - "refused.msg == 'lab_observe: parameters are mutually exclusive: plan|containers'"
+"""
+
+
+@pytest.fixture
+def two_containers():
+    image = build_busybox_image()
+    for name in NAMES:
+        docker("rm", "-f", name)
+        docker("run", "-dit", "--name", name, image)
+    yield NAMES
+    for name in NAMES:
+        docker("rm", "-f", name)
+
+
+def test_the_same_observation_in_this_process_and_as_a_module_with_become(two_containers, tmp_path):
+    playbook, dest = tmp_path / "observe.yml", tmp_path / "both.json"
+    playbook.write_text(PLAY % {"names": json.dumps(list(two_containers)), "dest": dest})
+    code, output = on_screen(str(playbook), "-vvv")
+    assert code == 0, output
+    # -vvv shows each module Ansible ships and starts: none for the first task, lab_observe's for the one with become.
+    tasks = [section for section in output.split("TASK [")[1:] if section.startswith("lab_observe]")]
+    assert len(tasks) == 3, output
+    assert "AnsiballZ" not in tasks[0] and "AnsiballZ_lab_observe.py" in tasks[1], tasks[:2]
+    both = json.loads(dest.read_text())
+    here, there = both["here"], both["there"]
+    assert [pair["container"] for pair in here["veths"]["pairs"]] == sorted(two_containers)
+    for key in ("veths", "health", "states", "addresses", "host_primary_address", "plugged"):
+        assert here[key] == there[key], key

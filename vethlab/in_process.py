@@ -1,0 +1,46 @@
+"""When a module of vethlab's runs inside the controller's own process, and how.
+
+A task of ``lab_observe`` or ``lab_checks`` on the controller's own machine (a local connection, without
+become) runs the module's work - the same function its module runs, module_utils' ``run_*`` - in the Ansible
+worker that holds the task: no module is built, shipped or started. Each module start costs about 0.2 s
+(Python, then AnsiballZ compiling Ansible's module_utils from its zip) and its first build in a run about
+0.15 s more on the controller; a warm ``lab.yml`` has two of them (docs/performance.md). Anywhere else - a
+student's machine over SSH, a task with become - the module runs as a module. The arguments are checked
+against the module's own argument spec by Ansible's own validator, as AnsibleModule checks them.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from vethlab.module_utils.vethlab_host import LocalHost, TaskFailed
+
+LOCAL = frozenset(("local", "ansible.builtin.local", "ansible.legacy.local"))
+
+
+def runs_here(action: ActionBase) -> bool:
+    """Whether the task's machine is this one, reached as this process's own user."""
+    connection = getattr(action._connection, "_load_name", None) or getattr(action._connection, "transport", None)
+    return connection in LOCAL and not action._play_context.become
+
+
+def run(action: ActionBase, task_vars: dict, spec: dict, work) -> dict:
+    """The task's result: ``work(params, host)`` in this process when the machine is this one (runs_here),
+    else the module of the task's name on its machine."""
+    if not runs_here(action):
+        result = action._execute_module(module_name=action._task.action, module_args=action._task.args, task_vars=task_vars)
+        action._remove_tmp_path(action._connection._shell.tmpdir)
+        return result
+    rules = {key: value for key, value in spec.items() if key != "argument_spec"}
+    checked = ArgumentSpecValidator(spec["argument_spec"], **rules).validate(dict(action._task.args))
+    if checked.error_messages:
+        return {"failed": True, "msg": "%s: %s" % (action._task.action, "; ".join(checked.error_messages))}
+    host = LocalHost(check_mode=action._play_context.check_mode)
+    try:
+        result = dict(work(checked.validated_parameters, host), changed=False)
+    except TaskFailed as failure:
+        result = dict(failure.extra, failed=True, msg=failure.msg)
+    if host.warnings:
+        result["warnings"] = host.warnings
+    return result
