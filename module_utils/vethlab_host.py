@@ -76,3 +76,18 @@ def module_main(module_class, spec, work):
     except TaskFailed as failure:
         module.fail_json(msg=failure.msg, **failure.extra)
     module.exit_json(changed=False, **result)
+
+
+# The lab_probe module's arguments (library/lab_probe.py documents them).
+PROBE_SPEC = {"argument_spec": {"argv": {"type": "list", "elements": "str", "required": True}}}
+
+
+def run_probe(params, host):
+    """The lab_probe module's work: one command that only reads, run as it is (no shell unless it names one),
+    in check mode too; its exit code and output, as ansible.builtin.command gives them."""
+    argv = params["argv"]
+    if not argv:
+        raise TaskFailed("lab_probe: argv is empty: name the command to run")
+    rc, out, err = host.run(argv)
+    out, err = out.rstrip("\n"), err.rstrip("\n")
+    return {"rc": rc, "stdout": out, "stderr": err, "stdout_lines": out.splitlines(), "stderr_lines": err.splitlines()}
