@@ -5,14 +5,7 @@ on its machine (vethlab/in_process.py)."""
 
 from __future__ import annotations
 
-from ansible.plugins.action import ActionBase
-
-from vethlab import in_process
+from vethlab.in_process import action_module
 from vethlab.module_utils.vethlab_verify import SPEC, run_checks
 
-
-class ActionModule(ActionBase):
-    def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        result.update(in_process.run(self, task_vars, SPEC, run_checks))
-        return result
+ActionModule = action_module(SPEC, run_checks)

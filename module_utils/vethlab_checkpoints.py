@@ -144,15 +144,14 @@ def matrix(seen, lessons):
 
 
 def evaluate(seen, lessons):
-    """Every checkpoint of the given lessons, judged; each lesson's result; and whether all passed."""
+    """Every checkpoint of the given lessons, judged; each lesson's result (its title, its checkpoints' ids, whether
+    they all passed - its cells are in the checkpoints' data, by their ``lesson``, not again here); and whether all
+    passed."""
     results = [checkpoint.result(seen) for checkpoint in of_lessons(lessons, seen.plan)]
     titles = lesson_titles()
     per_lesson = []
     for lesson in lessons:
         mine = [checkpoint for checkpoint in results if checkpoint["lesson"] == lesson]
-        cells = [cell for cell in seen.cells if cell.get("lesson") == lesson]
         title = localized(title=[titles[lesson]])
-        per_lesson.append(
-            dict(title, id=lesson, passed=bool(mine) and all(c["passed"] for c in mine), checkpoints=[c["id"] for c in mine], cells=cells)
-        )
+        per_lesson.append(dict(title, id=lesson, passed=bool(mine) and all(c["passed"] for c in mine), checkpoints=[c["id"] for c in mine]))
     return {"checkpoints": results, "lessons": per_lesson, "passed": bool(results) and all(checkpoint["passed"] for checkpoint in results)}

@@ -90,4 +90,5 @@ def run_probe(params, host):
         raise TaskFailed("lab_probe: argv is empty: name the command to run")
     rc, out, err = host.run(argv)
     out, err = out.rstrip("\n"), err.rstrip("\n")
-    return {"rc": rc, "stdout": out, "stderr": err, "stdout_lines": out.splitlines(), "stderr_lines": err.splitlines()}
+    # failed: false - Ansible would take a non-zero rc for a failed task; the caller reads rc.
+    return {"rc": rc, "failed": False, "stdout": out, "stderr": err, "stdout_lines": out.splitlines(), "stderr_lines": err.splitlines()}

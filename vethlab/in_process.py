@@ -6,12 +6,14 @@ worker that holds the task: no module is built, shipped or started. Each module 
 (Python, then AnsiballZ compiling Ansible's module_utils from its zip) and its first build in a run about
 0.15 s more on the controller; a warm ``lab.yml`` has two of them (docs/performance.md). Anywhere else - a
 student's machine over SSH, a task with become - the module runs as a module. The arguments are checked
-against the module's own argument spec by Ansible's own validator, as AnsibleModule checks them.
+against the module's own argument spec by Ansible's own validator, as AnsibleModule checks them. Either way the
+result carries no ``invocation`` (the module's echo of its arguments).
 """
 
 from __future__ import annotations
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from vethlab.module_utils.vethlab_host import LocalHost, TaskFailed
@@ -31,11 +33,17 @@ def run(action: ActionBase, task_vars: dict, spec: dict, work) -> dict:
     if not runs_here(action):
         result = action._execute_module(module_name=action._task.action, module_args=action._task.args, task_vars=task_vars)
         action._remove_tmp_path(action._connection._shell.tmpdir)
+        # The module's echo of its arguments (the plan, the observation: 11 KB for lab_checks) is not sent on in the
+        # task's event; the arguments are the task's, in the playbook.
+        result.pop("invocation", None)
         return result
     rules = {key: value for key, value in spec.items() if key != "argument_spec"}
     checked = ArgumentSpecValidator(spec["argument_spec"], **rules).validate(dict(action._task.args))
-    if checked.error_messages:
-        return {"failed": True, "msg": "%s: %s" % (action._task.action, "; ".join(checked.error_messages))}
+    if checked.error_messages:  # the first, worded as AnsibleModule words it
+        msg = checked.errors.msg
+        if isinstance(checked.errors.errors[0], UnsupportedError):
+            msg = "Unsupported parameters for (%s) module: %s" % (action._task.action, msg)
+        return {"failed": True, "msg": msg}
     host = LocalHost(check_mode=action._play_context.check_mode)
     try:
         result = dict(work(checked.validated_parameters, host), changed=False)
@@ -44,3 +52,15 @@ def run(action: ActionBase, task_vars: dict, spec: dict, work) -> dict:
     if host.warnings:
         result["warnings"] = host.warnings
     return result
+
+
+def action_module(spec: dict, work) -> type[ActionBase]:
+    """The action plugin of a module whose work is ``work`` (its arguments checked against ``spec``)."""
+
+    class ActionModule(ActionBase):
+        def run(self, tmp=None, task_vars=None):
+            result = super().run(tmp, task_vars)
+            result.update(run(self, task_vars, spec, work))
+            return result
+
+    return ActionModule

@@ -31,7 +31,6 @@ CAPTURE = "ping-path.pcapng"
 STAMP_KEYS = ("run_id", "run_at", JSON_KEY, "packet_path")
 ITEM_STAMP_KEYS = ("probes", "detail", "i18n")
 ITEMS = ("reachability", "checkpoints")
-LESSON_ITEMS = ("cells",)  # a lesson names its checkpoints by id
 
 
 def report_data(host: str, run: dict, results: dict) -> dict:
@@ -92,16 +91,8 @@ def unstamped(data: dict | None) -> dict | None:
     """The data without the run's stamp: what decides whether a report changed."""
     if not isinstance(data, dict):
         return None
-    kept = _items_unstamped({key: value for key, value in data.items() if key not in STAMP_KEYS}, ITEMS)
-    if isinstance(kept.get("lessons"), list):  # each lesson repeats its own cells
-        kept["lessons"] = [_items_unstamped(lesson, LESSON_ITEMS) if isinstance(lesson, dict) else lesson for lesson in kept["lessons"]]
-    return kept
-
-
-def _items_unstamped(data: dict, names) -> dict:
-    """``data`` with the items under ``names`` (lists of cells or checkpoints) without their stamp keys."""
-    kept = dict(data)
-    for items in names:
+    kept = {key: value for key, value in data.items() if key not in STAMP_KEYS}
+    for items in ITEMS:
         if isinstance(kept.get(items), list):
             kept[items] = [
                 {key: value for key, value in item.items() if key not in ITEM_STAMP_KEYS} if isinstance(item, dict) else item

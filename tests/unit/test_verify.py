@@ -106,6 +106,9 @@ def test_a_healthy_lab_passes_with_every_cell_reachable(observed):
     )
     assert [lesson["id"] for lesson in result["lessons"]] == ["docker0"] and result["lessons"][0]["passed"]
     assert result["lessons"][0]["i18n"]["zh"]["title"] == "理解Docker0"
+    # A lesson names its checkpoints; its cells are in reachability once (by their "lesson"), not copied here.
+    assert set(result["lessons"][0]) == {"id", "title", "i18n", "passed", "checkpoints"}
+    assert {cell["lesson"] for cell in result["reachability"]} == {"docker0"}
     cell = result["reachability"][0]
     assert (cell["expected"], cell["observed"], cell["passed"], cell["reachable"], cell["as_expected"]) == (
         "reachable",
