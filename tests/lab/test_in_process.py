@@ -1,7 +1,7 @@
 """On the controller's own machine the lab_observe and lab_checks tasks run their work in Ansible's own process
 (vethlab/in_process.py): no module is shipped or started. With become - as on any machine reached otherwise - the
-module runs as a module. Both ways observe the same thing; a bad argument fails either way with Ansible's own
-message. Two containers of the test's own on the default bridge; about 5 s."""
+module runs as a module. Both ways observe the same thing; a bad argument fails either way with AnsibleModule's
+own message. Two containers of the test's own on the default bridge; about 5 s."""
 
 from __future__ import annotations
 
@@ -30,10 +30,15 @@ PLAY = """
     - lab_observe: {containers: %(names)s, plan: {}}
       register: refused
       ignore_errors: true
-    - ansible.builtin.assert:
+    - lab_observe: {containers: %(names)s, plan: {}}
+      register: refused_there
+      ignore_errors: true
+      become: true
+      become_method: ansible.builtin.su
+    - ansible.builtin.assert:  # AnsibleModule's own words, either way
         that:
-          - refused.failed
-          - "refused.msg == 'lab_observe: parameters are mutually exclusive: plan|containers'"
+          - refused.failed and refused_there.failed
+          - "refused.msg == refused_there.msg == 'parameters are mutually exclusive: plan|containers'"
 """
 
 
@@ -55,7 +60,7 @@ def test_the_same_observation_in_this_process_and_as_a_module_with_become(two_co
     assert code == 0, output
     # -vvv shows each module Ansible ships and starts: none for the first task, lab_observe's for the one with become.
     tasks = [section for section in output.split("TASK [")[1:] if section.startswith("lab_observe]")]
-    assert len(tasks) == 3, output
+    assert len(tasks) == 4, output
     assert "AnsiballZ" not in tasks[0] and "AnsiballZ_lab_observe.py" in tasks[1], tasks[:2]
     both = json.loads(dest.read_text())
     here, there = both["here"], both["there"]
