@@ -5,7 +5,7 @@ become) runs the module's work - the same function its module runs, module_utils
 worker that holds the task: no module is built, shipped or started. Each module start costs about 0.2 s
 (Python, then AnsiballZ compiling Ansible's module_utils from its zip) and its first build in a run about
 0.15 s more on the controller; a warm ``lab.yml`` has two of them (docs/performance.md). Anywhere else - a
-student's machine over SSH, a task with become - the module runs as a module. The arguments are checked
+student's machine over SSH, a task with become or with ``environment:`` - the module runs as a module. The arguments are checked
 against the module's own argument spec by Ansible's own validator, as AnsibleModule checks them. Either way the
 result carries no ``invocation`` (the module's echo of its arguments).
 """
@@ -22,9 +22,10 @@ LOCAL = frozenset(("local", "ansible.builtin.local", "ansible.legacy.local"))
 
 
 def runs_here(action: ActionBase) -> bool:
-    """Whether the task's machine is this one, reached as this process's own user."""
+    """Whether the task's machine is this one, reached as this process's own user, and the task sets no
+    ``environment`` (which Ansible gives a module's process, not this one)."""
     connection = getattr(action._connection, "_load_name", None) or getattr(action._connection, "transport", None)
-    return connection in LOCAL and not action._play_context.become
+    return connection in LOCAL and not action._play_context.become and not action._task.environment
 
 
 def run(action: ActionBase, task_vars: dict, spec: dict, work) -> dict:

@@ -1,5 +1,5 @@
 """lab_probe, both ways it runs (vethlab/in_process.py): in Ansible's own process on the controller's own machine,
-as a module with become. The same command gives the same result either way, a non-zero exit code is read, not a
+as a module with become or a task's environment. The same command gives the same result either way, a non-zero exit code is read, not a
 failure, and bad arguments fail with AnsibleModule's own words. No Docker: the command is the shell's."""
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ PLAY = """
       register: there
       become: true
       become_method: ansible.builtin.su
+    - lab_probe: {argv: [sh, -c, 'echo "$VETHLAB_PROBE_TEST"']}
+      register: with_environment
+      environment: {VETHLAB_PROBE_TEST: given}
     - lab_probe: {argv: [true], color: blue}
       register: unknown
       ignore_errors: true
@@ -26,7 +29,7 @@ PLAY = """
       ignore_errors: true
     - ansible.builtin.copy:
         dest: %s
-        content: "{{ {'here': here, 'there': there, 'unknown': unknown, 'empty': empty} | to_json }}"
+        content: "{{ {'here': here, 'there': there, 'with_environment': with_environment, 'unknown': unknown, 'empty': empty} | to_json }}"
 """
 
 
@@ -42,6 +45,8 @@ def test_the_same_result_in_this_process_and_as_a_module(tmp_path):
     }  # fmt: skip
     assert {key: results["there"][key] for key in keys} == {key: results["here"][key] for key in keys}
     assert "invocation" not in results["here"] and "invocation" not in results["there"]
+    # A task's environment is given to a module's process: such a task runs as a module, and the command sees it.
+    assert results["with_environment"]["stdout"] == "given"
     assert results["unknown"]["failed"] and results["unknown"]["msg"] == (
         "Unsupported parameters for (lab_probe) module: color. Supported parameters include: argv."
     )
