@@ -25,7 +25,7 @@ def runs_here(action: ActionBase) -> bool:
     """Whether the task's machine is this one, reached as this process's own user, and the task sets no
     ``environment`` (which Ansible gives a module's process, not this one)."""
     connection = getattr(action._connection, "_load_name", None) or getattr(action._connection, "transport", None)
-    return connection in LOCAL and not action._play_context.become and not action._task.environment
+    return connection in LOCAL and not action._play_context.become and not any(action._task.environment or ())
 
 
 def run(action: ActionBase, task_vars: dict, spec: dict, work) -> dict:
