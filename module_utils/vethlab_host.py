@@ -3,7 +3,7 @@
 """What a module's work needs of the machine it runs on, under either way it is run.
 
 A module's work is a function ``run_*(params, host)`` in module_utils: ``host`` runs a command
-(``run(argv, data=None) -> (rc, out, err)``), finds a program (``which``), passes on a warning
+(``run(argv) -> (rc, out, err)``), finds a program (``which``), passes on a warning
 (``warn``) and says whether this is check mode; the work raises ``TaskFailed`` to fail the task.
 The module in library/ gives it its AnsibleModule (``ModuleHost``). On the controller's own
 machine, without become, the action plugin of the same name runs the same function in its own
@@ -35,8 +35,8 @@ class ModuleHost:
     def __init__(self, module):
         self.module, self.check_mode = module, module.check_mode
 
-    def run(self, argv, data=None):
-        return self.module.run_command(argv, data=data, binary_data=data is not None)
+    def run(self, argv):
+        return self.module.run_command(argv)
 
     def which(self, name):
         return self.module.get_bin_path(name)
@@ -52,9 +52,9 @@ class LocalHost:
         self.check_mode, self.warnings = bool(check_mode), []
         self.env = dict(os.environ, LC_ALL="C", LANG="C", LC_MESSAGES="C")
 
-    def run(self, argv, data=None):
+    def run(self, argv):
         try:
-            done = subprocess.run(list(argv), input=data, capture_output=True, env=self.env, check=False)
+            done = subprocess.run(list(argv), capture_output=True, env=self.env, check=False)
         except OSError as error:  # as run_command says it: the command could not start
             return 127 if isinstance(error, FileNotFoundError) else 126, "", str(error)
         return done.returncode, done.stdout.decode("utf-8", "surrogateescape"), done.stderr.decode("utf-8", "surrogateescape")
