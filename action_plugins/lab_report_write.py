@@ -5,11 +5,15 @@
 Given the steps' results, it builds the report's data once (lab.json), renders the student's page in each
 language, writes the captured ping, signs the files with the class's secret and writes each whose bytes changed.
 ``changed`` is decided from the data, the run's stamp aside: a rerun that finds the lab as it was counts as no
-change. Its result is small: the files and the ``verdict`` (lab.json's path and digest, each checkpoint's pass).
+change. Its result is small: the files, the ``verdict`` (lab.json's path and digest, each checkpoint's pass) - the one
+source the class report reads (the vethlab_outcomes callback) - and ``run_at``, when it judged the machine (UTC, the
+run's ``run_at`` if given, else now: one time for every file that says it).
 Writes in check mode too (the task says ``check_mode: false``): the report is this run's observation.
 """
 
 from __future__ import annotations
+
+import time
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -41,11 +45,13 @@ class ActionModule(ActionBase):
             secret = class_secret(args["sign"], create=mint) if args.get("sign") else None
         except (OSError, ValueError) as error:
             raise AnsibleActionFail("lab_report_write: the class's secret: %s" % error) from error
-        data = report_data(str(args.get("host") or ""), dict(args.get("run") or {}), results)
+        run = dict(args.get("run") or {})
+        run["run_at"] = run.get("run_at") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        data = report_data(str(args.get("host") or ""), run, results)
         try:
             done = write(dest, data, languages, secret)
         except (OSError, ValueError, KeyError) as error:
             raise AnsibleActionFail("lab_report_write: cannot write the report in %s: %s" % (dest, error)) from error
         # The event carries the verdict (where lab.json is, its digest, each checkpoint's pass), never the whole report.
-        result.update(done)
+        result.update(done, run_at=run["run_at"])
         return result

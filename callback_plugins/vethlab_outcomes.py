@@ -25,8 +25,8 @@ description:
     lab's report folder and prints the class summary (on standard error, after the play recap).
   - A lab run is a playbook with the report step (a play running the role C(lab_report)). It
     learns the class and the report folder from the C(lab_run) fact of the lab's settings step,
-    and each machine's verdict from the report step's data (the C(lab_report_verdict) fact, with the path
-    of its lab.json and its content); it recognises no module and reads no report back from disk.
+    and each machine's verdict from the report step's result (its C(verdict), with the path of its lab.json,
+    its digest and each checkpoint's pass); it reads no report back from disk.
     A machine the report step judged takes that verdict; one it did not judge takes the first
     failure no rescue handled, else "no report". Any other run (teardown, one step alone) has no
     verdict, so its machines are C(done), C(failed) or C(unreachable) and no class report is written.
@@ -94,7 +94,7 @@ class CallbackModule(CallbackBase):
         self._hosts = {}  # every host of the run, in the order first seen
         self._failures = {}  # host: the first failure no rescue handles {step, task, message}
         self._unreachable = {}  # host: the connection error
-        self._verdicts = {}  # host: the report step's verdict {report, digest, passed, checkpoints} (lab_report_verdict)
+        self._verdicts = {}  # host: the report step's verdict {report, digest, passed, checkpoints} (lab_report_write)
         self._run_ids = {}  # host: this run's id (the lab_this_run fact of the settings step)
         self._run = None  # the lab_run fact: {report_dir, class_hosts}
         self._judges = False  # the playbook has the report step: a lab run, with a class report
@@ -124,7 +124,7 @@ class CallbackModule(CallbackBase):
         this_run = (data.get("ansible_facts") or {}).get("lab_this_run")
         if isinstance(this_run, dict):
             self._run_ids[host] = str(this_run.get("run") or "")
-        verdict = (data.get("ansible_facts") or {}).get("lab_report_verdict")
+        verdict = data.get("verdict")
         if isinstance(verdict, dict) and verdict.get("report") and verdict.get("digest"):
             self._verdicts[host] = verdict  # the report step's verdict: lab.json's path and digest, each checkpoint's pass
 

@@ -52,7 +52,8 @@ options:
     required: true
   primary_address:
     description:
-      - The host's primary IPv4 address, the target of C7. It must be an address of the lab host itself.
+      - The host's primary IPv4 address, the target of C7. It must be one of O(observed)'s C(host_ipv4_addresses) (an
+        address of the lab host itself); any other is refused before any ping.
     type: str
     required: true
   bridge:

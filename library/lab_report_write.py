@@ -30,7 +30,9 @@ options:
     type: str
     required: true
   run:
-    description: The run - C(run_id) (the settings step's) and C(run_at) (UTC, C(%Y-%m-%dT%H:%M:%SZ)).
+    description:
+      - The run - C(run_id) (the settings step's) and C(run_at) (UTC, C(%Y-%m-%dT%H:%M:%SZ)); without C(run_at), now
+        (one time for every file that says it).
     type: dict
     required: true
   results:
@@ -68,7 +70,7 @@ EXAMPLES = r"""
   lab_report_write:
     dest: "reports/local/localhost"
     host: "{{ inventory_hostname }}"
-    run: {run_id: "{{ lab_this_run.run }}", run_at: "{{ lab_report_at }}"}
+    run: {run_id: "{{ lab_this_run.run }}"}
     results:
       plan: "{{ lab_plan }}"
       image: "{{ lab_image_result }}"
@@ -79,11 +81,15 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+run_at:
+  description: When it judged the machine (UTC), as every file says.
+  returned: always
+  type: str
 verdict:
   description:
     - "What the class report reads - C(report) (lab.json's path), C(digest) (sha256 of its bytes), C(run_id),
       C(passed), C(checkpoints) (each checkpoint's pass by id), C(failed) (C(id) and C(detail) of each failed one).
-      Never the whole report."
+      Never the whole report. The class report reads it from this result (the vethlab_outcomes callback)."
   returned: always
   type: dict
 written:

@@ -12,6 +12,7 @@ given in every language the reports speak. Plain Python, standard library only.
 from __future__ import annotations
 
 import ipaddress
+import json
 
 from .vethlab_capture import CaptureError, capture, judge_path, lesson_paths, seen_at_each_hop, sequence
 from .vethlab_checkpoints import Seen, evaluate, matrix
@@ -335,12 +336,28 @@ SPEC = {
 }
 
 
+def outside_problem(primary_address, observed):
+    """Why the lesson's "outside" cannot be pinged, or None: it must be one of the host's own addresses (the lab never
+    sends traffic elsewhere)."""
+    addresses = [str(address) for address in (observed or {}).get("host_ipv4_addresses") or []]
+    if primary_address and primary_address in addresses:
+        return None
+    shown = json.dumps(primary_address) if primary_address else "the host has no IPv4 default route, so no primary address"
+    return (
+        'The lesson\'s "outside" must be an address of this host (the lab never sends traffic elsewhere); %s is not one of %s.'
+        " Set lab_verify_outside_address to one of them." % (shown, ", ".join(addresses) or "its addresses (none found)")
+    )
+
+
 def run_checks(params, host):
     """The lab_checks module's work (vethlab_host): every cell pinged and every checkpoint judged, then the lab's
     lock released when asked (not in check mode). Returns the module's result."""
     for name in ("ping_count", "ping_timeout", "ping_attempts", "workers"):
         if not 1 <= params[name] <= 32:
             raise TaskFailed("%s must be between 1 and 32, got %d" % (name, params[name]))
+    problem = outside_problem(params["primary_address"], params["observed"])
+    if problem:
+        raise TaskFailed(problem)
     ping = find_host_ping(host.which)
     if ping is None:
         raise TaskFailed("no ping on the lab host: install iputils-ping (Debian/Ubuntu) or iputils (Fedora/RHEL)")

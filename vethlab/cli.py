@@ -73,7 +73,7 @@ class Board:
             row["changed"] += 1 if (data.get("res") or {}).get("changed") else 0
             facts = (data.get("res") or {}).get("ansible_facts") or {}
             # Its report is written (the report step's verdict came back): progress, not the verdict itself.
-            row["reported"] = row.get("reported") or bool(facts.get("lab_report_verdict"))
+            row["reported"] = row.get("reported") or bool((data.get("res") or {}).get("verdict"))
             record = (data.get("res") or {}).get("record")
             if isinstance(record, dict) and record.get("fault"):
                 row["fault"] = "%s in %s" % (record["fault"], record.get("container"))
@@ -205,6 +205,9 @@ def runner_options(private: str, playbook: Path, inventory: str, limit: str | No
         "limit": limit,
         "cmdline": " ".join(_quote(part) for part in cmdline) or None,
         "fact_cache_type": "ansible.cfg",
+        # ansible-runner asks cancel_callback (Ctrl-C) each time its wait for the playbook's output times out: every
+        # 0.2 s here, not its default 5 s, so that Ctrl-C stops a run at once and not a few steps later.
+        "settings": {"pexpect_timeout": 0.2},
     }
 
 

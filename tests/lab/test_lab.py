@@ -169,7 +169,7 @@ def test_a_user_container_with_a_lab_name_is_never_touched(first_run, tmp_path):
     try:
         code, report, output = lab(reports)
         assert code == 2, output
-        result = task_result(report, "Refuse to touch containers the lab did not create")
+        result = task_result(report, "Refuse what the reset must not do")
         assert '"alpine02" exists on this host but was not created by the lab' in result["msg"]
         assert "lab_reset_scope=all" in result["msg"] and "docker rename" in result["msg"]
         assert docker("inspect", "-f", "{{.Id}} {{.State.Running}}", "alpine02").split() == [keep, "true"]

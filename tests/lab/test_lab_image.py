@@ -52,7 +52,8 @@ def test_a_missing_archive_names_the_source_and_the_others(tmp_path):
     before = docker("images", "-q").split()
     code, report, output = image_step(lab_image_source="archive", lab_image_archive=str(tmp_path / "nowhere.tar"))
     assert code == 2, output
-    message = task_result(report, "Refuse a missing archive")["msg"]
+    # The settings step checks the archive before the step runs (the role refuses it too, used on its own).
+    message = task_result(report, "Refuse bad settings before anything changes")["msg"]
     assert "lab_image_source=archive" in message and "nowhere.tar" in message and "is not a file" in message
     assert "lab_image_source=pull" in message and "lab_image_source=busybox" in message
     assert docker("images", "-q").split() == before

@@ -294,7 +294,7 @@ def test_a_network_that_would_clash_stops_the_run_before_anything_changes(tmp_pa
         before = engine_state(), own_networks()
         code, result, output = lab(tmp_path, "-e", json.dumps(settings))
         assert code == 2, output
-        message = task_result(result, "Refuse a custom network that would clash with this host's networks")["msg"]
+        message = task_result(result, "Refuse what the reset must not do")["msg"]
         assert message.startswith("The custom network cannot be made; nothing was changed: ") and said in message
         assert (engine_state(), own_networks()) == before
     finally:
@@ -306,7 +306,7 @@ def test_a_gateway_that_is_this_machines_address_is_refused(tmp_path, own_addres
     before = engine_state(), own_networks()
     code, result, output = lab(tmp_path, "-e", json.dumps({"lab_network_subnet": "10.215.0.0/16", "lab_network_gateway": "10.215.0.1"}))
     assert code == 2, output
-    message = task_result(result, "Refuse a custom network that would clash with this host's networks")["msg"]
+    message = task_result(result, "Refuse what the reset must not do")["msg"]
     assert "lab_network_gateway 10.215.0.1 is an address of this host (on lo)" in message
     assert (engine_state(), own_networks()) == before
 

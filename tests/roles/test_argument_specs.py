@@ -1,6 +1,6 @@
 """Every role declares its variables in meta/argument_specs.yml, and a bad one stops the role
-before its first task, naming the variable (run for real, step by step, without lab.yml's
-own settings check in front)."""
+before its first task, naming the variable (each role run for real in a playbook of its own); in
+lab.yml and a step run alone, the settings step stops it first, naming it."""
 
 from __future__ import annotations
 
@@ -34,29 +34,65 @@ def test_all_roles_are_covered():
     assert {"docker_engine", "lab", "lab_reset", "lab_image", "lab_containers", "lab_inspect", "lab_verify", "lab_report"} <= set(ROLES)
 
 
-@pytest.mark.engine
-@pytest.mark.parametrize(
-    ("playbook", "variables", "named"),
-    [
-        ("playbooks/lab_step.yml", {"lab_step": "verify", "lab_verify_ping_count": "many"}, "lab_verify_ping_count"),
-        ("playbooks/lab_step.yml", {"lab_step": "reset", "lab_reset_images": "perhaps"}, "lab_reset_images"),
-        ("playbooks/lab_step.yml", {"lab_step": "reset", "lab_reset_scope": "everything"}, "lab_reset_scope"),
-        ("playbooks/lab_step.yml", {"lab_step": "image", "lab_image_source": "ftp"}, "lab_image_source"),
-        ("playbooks/docker_engine.yml", {"docker_engine_start": "sometimes"}, "docker_engine_start"),
-    ],
-)
-def test_a_bad_variable_stops_the_role_before_its_first_task(playbook, variables, named):
-    before = engine_state()
-    code, report, output = ansible_playbook(playbook, "-e", json.dumps(variables))
-    assert code == 2, output
-    failed = [
+ROLE_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  roles:
+    - role: %s
+"""
+
+
+def failed_tasks(report: dict) -> list:
+    return [
         (task["task"]["name"], result)
         for play in report["plays"]
         for task in play["tasks"]
         for result in task["hosts"].values()
         if result.get("failed")
     ]
-    name, result = failed[0]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize(
+    ("role", "variables", "named"),
+    [
+        ("lab_verify", {"lab_verify_ping_count": "many"}, "lab_verify_ping_count"),
+        ("lab_reset", {"lab_reset_images": "perhaps"}, "lab_reset_images"),
+        ("lab_reset", {"lab_reset_scope": "everything"}, "lab_reset_scope"),
+        ("lab_image", {"lab_image_source": "ftp"}, "lab_image_source"),
+        ("docker_engine", {"docker_engine_start": "sometimes"}, "docker_engine_start"),
+    ],
+)
+def test_a_bad_variable_stops_the_role_before_its_first_task(role, variables, named, tmp_path):
+    """A role used in a playbook of one's own checks its inputs first (lab.yml's later plays do not: its settings
+    step checked them against these same specs, below)."""
+    playbook = tmp_path / "role.yml"
+    playbook.write_text(ROLE_PLAY % role)
+    before = engine_state()
+    code, report, output = ansible_playbook(str(playbook), "-e", json.dumps(variables))
+    assert code == 2, output
+    name, result = failed_tasks(report)[0]
     assert "Validating arguments against arg spec" in name, name
     assert named in json.dumps(result.get("argument_errors") or result.get("msg")), result
+    assert engine_state() == before
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize(
+    ("playbook", "variables", "named"),
+    [
+        ("playbooks/lab_step.yml", {"lab_step": "verify", "lab_verify_ping_count": "many"}, "lab_verify_ping_count"),
+        ("playbooks/lab_step.yml", {"lab_step": "reset", "lab_reset_scope": "everything"}, "lab_reset_scope"),
+        ("lab.yml", {"lab_image_source": "ftp"}, "lab_image_source"),
+    ],
+)
+def test_a_bad_variable_stops_a_step_or_the_lab_at_its_settings_check(playbook, variables, named):
+    """One step alone, or the lab: the settings step checks every setting against the spec of each role that reads it,
+    before any step runs (the steps' roles are not checked again)."""
+    before = engine_state()
+    code, report, output = ansible_playbook(playbook, "-e", json.dumps(variables))
+    assert code == 2, output
+    name, result = failed_tasks(report)[0]
+    assert name.endswith("Refuse bad settings before anything changes"), name
+    assert named in result["msg"], result
     assert engine_state() == before

@@ -19,8 +19,8 @@ PLAY = """
 - hosts: all
   gather_facts: false
   vars:
-    lab_report_at: "2026-12-06T10:00:00Z"
     lab_report_written:
+      run_at: "2026-12-06T10:00:00Z"
       verdict:
         report: "/reports/class-7b/{{ inventory_hostname }}/lab.json"
         digest: "{{ inventory_hostname | hash('sha256') }}"

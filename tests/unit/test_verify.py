@@ -459,3 +459,13 @@ def test_nothing_is_judged_when_a_container_changed_or_the_engine_stopped_during
 
     with pytest.raises(NotJudged, match="the Docker engine stopped answering during the check"):
         run(observed, engine_gone)
+
+
+def test_an_outside_address_that_is_not_the_hosts_own_is_refused_naming_it_and_the_hosts_addresses():
+    from vethlab.module_utils.vethlab_verify import outside_problem
+
+    observed = {"host_ipv4_addresses": ["10.0.2.15", "172.17.0.1"]}
+    assert outside_problem("10.0.2.15", observed) is None
+    refused = outside_problem("192.0.2.7", observed)
+    assert '"192.0.2.7" is not one of 10.0.2.15, 172.17.0.1' in refused and "lab_verify_outside_address" in refused
+    assert "no IPv4 default route" in outside_problem("", observed)
