@@ -61,6 +61,27 @@ def vethlab_image_ids(images, names):
     return ids
 
 
+def vethlab_probe_lines(lines):
+    """The engine probe's lines (roles/docker_engine/tasks/probe.yml), read in one pass: the packages installed and
+    their versions ("NAME installed VERSION"), whether the engine answers and systemd starts it, and the record lines
+    ("package-from:NAME REPOSITORY", "engine-version V") by key."""
+    found = {"installed": [], "versions": {}, "answers": False, "enabled": False, "records": {}}
+    for line in lines or []:
+        words = str(line).split(" ")
+        if len(words) >= 2 and words[1] == "installed" and words[0]:
+            found["installed"].append(words[0])
+            if len(words) > 2 and words[2]:
+                found["versions"][words[0]] = " ".join(words[2:])
+        elif line == "docker-engine answers":
+            found["answers"] = True
+        elif line == "docker-service enabled":
+            found["enabled"] = True
+        elif line.startswith("package-from:") or line.startswith("engine-version "):
+            key, _, value = str(line).partition(" ")
+            found["records"][key] = value
+    return found
+
+
 def vethlab_machine_folder(host):
     """A machine's report folder under the report folder (vethlab/files.py: readable, one of its own)."""
     return machine_folder(host)
@@ -83,6 +104,7 @@ class FilterModule:
             "vethlab_names": vethlab_names,
             "vethlab_actions": vethlab_actions,
             "vethlab_image_ids": vethlab_image_ids,
+            "vethlab_probe_lines": vethlab_probe_lines,
             "vethlab_network_decisions": vethlab_network_decisions,
             "vethlab_machine_folder": vethlab_machine_folder,
             "vethlab_inventory_folder": vethlab_inventory_folder,
