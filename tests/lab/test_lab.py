@@ -33,6 +33,21 @@ def first_run(tmp_path_factory):
     return reports, report
 
 
+def test_the_settings_are_checked_once_and_no_step_checks_its_role_again(first_run):
+    """The settings step checks every setting against each role's spec; the steps after it import their role without
+    Ansible's own argument check (rolespec_validate: false), which would check the same again, once per role."""
+    _, report = first_run
+    checks = [
+        (play["play"]["name"], task["task"]["name"].split(" : ")[0])
+        for play in report["plays"]
+        for task in play["tasks"]
+        if "Validating arguments against arg spec" in task["task"]["name"]
+    ]
+    assert [role for _, role in checks] == ["lab", "docker_engine"], checks
+    step_tasks = [task for play in report["plays"][2:] for task in play["tasks"]]
+    assert step_tasks and not any("Validating arguments" in task["task"]["name"] for task in step_tasks)
+
+
 def test_every_checkpoint_passes_with_this_hosts_values(first_run):
     reports, _ = first_run
     data = json.loads((reports / "localhost" / "lab.json").read_text())
