@@ -178,9 +178,9 @@ def check_archive(settings: dict) -> list[str]:
         []
         if isinstance(archive, str) and os.path.isfile(archive)
         else [
-            "lab_image_archive must name a file on the controller (lab_image_source=archive loads a `docker save` tarball),"
-            " got %s, which is not a file; other sources: lab_image_source=pull (from a registry) or lab_image_source=busybox"
-            " (built offline)" % _shown(archive)
+            "lab_image_archive must name a file on the controller, got %s, which is not a file (lab_image_source=archive"
+            " loads a `docker save` tarball); other sources: lab_image_source=pull (from a registry) or"
+            " lab_image_source=busybox (built offline)" % _shown(archive)
         ]
     )
 
