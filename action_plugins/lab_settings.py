@@ -227,7 +227,9 @@ def process_start(pid: int) -> str | None:
 
 
 def gone_runs(run: str, pid: int, started: str, path: Path = RUNS_FILE) -> list[str]:
-    """Record this run; return this controller's earlier runs whose process has ended (its pid gone, or reused)."""
+    """Record this run; return this controller's earlier runs whose process has ended (its pid gone, or reused).
+    Each machine's settings check asks (one worker each): a run found ended is marked so, and not looked for in /proc
+    again; the run is recorded once, so that the file is written once per run, not once per machine."""
     try:
         runs = json.loads(path.read_text(encoding="utf-8"))
         runs = runs if isinstance(runs, dict) else {}
@@ -235,11 +237,14 @@ def gone_runs(run: str, pid: int, started: str, path: Path = RUNS_FILE) -> list[
         runs = {}
     now = time.time()
     runs = {key: value for key, value in runs.items() if isinstance(value, dict) and now - value.get("at", 0) < RUNS_KEPT_FOR}
-    ended = {key for key, value in runs.items() if key != run and process_start(int(value.get("pid") or 0)) != value.get("started")}
+    for key, value in runs.items():
+        if key != run and not value.get("ended") and process_start(int(value.get("pid") or 0)) != value.get("started"):
+            value["ended"] = True
+    ended = {key for key, value in runs.items() if value.get("ended")}
     # A gone run is named while it is among the newest recent ones (newest_gone); then forgotten.
     gone = newest_gone({key: runs[key].get("at", 0) for key in ended}, now)
     runs = {key: value for key, value in runs.items() if key not in ended or now - value.get("at", 0) < GONE_WITHIN}
-    runs[run] = {"pid": pid, "started": started, "at": now}
+    runs.setdefault(run, {"pid": pid, "started": started, "at": now})
     try:
         write_if_changed(path, json.dumps(runs, indent=1).encode("utf-8"), mode=0o600)
     except OSError:

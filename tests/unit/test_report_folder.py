@@ -76,6 +76,23 @@ def test_the_next_run_names_this_controllers_runs_that_are_gone(tmp_path):
     assert oct(runs.stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_run_is_recorded_once_and_an_ended_run_not_looked_for_again(tmp_path):
+    """Every machine's settings check asks, in the same run: the file is written by the first, and a run found ended
+    is marked so (its pid is not looked for in /proc again)."""
+    settings = load_action_plugin("lab_settings")
+    runs = tmp_path / "runs.json"
+    dead = subprocess.Popen(["sleep", "0"])
+    dead.wait()
+    runs.write_text(json.dumps({"vm-%d-1" % dead.pid: {"pid": dead.pid, "started": "1", "at": time.time() - 60}}))
+    alive = settings.process_start(1)
+    first = settings.gone_runs("vm-1-%s" % alive, 1, alive, runs)
+    written = runs.stat().st_mtime_ns, runs.read_bytes()
+    assert first == ["vm-%d-1" % dead.pid] and json.loads(written[1])["vm-%d-1" % dead.pid]["ended"] is True
+    time.sleep(0.01)
+    assert settings.gone_runs("vm-1-%s" % alive, 1, alive, runs) == first  # the next machine of the same run
+    assert (runs.stat().st_mtime_ns, runs.read_bytes()) == written  # not written again
+
+
 def test_a_run_names_only_the_newest_gone_runs_of_the_last_hours(tmp_path):
     """The owner every step carries stays small on a controller that has run the lab hundreds of times."""
     settings = load_action_plugin("lab_settings")
