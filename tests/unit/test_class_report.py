@@ -166,6 +166,7 @@ def test_one_dot_process_draws_every_machines_own_topology():
         assert all(name in svg for name in names) and not any(name in svg for name in others), host
 
 
+@pytest.mark.browser
 def test_pages_in_both_languages_link_each_other_and_count_what_the_class_failed(class_dir):
     summary = render_class_report(class_dir, ["student01", "student02", "student03"], outcomes(class_dir), RUN, languages=["en", "zh"])
     assert summary["failures"]["C8"] == 1 and summary["failures"]["C1"] == 0
