@@ -13,13 +13,12 @@ Writes in check mode too (the task says ``check_mode: false``): the report is th
 
 from __future__ import annotations
 
-import time
-
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 from vethlab.machine_report import report_data, write
+from vethlab.report import now
 from vethlab.signature import class_secret
 
 RESULTS = ("plan", "image", "inspect", "verify")
@@ -46,7 +45,7 @@ class ActionModule(ActionBase):
         except (OSError, ValueError) as error:
             raise AnsibleActionFail("lab_report_write: the class's secret: %s" % error) from error
         run = dict(args.get("run") or {})
-        run["run_at"] = run.get("run_at") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        run["run_at"] = run.get("run_at") or now()
         data = report_data(str(args.get("host") or ""), run, results)
         try:
             done = write(dest, data, languages, secret)

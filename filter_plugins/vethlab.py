@@ -66,8 +66,8 @@ def vethlab_probe_lines(lines):
     their versions ("NAME installed VERSION"), whether the engine answers and systemd starts it, and the record lines
     ("package-from:NAME REPOSITORY", "engine-version V") by key."""
     found = {"installed": [], "versions": {}, "answers": False, "enabled": False, "records": {}}
-    for line in lines or []:
-        words = str(line).split(" ")
+    for line in map(str, lines or []):
+        words = line.split(" ")
         if len(words) >= 2 and words[1] == "installed" and words[0]:
             found["installed"].append(words[0])
             if len(words) > 2 and words[2]:
@@ -77,7 +77,7 @@ def vethlab_probe_lines(lines):
         elif line == "docker-service enabled":
             found["enabled"] = True
         elif line.startswith("package-from:") or line.startswith("engine-version "):
-            key, _, value = str(line).partition(" ")
+            key, _, value = line.partition(" ")
             found["records"][key] = value
     return found
 

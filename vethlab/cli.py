@@ -69,12 +69,13 @@ class Board:
         row = self.hosts.setdefault(host, {"step": "", "ok": 0, "changed": 0, "failed": 0, "status": "running"})
         row["step"] = self.step
         if kind == "runner_on_ok":
+            res = data.get("res") or {}
             row["ok"] += 1
-            row["changed"] += 1 if (data.get("res") or {}).get("changed") else 0
-            facts = (data.get("res") or {}).get("ansible_facts") or {}
+            row["changed"] += 1 if res.get("changed") else 0
+            facts = res.get("ansible_facts") or {}
             # Its report is written (the report step's verdict came back): progress, not the verdict itself.
-            row["reported"] = row.get("reported") or bool((data.get("res") or {}).get("verdict"))
-            record = (data.get("res") or {}).get("record")
+            row["reported"] = row.get("reported") or bool(res.get("verdict"))
+            record = res.get("record")
             if isinstance(record, dict) and record.get("fault"):
                 row["fault"] = "%s in %s" % (record["fault"], record.get("container"))
             if "lab_student_removed" in facts:

@@ -214,7 +214,7 @@ def cancel(worker: str, run_id: str, known_hosts: Path, trust_new_keys: bool = F
 
 def lost_slice_folder(folder: Path, roster: list[str], lost: SliceRun, languages: list[str]) -> Path:
     """A report folder for a slice no worker completed: its machines unreachable, the worker's reason given."""
-    from vethlab.report import UNREACHABLE, render_class_report
+    from vethlab.report import UNREACHABLE, now, render_class_report
 
     message = "%s (worker %s)" % (lost.error, lost.worker)
     outcomes = {
@@ -226,7 +226,7 @@ def lost_slice_folder(folder: Path, roster: list[str], lost: SliceRun, languages
         }
         for host in lost.hosts
     }
-    run = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "mode": "run", "limit": ",".join(lost.hosts), "playbook": "lab.yml"}
+    run = {"at": now(), "mode": "run", "limit": ",".join(lost.hosts), "playbook": "lab.yml"}
     render_class_report(folder, roster, outcomes, run, None, languages)
     return folder
 
