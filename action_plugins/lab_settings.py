@@ -235,20 +235,23 @@ def gone_runs(run: str, pid: int, started: str, path: Path = RUNS_FILE) -> list[
         runs = runs if isinstance(runs, dict) else {}
     except (OSError, ValueError):
         runs = {}
+    before = json.dumps(runs, sort_keys=True)
     now = time.time()
     runs = {key: value for key, value in runs.items() if isinstance(value, dict) and now - value.get("at", 0) < RUNS_KEPT_FOR}
     for key, value in runs.items():
         if key != run and not value.get("ended") and process_start(int(value.get("pid") or 0)) != value.get("started"):
             value["ended"] = True
     ended = {key for key, value in runs.items() if value.get("ended")}
-    # A gone run is named while it is among the newest recent ones (newest_gone); then forgotten.
+    # A gone run is named while it is among the newest recent ones (newest_gone); the others are forgotten (a
+    # controller that ran the lab thousands of times keeps a file of twenty of them, read by every machine's check).
     gone = newest_gone({key: runs[key].get("at", 0) for key in ended}, now)
-    runs = {key: value for key, value in runs.items() if key not in ended or now - value.get("at", 0) < GONE_WITHIN}
+    runs = {key: value for key, value in runs.items() if key not in ended or key in gone}
     runs.setdefault(run, {"pid": pid, "started": started, "at": now})
-    try:
-        write_if_changed(path, json.dumps(runs, indent=1).encode("utf-8"), mode=0o600)
-    except OSError:
-        pass  # without the record, an interrupted run's locks are taken over when they go stale
+    if json.dumps(runs, sort_keys=True) != before:  # the C encoder (no indent): cheap beside each machine's check
+        try:
+            write_if_changed(path, json.dumps(runs, sort_keys=True).encode("utf-8"), mode=0o600)
+        except OSError:
+            pass  # without the record, an interrupted run's locks are taken over when they go stale
     return gone
 
 

@@ -106,7 +106,9 @@ def test_a_run_names_only_the_newest_gone_runs_of_the_last_hours(tmp_path):
     alive = settings.process_start(1)
     gone = settings.gone_runs("vm-1-%s" % alive, 1, alive, runs)
     assert gone == sorted("vm-%d-%d" % (dead.pid, n) for n in range(1, settings.GONE_NAMED + 1))  # the newest 20
-    assert "vm-old" not in json.loads(runs.read_text())  # a gone run of over 6 hours ago is forgotten
+    kept = json.loads(runs.read_text())
+    assert "vm-old" not in kept  # a gone run of over 6 hours ago is forgotten
+    assert sorted(kept) == sorted([*gone, "vm-1-%s" % alive])  # and so is one never to be named again
 
 
 def test_a_lock_of_a_gone_run_is_taken_over_at_once(tmp_path):
