@@ -11,7 +11,7 @@ LAB_ARGS ?=
 # Docker CE) or fedora (machines shaped like Fedora 40 and Rocky Linux 9).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone molecule bench bench-check bench-fleet bench-grade bench-workers bench-merge fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone tests-exclusive molecule bench bench-check bench-fleet bench-grade bench-workers bench-merge fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -61,19 +61,22 @@ lint: venv
 unit: venv
 	pytest -m "not engine and not browser and not fleet"
 
-# Two lanes at once, each printing when it is done (this machine has 2 cores): the lab's own tests, which share
-# this machine's engine and its lab (markers engine, not fleet); and, one after the other, lint, the tests that
-# need no engine, and the simulated classroom's scenarios (their machines are containers with engines of their
-# own). Then, alone, the few tests that stop or break this machine's engine (marker exclusive).
+# Two phases, each of two lanes side by side, each lane printing when it is done (this machine has 2 cores).
+# First the two that need this machine's engine: the lab's own tests, which share its lab (markers engine, not
+# fleet), and the simulated classroom's scenarios (their machines are containers with engines of their own).
+# Then the few tests that stop or break this machine's engine (marker exclusive: nothing else may use the engine
+# meanwhile) beside lint and the tests that need no engine, which keep the other core busy.
 test: venv engine test-deps
-	@echo "two lanes side by side - the lab's tests; lint, the tests without an engine, the classroom - then the exclusive tests"
-	$(MAKE) --no-print-directory -j2 --output-sync=target tests-lab lane-others
-	pytest --durations=10 -m "exclusive"
+	@echo "first the lab's tests beside the classroom's, then the exclusive tests beside lint and the tests without an engine"
+	$(MAKE) --no-print-directory -j2 --output-sync=target tests-lab tests-classroom
+	$(MAKE) --no-print-directory -j2 --output-sync=target tests-exclusive lane-others
 
 lane-others: venv
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory tests-alone
-	$(MAKE) --no-print-directory tests-classroom
+
+tests-exclusive: venv
+	pytest --durations=10 -m "exclusive"
 
 tests-classroom: venv
 	pytest --durations=10 -m "fleet and not exclusive"

@@ -30,7 +30,7 @@ from vethlab.files import write_if_changed
 from vethlab.module_utils import vethlab_lessons
 from vethlab.module_utils.vethlab_docker import IMAGE_REFERENCE, INTERFACE_NAME, LABEL_KEY, is_container_name
 from vethlab.module_utils.vethlab_lessons import ALL, names, network_problems, run_plan
-from vethlab.module_utils.vethlab_lock import GONE_NAMED, GONE_VARIABLE, GONE_WITHIN, newest_gone
+from vethlab.module_utils.vethlab_lock import GONE_NAMED, GONE_VARIABLE, newest_gone
 from vethlab.module_utils.vethlab_texts import LANGUAGES
 from vethlab.signature import SECRET_VARIABLE, environ_secret
 
