@@ -82,6 +82,49 @@ def vethlab_probe_lines(lines):
     return found
 
 
+def vethlab_engine_state(
+    lines, packages, conflicting, source, host_packages=(), prerequisites=(), start_with="systemd", mirrors=(), users=()
+):
+    """The engine role's decisions on this machine, in one pass: what its probe's lines say (vethlab_probe_lines), then
+    which engine is installed (``packages``: each source's packages, its engine first), the source used (with "auto",
+    the engine installed stays, else the distribution's; a source named is used, switching), what a named source
+    removes (``conflicting``), whether podman's docker is in the way, what is missing (engine, ``host_packages``,
+    ``prerequisites``) and the work tasks/converge.yml has to do, by name (empty on a warm machine). One filter, so that
+    every condition reads the decisions without rendering a chain of templates again (roles/docker_engine/vars)."""
+    found = vethlab_probe_lines(lines)
+    installed = found["installed"]
+    installed_source = next((name for name, names in packages.items() if names and names[0] in installed), None)
+    if source == "auto":
+        used = installed_source or ("distro" if "distro" in packages else "docker-ce")
+    else:
+        used = source if source in packages else "docker-ce"
+    if used not in packages:
+        raise ValueError("docker_engine: no packages for the source %r on this distribution (%s)" % (used, ", ".join(packages)))
+    conflicts = [] if source == "auto" else [name for name in conflicting.get(used, []) if name in installed]
+    missing = [name for name in packages[used] if name not in installed]
+    missing_host_tools = [name for name in host_packages or [] if name not in installed]
+    work = (
+        (["packages"] if missing or conflicts else [])
+        + (["host tools"] if missing_host_tools else [])
+        + (["registry mirrors"] if mirrors else [])
+        + (["start"] if not found["answers"] or (start_with == "systemd" and not found["enabled"]) else [])
+        + (["users"] if users else [])
+    )
+    return dict(
+        found,
+        installed_source=installed_source,
+        source_used=used,
+        engine_packages=list(packages[used]),
+        remove_when_switching=list(conflicting.get(used, [])),
+        installed_conflicts=conflicts,
+        podman_in_the_way=source == "auto" and installed_source is None and "podman-docker" in installed,
+        missing_packages=missing,
+        missing_host_tools=missing_host_tools,
+        missing_prerequisites=[name for name in prerequisites or [] if name not in installed],
+        work=work,
+    )
+
+
 def vethlab_machine_folder(host):
     """A machine's report folder under the report folder (vethlab/files.py: readable, one of its own)."""
     return machine_folder(host)
@@ -105,6 +148,7 @@ class FilterModule:
             "vethlab_actions": vethlab_actions,
             "vethlab_image_ids": vethlab_image_ids,
             "vethlab_probe_lines": vethlab_probe_lines,
+            "vethlab_engine_state": vethlab_engine_state,
             "vethlab_network_decisions": vethlab_network_decisions,
             "vethlab_machine_folder": vethlab_machine_folder,
             "vethlab_inventory_folder": vethlab_inventory_folder,
