@@ -198,8 +198,23 @@ def topology_svgs(labs: dict) -> dict:
         if len(hosts) == 1:
             return drawn
         return {host: topology_svgs({host: labs[host]})[host] for host in labs}
-    drawn.update(zip(hosts, documents))
+    drawn.update(zip(hosts, map(clusters_in_order, documents)))
     return drawn
+
+
+# One cluster (a container's box) of dot's SVG: its group, which holds no other group.
+SVG_CLUSTER = re.compile(r'<g id="clust(\d+)" class="cluster">.*?</g>\n', re.DOTALL)
+
+
+def clusters_in_order(svg: str) -> str:
+    """dot's SVG with its clusters in the order of their ids. Drawing several graphs in one process, dot writes the
+    later graphs' clusters in an order that varies from run to run (the layout itself does not): without this, a
+    machine's page would change at every render, and a rerun that changed nothing would write it again."""
+    found = list(SVG_CLUSTER.finditer(svg))
+    if len(found) < 2 or svg[found[0].start() : found[-1].end()] != "".join(match.group(0) for match in found):
+        return svg  # one cluster, or not one run of them: as drawn
+    ordered = "".join(match.group(0) for match in sorted(found, key=lambda match: int(match.group(1))))
+    return svg[: found[0].start()] + ordered + svg[found[-1].end() :]
 
 
 def class_csv(machines: list[dict]) -> str:

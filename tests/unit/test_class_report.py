@@ -12,7 +12,7 @@ import pytest
 
 from chromium import rendered_dom, visible_text
 from conftest import FIXTURES
-from vethlab.report import render_class_report, summary_lines, topology_dot, topology_svgs
+from vethlab.report import clusters_in_order, render_class_report, summary_lines, topology_dot, topology_svgs
 
 LAB = json.loads((FIXTURES / "reports" / "lab.json").read_text())
 EVIL = "<script>document.title='pwned'</script>"
@@ -231,3 +231,21 @@ def test_each_machines_engine_is_in_the_csv_and_on_the_class_page(class_dir):
     assert "Docker 引擎" in page and "moby-engine 24.0.5-4.fc40" in page and "dockerd 27.3.1" in page
     machine = visible_text(rendered_dom((class_dir / "machines" / "student01.zh.html").as_uri()))
     assert "Docker 引擎：moby-engine 24.0.5-4.fc40 (fedora)；引擎报告的版本为 20.10.24+dfsg1（Fedora 40，软件包管理器 dnf）" in machine
+
+
+def test_dots_clusters_come_in_the_order_of_their_ids_whatever_order_dot_wrote_them():
+    """dot, drawing several graphs in one process, writes a later graph's clusters in an order that varies from run to
+    run; the page must be the same bytes for the same graph (else a rerun rewrites it: seen under load, 17 of 60)."""
+    one = '<g id="clust1" class="cluster">\n<title>cluster0</title>\n<text>alpine01</text>\n</g>\n'
+    two = '<g id="clust2" class="cluster">\n<title>cluster1</title>\n<text>alpine02</text>\n</g>\n'
+    node = '<!-- bridge0 -->\n<g id="node1" class="node">\n<title>bridge0</title>\n</g>\n'
+    head, tail = '<svg>\n<g id="graph0" class="graph">\n<title>topology</title>\n', node + "</g>\n</svg>\n"
+    assert clusters_in_order(head + two + one + tail) == head + one + two + tail
+    assert clusters_in_order(head + one + two + tail) == head + one + two + tail
+    assert clusters_in_order(head + one + tail) == head + one + tail
+    # Every graph of one dot process, drawn again and again: each machine's SVG the same each time.
+    drawn = {}
+    for _ in range(10):
+        for host, svg in topology_svgs({"a": LAB, "b": LAB, "c": LAB}).items():
+            drawn.setdefault(host, set()).add(svg)
+    assert {host: len(svgs) for host, svgs in drawn.items()} == {"a": 1, "b": 1, "c": 1}
