@@ -247,9 +247,10 @@ def gone_runs(run: str, pid: int, started: str, path: Path = RUNS_FILE) -> list[
     gone = newest_gone({key: runs[key].get("at", 0) for key in ended}, now)
     runs = {key: value for key, value in runs.items() if key not in ended or key in gone}
     runs.setdefault(run, {"pid": pid, "started": started, "at": now})
-    if json.dumps(runs, sort_keys=True) != before:  # the C encoder (no indent): cheap beside each machine's check
+    after = json.dumps(runs, sort_keys=True)  # the C encoder (no indent): cheap beside each machine's check
+    if after != before:
         try:
-            write_if_changed(path, json.dumps(runs, sort_keys=True).encode("utf-8"), mode=0o600)
+            write_if_changed(path, after.encode("utf-8"), mode=0o600)
         except OSError:
             pass  # without the record, an interrupted run's locks are taken over when they go stale
     return gone

@@ -100,8 +100,9 @@ def vethlab_engine_state(
         used = source if source in packages else "docker-ce"
     if used not in packages:
         raise ValueError("docker_engine: no packages for the source %r on this distribution (%s)" % (used, ", ".join(packages)))
-    conflicts = [] if source == "auto" else [name for name in conflicting.get(used, []) if name in installed]
-    missing = [name for name in packages[used] if name not in installed]
+    engine, removable = list(packages[used]), list(conflicting[used])
+    conflicts = [] if source == "auto" else [name for name in removable if name in installed]
+    missing = [name for name in engine if name not in installed]
     missing_host_tools = [name for name in host_packages or [] if name not in installed]
     work = (
         (["packages"] if missing or conflicts else [])
@@ -114,8 +115,8 @@ def vethlab_engine_state(
         found,
         installed_source=installed_source,
         source_used=used,
-        engine_packages=list(packages[used]),
-        remove_when_switching=list(conflicting.get(used, [])),
+        engine_packages=engine,
+        remove_when_switching=removable,
         installed_conflicts=conflicts,
         podman_in_the_way=source == "auto" and installed_source is None and "podman-docker" in installed,
         missing_packages=missing,
