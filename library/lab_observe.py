@@ -119,9 +119,19 @@ host_output:
   returned: success
   type: str
 container_outputs:
-  description: Running container's name to its C(ip addr) output.
+  description:
+    - Running container's name to its C(ip addr) output, run by the host's C(ip) in its network namespace.
+    - A container without a network namespace of its own (see RV(shared_namespaces)) is left out.
   returned: success
   type: dict
+shared_namespaces:
+  description:
+    - Each running container whose network namespace is not its own, to V(with) (V(host), or the container it
+      shares with) and V(how) (Docker's record, C(--network host) or C(--network container:X), or the kernel's,
+      C(netns inode N)). No judge reads such a namespace as the container's.
+  returned: success
+  type: dict
+  sample: {"alpine01": {"with": "host", "how": "--network host"}}
 states:
   description: Every given container's state (C(running), C(exited), C(created), ... or C(missing)).
   returned: success

@@ -31,6 +31,8 @@ class Seen:
         self.host_addresses = list(observed.get("host_ipv4_addresses") or [])
         self.health = observed.get("health") or {}
         self.files = observed.get("files") or {}
+        # The running containers whose network namespace is not their own (vethlab_collect.shared_namespaces).
+        self.shared = observed.get("shared_namespaces") or {}
         self.bridge_problems = (observed.get("bridge_problems") or {}).get(bridge) or []
         self.containers = names(run_plan, "docker0")
         links = [entry for entry in run_plan["containers"] if entry["lesson"] == "link"]
@@ -52,6 +54,16 @@ class Seen:
 
     def interface(self, container, name="eth0"):
         return next((iface for iface in (self.veths.get("containers") or {}).get(container, []) if iface["name"] == name), None)
+
+    def why_no_interface(self, container):
+        """Why a container shows no interface, as a message part: not running, a namespace not its own, or none."""
+        if container not in self.running:
+            return ("detail.not_running", {})
+        shared = self.shared.get(container)
+        if shared:
+            key = "detail.namespace_of_host" if shared["with"] == "host" else "detail.namespace_of_other"
+            return (key, {"other": shared["with"], "how": shared["how"]})
+        return ("detail.no_eth0_in_ip_addr", {})
 
     def port_macs(self, bridge):
         """The MACs of a bridge's ports (the host ends of the lab's veths on it): a bridge takes frames sent to them

@@ -142,8 +142,11 @@ def collect(containers, runner, command=("ip", "addr"), docker="docker", workers
     argvs = [list(command), list(ROUTE_COMMAND)] + [enter_argv(inspected[name]["pid"], command) for name in running]
     reads = [(name, path) for name in running for path in files]
     argvs += [["cat", "--", inspected[name]["files"][path] or "/nonexistent"] for name, path in reads]
+    argvs.append(inodes_argv([inspected[name]["pid"] for name in running]))
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(argvs)))) as pool:
         results = list(pool.map(runner, argvs))
+    inodes = parse_inodes(results.pop()[1])
+    argvs.pop()
     read = results[len(results) - len(reads) :] if reads else []
     failures = [(argv, rc, err) for argv, (rc, _, err) in zip(argvs[: len(argvs) - len(reads)], results) if rc != 0]
     if failures:
@@ -152,15 +155,66 @@ def collect(containers, runner, command=("ip", "addr"), docker="docker", workers
     contents = {name: {} for name in running}
     for (name, path), (rc, out, _) in zip(reads, read):
         contents[name][path] = out if rc == 0 else None
+    shared = shared_namespaces(running, inspected, inodes)
     return {
         "host_output": results[0][1],
         "host_default_route": results[1][1],
-        "container_outputs": {name: result[1] for name, result in zip(running, results[2:])},
+        # A namespace that is not the container's own shows another's interfaces (the host's, another container's):
+        # they are not the container's, and no judge reads them as its own.
+        "container_outputs": {name: result[1] for name, result in zip(running, results[2:]) if name not in shared},
+        "shared_namespaces": shared,
         "states": states,
         "running": running,
         "inspected": inspected,
         "files": contents,
     }
+
+
+def inodes_argv(pids):
+    """The kernel's record of network namespaces: this side's own (the host's, where the judge runs) and each
+    process's, named, in one ``stat``."""
+    return ["stat", "-L", "-c", "%n %i", "/proc/self/ns/net", *("/proc/%d/ns/net" % int(pid) for pid in pids)]
+
+
+def parse_inodes(out):
+    """``inodes_argv``'s output as {"self" or pid: the namespace's inode} (a process gone meanwhile is left out)."""
+    found = {}
+    for line in (out or "").splitlines():
+        path, _, inode = line.rpartition(" ")
+        owner = path.split("/")[2] if path.count("/") == 4 else ""
+        if inode.isdigit() and (owner == "self" or owner.isdigit()):
+            found[owner if owner == "self" else int(owner)] = int(inode)
+    return found
+
+
+def shared_namespaces(running, inspected, inodes):
+    """Each running container whose network namespace is not its own, as {name: {"with": "host" or the container
+    it shares with, "how": how that is known}}: by Docker's record (--network host,
+    --network container:X) or by the kernel's (its namespace's inode is this machine's own, or another running
+    container's). Such a container has no eth0 of its own: nothing of that namespace is judged as its."""
+    host = inodes.get("self")
+
+    def owners(group):  # the containers of one namespace Docker did not start in another's (--network container:X)
+        return [name for name in group if not (inspected[name].get("network_mode") or "").startswith("container:")]
+
+    by_inode = {}
+    for name in running:
+        by_inode.setdefault(inodes.get(inspected[name]["pid"]), []).append(name)
+    ids = {inspected[name]["id"]: name for name in running}
+    shared = {}
+    for name in running:
+        mode, inode = inspected[name].get("network_mode") or "", inodes.get(inspected[name]["pid"])
+        # How it is known: Docker's record of how it was started, else the kernel's (the namespace's inode).
+        how = "--network " + mode if mode == "host" or mode.startswith("container:") else "netns inode %s" % inode
+        if mode == "host" or (inode is not None and inode == host):
+            shared[name] = {"with": "host", "how": how}
+        elif mode.startswith("container:"):
+            other = ids.get(mode.split(":", 1)[1]) or mode.split(":", 1)[1]
+            shared[name] = {"with": other, "how": "--network container:" + other}
+        elif inode is not None and len(owners(by_inode[inode])) > 1:
+            # Two containers Docker started each in a namespace of its own, now in one: neither is judged as its own.
+            shared[name] = {"with": next(other for other in by_inode[inode] if other != name), "how": how}
+    return shared
 
 
 def survey(runner, docker="docker", label="vethlab.lab", images=()):

@@ -44,8 +44,7 @@ def judge_addresses(_, seen):
         eth0 = seen.interface(name)
         if eth0 is None:
             passed = False
-            why = "detail.not_running" if name not in seen.running else "detail.no_eth0_in_ip_addr"
-            detail.append(("detail.no_eth0", {"container": name, "why": in_every_language([(why, {})])}))
+            detail.append(("detail.no_eth0", {"container": name, "why": in_every_language([seen.why_no_interface(name)])}))
             continue
         inside = [cidr for cidr in eth0["ipv4"] if _in(cidr, seen.network)]
         if eth0["peer_ifindex"] is None or not inside:
@@ -64,7 +63,7 @@ def judge_pairs(_, seen):
     for name in seen.containers:
         if seen.interface(name) is None:
             passed = False
-            detail.append(("detail.no_eth0", {"container": name, "why": in_every_language([("detail.no_eth0_in_ip_addr", {})])}))
+            detail.append(("detail.no_eth0", {"container": name, "why": in_every_language([seen.why_no_interface(name)])}))
             continue
         matches = seen.pairs_of(name)
         if len(matches) != 1 or matches[0]["bridge"] != seen.bridge:
@@ -129,7 +128,12 @@ def judge_cells(checkpoint, seen):
     failed = [cell for cell in mine if not cell.get("passed")]
     stopped = _stopped(seen.not_running(checkpoint.lesson))
     # A running container without an address has no cell to ask: its pings fail the checkpoint, not vanish from it.
-    stopped += [("detail.no_address_no_cells", {"container": name}) for name in seen.without_address(checkpoint.lesson)]
+    stopped += [
+        ("detail.shared_no_cells", {"container": name, "why": in_every_language([seen.why_no_interface(name)])})
+        if name in seen.shared
+        else ("detail.no_address_no_cells", {"container": name})
+        for name in seen.without_address(checkpoint.lesson)
+    ]
     shown = failed or mine
     if not shown:
         return False, stopped or [("detail.no_cell", {})]
@@ -224,8 +228,8 @@ def _must_fail(cell, seen):
 
 def cells_name_on_the_default_bridge(seen):
     """The course's first surprise: on the default bridge, a container's name does not resolve."""
-    if len(seen.containers) < 2 or not seen.eth0_address(seen.containers[1]):
-        return []
+    if len(seen.containers) < 2 or not all(seen.eth0_address(name) for name in seen.containers[:2]):
+        return []  # both on docker0, each with an address of its own: else the name's failing proves nothing
     first, second = seen.containers[0], seen.containers[1]
     return [_must_fail({"source": second, "target": first, "name": first, "expected": "unresolved"}, seen)]
 

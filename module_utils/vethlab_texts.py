@@ -405,6 +405,10 @@ MESSAGES = {
         "en": "{container} is {state}: the lesson needs it running",
         "zh": "{container} 处于 {state} 状态：本节课需要它在运行",
     },
+    "detail.shared_no_cells": {
+        "en": "{container}: {why}; no ping from it or to it crosses a veth pair",
+        "zh": "{container}：{why}；从它发出或发往它的 ping 都不经过 veth 对",
+    },
     "detail.no_address_no_cells": {
         "en": "{container} has no IPv4 address on eth0: none of its pings can be asked",
         "zh": "{container} 的 eth0 没有 IPv4 地址：它的 ping 都无法进行",
@@ -661,6 +665,14 @@ MESSAGES = {
     "detail.no_eth0": {"en": "{container}: no eth0 ({why})", "zh": "{container}：没有 eth0（{why}）"},
     "detail.not_running": {"en": "not running", "zh": "没有运行"},
     "detail.no_eth0_in_ip_addr": {"en": "no eth0 in ip addr", "zh": "ip addr 中没有 eth0"},
+    "detail.namespace_of_host": {
+        "en": "its network namespace is this machine's own ({how}): it has no eth0 of its own",
+        "zh": "它的网络命名空间就是本机自己的（{how}）：它没有自己的 eth0",
+    },
+    "detail.namespace_of_other": {
+        "en": "it shares {other}'s network namespace ({how}): it has no eth0 of its own",
+        "zh": "它与 {other} 共用同一个网络命名空间（{how}）：它没有自己的 eth0",
+    },
     "detail.eth0_address": {"en": "{container}: {header} {address}", "zh": "{container}：{header} {address}"},
     "detail.eth0_outside": {
         "en": "{container}: {header} {addresses}, not in {bridge}'s subnet",

@@ -3,7 +3,8 @@ containers - a fake ``ping``, a fake ``ip``, a network made of two hand-edited f
 judge (lab-check as root, lab-check as a user of the docker group, ``vethlab grade``) failing each checkpoint it
 aims at, naming what it found; the honest lesson typed by hand passes every checkpoint in all three.
 
-Cost: about 60 s (two judged states of the lab by lab-check three ways, two grades, the honest lesson with a capture).
+Cost: about 55 s (three judged states of the lab by lab-check three ways, three grades, the honest lesson with a capture,
+containers in the host's and in another's namespace).
 """
 
 from __future__ import annotations
@@ -178,3 +179,34 @@ def test_a_fake_ip_and_a_lesson_not_begun_pass_nothing_and_the_honest_lesson_pas
     done, graded = grade(judge_tools, "all", path=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert graded == {cid: "passed" for cid in captured}
+
+
+def test_a_container_in_the_hosts_or_anothers_namespace_passes_nothing_of_its_own(judge_tools):
+    image = judge_tools["image"]
+    # --network host: alpine01's namespace is this machine's; its "eth0" would be the uplink, its address the host's.
+    docker("run", "-dit", *DNS, "--name", "alpine01", "--network", "host", image)
+    docker("run", "-dit", *DNS, "--name", "alpine02", image)
+    seen = by_id(lab_check(judge_tools, "docker0"))
+    failed = [cid for cid, c in seen.items() if c["status"] == "failed"]
+    assert failed == ["C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"], seen
+    own = "its network namespace is this machine's own (--network host): it has no eth0 of its own"
+    assert "alpine01: no eth0 (%s)" % own in seen["C2"]["detail"]
+    # C8 asks no cell of alpine01's: before, alpine02 -> alpine01 pinged the host's own address and passed.
+    assert seen["C8"]["detail"] == "alpine01: %s; no ping from it or to it crosses a veth pair" % own
+    statuses = {cid: c["status"] for cid, c in seen.items()}
+    assert {cid: c["status"] for cid, c in by_id(lab_check(judge_tools, "docker0", user="student")).items()} == statuses
+    done, graded = grade(judge_tools, "docker0")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert graded == statuses
+
+    # --network container:alpine02: alpine01 shows alpine02's eth0; alpine02, whose namespace it is, keeps its own.
+    docker("rm", "-f", "alpine01")
+    docker("run", "-dit", "--name", "alpine01", "--network", "container:alpine02", image)
+    seen = by_id(lab_check(judge_tools, "docker0"))
+    assert [cid for cid, c in seen.items() if c["status"] == "failed"] == ["C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
+    shared = "it shares alpine02's network namespace (--network container:alpine02): it has no eth0 of its own"
+    assert "alpine01: no eth0 (%s)" % shared in seen["C2"]["detail"]
+    assert "alpine02: eth0@if" in seen["C3"]["detail"] and "(master docker0)" in seen["C3"]["detail"]  # alpine02's own pair
+    assert {cid: c["status"] for cid, c in by_id(lab_check(judge_tools, "docker0", user="student")).items()} == {
+        cid: c["status"] for cid, c in seen.items()
+    }

@@ -240,3 +240,21 @@ def test_a_network_created_with_another_subnet_fails_c13_saying_which(observed):
     assert not c13["passed"]
     assert "docker network inspect mynet disagrees with the lesson: subnet 10.9.0.0/24 (the lesson: 192.168.0.0/16)" in c13["detail"]
     assert "与本节课不一致" in c13["i18n"]["zh"]["detail"]
+
+
+def test_a_container_without_a_namespace_of_its_own_passes_nothing_and_gives_no_other_a_pass(observed):
+    # --network host: alpine01's "eth0" would be this machine's uplink; the collect step keeps no interface of it.
+    host_network = copy.deepcopy(observed)
+    del host_network["veths"]["containers"]["alpine01"]
+    host_network["veths"]["pairs"] = [p for p in host_network["veths"]["pairs"] if p["container"] != "alpine01"]
+    host_network["shared_namespaces"] = {"alpine01": {"with": "host", "how": "--network host"}}
+    checkpoints = judged(host_network)
+    mine = "its network namespace is this machine's own (--network host): it has no eth0 of its own"
+    assert "alpine01: no eth0 (%s)" % mine in checkpoints["C2"]["detail"]
+    assert "它的网络命名空间就是本机自己的（--network host）" in checkpoints["C2"]["i18n"]["zh"]["detail"]
+    # No cell goes to or from it - C8 has no address of alpine01 to ping (before: the host's own, answered).
+    assert not any("alpine01" in (cell["source"], cell.get("target")) for cell in matrix(Seen(host_network, PLAN), ["docker0"]))
+    for cid in ("C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"):
+        assert not checkpoints[cid]["passed"], cid
+    assert "alpine01: %s; no ping from it or to it crosses a veth pair" % mine in checkpoints["C8"]["detail"]
+    assert checkpoints["C1"]["passed"]
