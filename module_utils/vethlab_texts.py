@@ -114,7 +114,7 @@ MESSAGES = {
         "en": "{passed} of {total} checkpoints passed. Stage: {stage}. lab-check --hint ID for the next hint.",
         "zh": "{total} 个检查点中通过 {passed} 个。进度：{stage}。lab-check --hint 编号 查看下一条提示。",
     },
-    "check.no_stage": {"en": "not started", "zh": "尚未开始"},
+    "check.no_stage": {"en": "no lesson passed yet", "zh": "尚无已通过的课"},
     "check.unknown_lesson": {
         "en": "lab-check: no lesson {lessons}; the lessons are {known}",
         "zh": "lab-check：没有课程 {lessons}；课程有 {known}",
