@@ -86,29 +86,15 @@ applets:
 """
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.vethlab_busybox import BusyboxError, ensure_image
+from ansible.module_utils.vethlab_busybox import BUSYBOX_SPEC, run_busybox_image
+from ansible.module_utils.vethlab_host import module_main
 
-ARGUMENT_SPEC = {
-    "name": {"type": "str", "default": "vethlab/busybox:latest"},
-    "busybox_path": {"type": "path"},
-    "labels": {"type": "dict", "default": {}},
-    "force": {"type": "bool", "default": False},
-}
+# The options above, as the module checks them.
+ARGUMENT_SPEC = BUSYBOX_SPEC["argument_spec"]
 
 
 def main():
-    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
-    params = module.params
-    docker = module.get_bin_path("docker", required=True)
-
-    def runner(argv, data=None):
-        return module.run_command(argv, data=data, binary_data=data is not None)
-
-    try:
-        result = ensure_image(params["name"], runner, params["labels"], params["busybox_path"], params["force"], module.check_mode, docker)
-    except BusyboxError as error:
-        module.fail_json(msg="lab_busybox_image: %s" % error)
-    module.exit_json(**result)
+    module_main(AnsibleModule, BUSYBOX_SPEC, run_busybox_image)
 
 
 if __name__ == "__main__":

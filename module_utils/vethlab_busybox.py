@@ -16,6 +16,8 @@ import os
 import struct
 import tarfile
 
+from .vethlab_host import TaskFailed
+
 CANDIDATES = ("/bin/busybox", "/usr/bin/busybox", "/usr/sbin/busybox", "/sbin/busybox")
 PT_INTERP = 3
 FOLDERS = ("bin", "dev", "etc", "proc", "sys", "tmp")
@@ -147,3 +149,25 @@ def ensure_image(name, runner, labels=None, busybox_path=None, force=False, chec
         raise BusyboxError("docker import failed: %s" % err.strip())
     result.update(image_id=out.strip(), applets=len(applets))
     return result
+
+
+# The lab_busybox_image module's arguments (library/lab_busybox_image.py documents them).
+BUSYBOX_SPEC = {
+    "argument_spec": {
+        "name": {"type": "str", "default": "vethlab/busybox:latest"},
+        "busybox_path": {"type": "path"},
+        "labels": {"type": "dict", "default": {}},
+        "force": {"type": "bool", "default": False},
+    }
+}
+
+
+def run_busybox_image(params, host):
+    """The lab_busybox_image module's work (vethlab_host): ensure_image on this machine, by its docker."""
+    docker = host.which("docker")
+    if not docker:
+        raise TaskFailed("lab_busybox_image: the docker command is not on this machine (PATH, /sbin, /usr/sbin)")
+    try:
+        return ensure_image(params["name"], host.run, params["labels"], params["busybox_path"], params["force"], host.check_mode, docker)
+    except BusyboxError as error:
+        raise TaskFailed("lab_busybox_image: %s" % error) from error

@@ -3,7 +3,7 @@
 """What a module's work needs of the machine it runs on, under either way it is run.
 
 A module's work is a function ``run_*(params, host)`` in module_utils: ``host`` runs a command
-(``run(argv) -> (rc, out, err)``), finds a program (``which``), passes on a warning
+(``run(argv, data=None) -> (rc, out, err)``, ``data``: bytes for its standard input), finds a program (``which``), passes on a warning
 (``warn``) and says whether this is check mode; the work raises ``TaskFailed`` to fail the task.
 The module in library/ gives it its AnsibleModule (``ModuleHost``). On the controller's own
 machine, without become, the action plugin of the same name runs the same function in its own
@@ -35,8 +35,9 @@ class ModuleHost:
     def __init__(self, module):
         self.module, self.check_mode = module, module.check_mode
 
-    def run(self, argv):
-        return self.module.run_command(argv)
+    def run(self, argv, data=None):
+        """``data``: bytes for the command's standard input."""
+        return self.module.run_command(argv, data=data, binary_data=data is not None)
 
     def which(self, name):
         return self.module.get_bin_path(name)
@@ -52,9 +53,9 @@ class LocalHost:
         self.check_mode, self.warnings = bool(check_mode), []
         self.env = dict(os.environ, LC_ALL="C", LANG="C", LC_MESSAGES="C")
 
-    def run(self, argv):
+    def run(self, argv, data=None):
         try:
-            done = subprocess.run(list(argv), capture_output=True, env=self.env, check=False)
+            done = subprocess.run(list(argv), input=data, capture_output=True, env=self.env, check=False)
         except OSError as error:  # as run_command says it: the command could not start
             return 127 if isinstance(error, FileNotFoundError) else 126, "", str(error)
         return done.returncode, done.stdout.decode("utf-8", "surrogateescape"), done.stderr.decode("utf-8", "surrogateescape")
@@ -69,13 +70,13 @@ class LocalHost:
 
 def module_main(module_class, spec, work):
     """A module's main(): its arguments checked against ``spec`` (the argument_spec and its rules), then
-    ``work(params, host)``, its result or its failure."""
+    ``work(params, host)``, its result (unchanged unless the work says ``changed``) or its failure."""
     module = module_class(supports_check_mode=True, **spec)
     try:
         result = work(module.params, ModuleHost(module))
     except TaskFailed as failure:
         module.fail_json(msg=failure.msg, **failure.extra)
-    module.exit_json(changed=False, **result)
+    module.exit_json(**{"changed": False, **result})
 
 
 # The lab_probe module's arguments (library/lab_probe.py documents them).

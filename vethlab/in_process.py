@@ -47,7 +47,7 @@ def run(action: ActionBase, task_vars: dict, spec: dict, work) -> dict:
         return {"failed": True, "msg": msg}
     host = LocalHost(check_mode=action._play_context.check_mode)
     try:
-        result = dict(work(checked.validated_parameters, host), changed=False)
+        result = {"changed": False, **work(checked.validated_parameters, host)}
     except TaskFailed as failure:
         result = dict(failure.extra, failed=True, msg=failure.msg)
     if host.warnings:

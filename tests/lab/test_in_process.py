@@ -1,11 +1,12 @@
-"""On the controller's own machine the lab_observe and lab_checks tasks run their work in Ansible's own process
+"""On the controller's own machine the lab_observe, lab_checks and lab_busybox_image tasks run their work in Ansible's own process
 (vethlab/in_process.py): no module is shipped or started. With become - as on any machine reached otherwise - the
 module runs as a module. Both ways observe the same thing; a bad argument fails either way with AnsibleModule's
-own message. Two containers of the test's own on the default bridge; about 5 s."""
+own message. Two containers of the test's own on the default bridge, and an image of its own; about 7 s."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
@@ -67,3 +68,43 @@ def test_the_same_observation_in_this_process_and_as_a_module_with_become(two_co
     assert [pair["container"] for pair in here["veths"]["pairs"]] == sorted(two_containers)
     for key in ("veths", "health", "states", "addresses", "host_primary_address", "plugged"):
         assert here[key] == there[key], key
+
+
+BUSYBOX_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - lab_busybox_image: {name: %(image)s, labels: {vethlab.test.inproc: "true"}}
+      register: built_here
+    - lab_busybox_image: {name: %(image)s, labels: {vethlab.test.inproc: "true"}}
+      register: kept_there
+      become: true
+      become_method: ansible.builtin.su
+    - lab_busybox_image: {name: %(image)s, labels: {vethlab.test.inproc: "true"}, force: true}
+      register: forced_in_check_mode
+      check_mode: true
+    - ansible.builtin.copy:
+        dest: %(dest)s
+        content: "{{ {'built_here': built_here, 'kept_there': kept_there, 'forced': forced_in_check_mode} | to_json }}"
+"""
+
+
+def test_the_offline_image_is_built_in_this_process_and_kept_by_the_module(tmp_path):
+    """lab_busybox_image: built here (changed, its id), then the module with become finds it as it is (unchanged, the
+    same id); in check mode a forced build says it would change and builds nothing."""
+    image = "vethlab/inproc-busybox:test"
+    subprocess.run(["docker", "rmi", "-f", image], capture_output=True)
+    playbook, dest = tmp_path / "busybox.yml", tmp_path / "both.json"
+    playbook.write_text(BUSYBOX_PLAY % {"image": image, "dest": dest})
+    try:
+        code, output = on_screen(str(playbook), "-vvv")
+        assert code == 0, output
+        tasks = [section for section in output.split("TASK [")[1:] if section.startswith("lab_busybox_image]")]
+        assert "AnsiballZ" not in tasks[0] and "AnsiballZ_lab_busybox_image.py" in tasks[1], tasks[:2]
+        found = json.loads(dest.read_text())
+        here, there, forced = found["built_here"], found["kept_there"], found["forced"]
+        assert here["changed"] is True and here["applets"] > 100 and here["image_id"].startswith("sha256:")
+        assert there["changed"] is False and there["image_id"] == here["image_id"]
+        assert forced["changed"] is True and docker("image", "inspect", "--format", "{{.Id}}", image).strip() == here["image_id"]
+    finally:
+        subprocess.run(["docker", "rmi", "-f", image], capture_output=True)

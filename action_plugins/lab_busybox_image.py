@@ -1,0 +1,11 @@
+# Copyright: vethlab contributors
+# SPDX-License-Identifier: MIT
+"""Action plugin: the lab_busybox_image module's work in this process on the controller's own machine, else the
+module on its machine (vethlab/in_process.py)."""
+
+from __future__ import annotations
+
+from vethlab.in_process import action_module
+from vethlab.module_utils.vethlab_busybox import BUSYBOX_SPEC, run_busybox_image
+
+ActionModule = action_module(BUSYBOX_SPEC, run_busybox_image)
