@@ -23,6 +23,17 @@ def molecule(step: str) -> subprocess.CompletedProcess:
     return lab_engine.molecule("default", step, check=False, timeout=900)
 
 
+def said_of_a_failure(output: str) -> str:
+    """What a failed step's output says of why: every task that changed or failed (idempotence names them), then its end."""
+    lines = output.splitlines()
+    why = [
+        "\n".join(lines[max(0, i - 1) : i + 3])
+        for i, line in enumerate(lines)
+        if re.search(r"\b(changed|fatal|failed):\s*\[|not idempotent|CRITICAL", line)
+    ]
+    return "\n---\n".join(why[:20]) + "\n...\n" + output[-3000:]
+
+
 @pytest.fixture(scope="module")
 def scenario():
     """The scenario's own sequence (molecule.yml's test_sequence), step by step, converged once for both
@@ -32,7 +43,7 @@ def scenario():
         for step in ("destroy", "syntax", "create", "converge", "idempotence", "verify"):
             done = molecule(step)
             outputs[step] = (done.returncode, done.stdout + done.stderr)
-            assert done.returncode == 0, (step, outputs[step][1][-6000:])
+            assert done.returncode == 0, (step, said_of_a_failure(outputs[step][1]))
         yield outputs
     finally:
         molecule("destroy")
