@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from vethlab.module_utils.vethlab_collect import inodes_argv, parse_inodes, shared_namespaces
 
 
@@ -17,30 +19,32 @@ def test_the_kernels_record_is_read_by_path_and_a_process_gone_is_left_out():
     assert parse_inodes("/proc/1x/ns/net 5\ngarbage\n") == {}
 
 
-def test_each_container_in_a_namespace_of_its_own_is_not_shared():
-    seen = inspected(alpine01="bridge", alpine02="default")
-    assert shared_namespaces(list(seen), seen, {"self": 1, 100: 2, 101: 3}) == {}
-
-
-def test_dockers_record_of_host_and_container_networks():
-    seen = inspected(alpine01="host", alpine02="bridge", alpine03="container:id-alpine02")
-    found = shared_namespaces(list(seen), seen, {"self": 1, 100: 1, 101: 3, 102: 3})
+# (each container's network mode as Docker records it, the kernel's inodes: this side's and each process's, what is shared)
+CASES = {
+    "each in a namespace of its own": ({"alpine01": "bridge", "alpine02": "default"}, {"self": 1, 100: 2, 101: 3}, {}),
     # alpine02 is the namespace's owner: alpine03 joined it, and alpine02 keeps its own eth0.
-    assert found == {
-        "alpine01": {"with": "host", "how": "--network host"},
-        "alpine03": {"with": "alpine02", "how": "--network container:alpine02"},
-    }
-
-
-def test_the_kernels_record_where_dockers_says_nothing():
+    "Docker's record of host and container networks": (
+        {"alpine01": "host", "alpine02": "bridge", "alpine03": "container:id-alpine02"},
+        {"self": 1, 100: 1, 101: 3, 102: 3},
+        {"alpine01": {"with": "host", "how": "--network host"}, "alpine03": {"with": "alpine02", "how": "--network container:alpine02"}},
+    ),
     # A process that moved itself (setns) into the host's namespace, and two containers Docker started apart now in one.
-    seen = inspected(alpine01="bridge", alpine02="bridge", alpine03="bridge")
-    found = shared_namespaces(list(seen), seen, {"self": 1, 100: 1, 101: 7, 102: 7})
-    assert found == {
-        "alpine01": {"with": "host", "how": "netns inode 1"},
-        "alpine02": {"with": "alpine03", "how": "netns inode 7"},
-        "alpine03": {"with": "alpine02", "how": "netns inode 7"},
-    }
+    "the kernel's record where Docker's says nothing": (
+        {"alpine01": "bridge", "alpine02": "bridge", "alpine03": "bridge"},
+        {"self": 1, 100: 1, 101: 7, 102: 7},
+        {
+            "alpine01": {"with": "host", "how": "netns inode 1"},
+            "alpine02": {"with": "alpine03", "how": "netns inode 7"},
+            "alpine03": {"with": "alpine02", "how": "netns inode 7"},
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize(("modes", "inodes", "shared"), CASES.values(), ids=list(CASES))
+def test_which_containers_have_no_namespace_of_their_own(modes, inodes, shared):
+    seen = inspected(**modes)
+    assert shared_namespaces(list(seen), seen, inodes) == shared
 
 
 def test_a_namespace_the_kernel_did_not_report_is_judged_by_dockers_record_alone():
