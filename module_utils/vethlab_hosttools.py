@@ -28,9 +28,10 @@ def aliases(path):
 
 
 def tool_paths(which, host_ping):
-    """The host tools the judge runs: {path as found: the tool's name} - nsenter, ip, and the ping (iputils' or busybox)."""
+    """The host tools the judge runs: {path as found: the tool's name} - nsenter, ip, stat (each container's namespace
+    inode, vethlab_collect) and the ping (iputils' or busybox)."""
     found = {}
-    for name in ("nsenter", "ip"):
+    for name in ("nsenter", "ip", "stat"):
         path = which(name)
         if path:
             found[path] = name

@@ -73,9 +73,9 @@ def test_verify_lines_of_both_managers_are_read():
     assert found == {"/bin/ip", "/sbin/ss", "/etc/x"}
 
 
-def test_the_tools_are_nsenter_ip_and_the_ping_the_judge_uses():
+def test_the_tools_are_nsenter_ip_stat_and_the_ping_the_judge_uses():
     found = tool_paths(lambda name: "/usr/bin/" + name, ("/bin/busybox", "ping"))
-    assert found == {"/usr/bin/nsenter": "nsenter", "/usr/bin/ip": "ip", "/bin/busybox": "busybox"}
+    assert found == {"/usr/bin/nsenter": "nsenter", "/usr/bin/ip": "ip", "/usr/bin/stat": "stat", "/bin/busybox": "busybox"}
 
 
 @pytest.mark.engine  # the host tools `make engine` installs, checked by this machine's own dpkg
