@@ -15,7 +15,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 from .vethlab_docker import ENGINE_LOST, is_container_name
-from .vethlab_netns import enter_argv
+from .vethlab_netns import enter_argv, inodes_argv, parse_inodes
 
 # The host's default route, for its primary address (the lesson's "outside").
 ROUTE_COMMAND = ("ip", "-4", "route", "show", "default")
@@ -142,11 +142,10 @@ def collect(containers, runner, command=("ip", "addr"), docker="docker", workers
     argvs = [list(command), list(ROUTE_COMMAND)] + [enter_argv(inspected[name]["pid"], command) for name in running]
     reads = [(name, path) for name in running for path in files]
     argvs += [["cat", "--", inspected[name]["files"][path] or "/nonexistent"] for name, path in reads]
-    argvs.append(inodes_argv([inspected[name]["pid"] for name in running]))
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(argvs)))) as pool:
-        results = list(pool.map(runner, argvs))
+    namespaces = inodes_argv([inspected[name]["pid"] for name in running])  # beside them, its exit code not judged
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(argvs) + 1))) as pool:
+        results = list(pool.map(runner, [*argvs, namespaces]))
     inodes = parse_inodes(results.pop()[1])
-    argvs.pop()
     read = results[len(results) - len(reads) :] if reads else []
     failures = [(argv, rc, err) for argv, (rc, _, err) in zip(argvs[: len(argvs) - len(reads)], results) if rc != 0]
     if failures:
@@ -168,23 +167,6 @@ def collect(containers, runner, command=("ip", "addr"), docker="docker", workers
         "inspected": inspected,
         "files": contents,
     }
-
-
-def inodes_argv(pids):
-    """The kernel's record of network namespaces: this side's own (the host's, where the judge runs) and each
-    process's, named, in one ``stat``."""
-    return ["stat", "-L", "-c", "%n %i", "/proc/self/ns/net", *("/proc/%d/ns/net" % int(pid) for pid in pids)]
-
-
-def parse_inodes(out):
-    """``inodes_argv``'s output as {"self" or pid: the namespace's inode} (a process gone meanwhile is left out)."""
-    found = {}
-    for line in (out or "").splitlines():
-        path, _, inode = line.rpartition(" ")
-        owner = path.split("/")[2] if path.count("/") == 4 else ""
-        if inode.isdigit() and (owner == "self" or owner.isdigit()):
-            found[owner if owner == "self" else int(owner)] = int(inode)
-    return found
 
 
 def shared_namespaces(running, inspected, inodes):

@@ -27,7 +27,7 @@ import random
 
 from .vethlab_docker import is_container_name
 from .vethlab_ip import IpOutputError
-from .vethlab_netns import enter_argv
+from .vethlab_netns import enter_argv, namespace_inodes
 from .vethlab_pairing import pair_veths, parse_outputs
 
 FAULTS = ("nomaster", "eth0_down", "address_deleted", "wrong_route", "icmp_dropped", "wrong_bridge")
@@ -58,14 +58,8 @@ def identify(runner, container):
     if len(words) < 2 or not words[1].isdigit() or int(words[1]) <= 0:
         raise FaultError("%s does not run: a fault needs a working lab" % container)
     pid = int(words[1])
-    return {"id": words[0], "pid": pid, "network_mode": words[2] if len(words) > 2 else "", "netns": _inodes(runner, [pid])[pid]}
-
-
-def _inodes(runner, pids):
-    """{pid: the inode of its network namespace} (None for a process that is gone); "self" is this side's own."""
-    _, out, _ = runner(["stat", "-L", "-c", "%i", *("/proc/%s/ns/net" % pid for pid in pids)])
-    found = out.split()
-    return {pid: (int(found[i]) if i < len(found) and found[i].isdigit() else None) for i, pid in enumerate(pids)}
+    mode = words[2] if len(words) > 2 else ""
+    return {"id": words[0], "pid": pid, "network_mode": mode, "netns": namespace_inodes(runner, [pid]).get(pid)}
 
 
 def refuse_shared(runner, container, who):
@@ -78,7 +72,7 @@ def refuse_shared(runner, container, who):
             "%s runs with --network %s: its network namespace is not its own, and a fault there would act on %s;"
             " nothing was changed" % (container, mode, acts_on)
         )
-    if who["netns"] is None or who["netns"] == _inodes(runner, ["self"])["self"]:
+    if who["netns"] is None or who["netns"] == namespace_inodes(runner, []).get("self"):
         raise FaultError("%s's network namespace is this machine's own; nothing was changed" % container)
     _, out, _ = runner(["docker", "ps", "--quiet", "--no-trunc"])
     others = [cid for cid in out.split() if cid != who["id"]]
@@ -90,8 +84,8 @@ def refuse_shared(runner, container, who):
         words = line.split()
         if len(words) == 2 and words[1].isdigit() and int(words[1]) > 0:
             pids[int(words[1])] = words[0].lstrip("/")
-    for pid, inode in _inodes(runner, sorted(pids)).items():
-        if inode == who["netns"]:
+    for pid, inode in namespace_inodes(runner, sorted(pids)).items():
+        if pid != "self" and inode == who["netns"]:
             raise FaultError(
                 "%s shares its network namespace with %s: a fault there would act on both; nothing was changed" % (container, pids[pid])
             )

@@ -34,6 +34,29 @@ def enter_argv(pid, argv):
     return ["nsenter", "-t", str(int(pid)), "-n", "--", *argv]
 
 
+def inodes_argv(pids):
+    """The kernel's record of network namespaces: this side's own (the host's, where the judge runs) and each
+    process's, named, in one ``stat``."""
+    return ["stat", "-L", "-c", "%n %i", "/proc/self/ns/net", *("/proc/%d/ns/net" % int(pid) for pid in pids)]
+
+
+def parse_inodes(out):
+    """``inodes_argv``'s output as {"self" or pid: the namespace's inode} (a process gone meanwhile is left out)."""
+    found = {}
+    for line in (out or "").splitlines():
+        path, _, inode = line.rpartition(" ")
+        owner = path.split("/")[2] if path.count("/") == 4 else ""
+        if inode.isdigit() and (owner == "self" or owner.isdigit()):
+            found[owner if owner == "self" else int(owner)] = int(inode)
+    return found
+
+
+def namespace_inodes(runner, pids):
+    """{"self": this side's network namespace's inode, pid: each process's} in one ``stat``; a process that is gone is
+    left out, whichever its place among the others."""
+    return parse_inodes(runner(inodes_argv(pids))[1])
+
+
 def processes(containers, runner):
     """Docker's record of each running container's process on the host, in one docker inspect: ({container: pid},
     rc, stderr); a container that does not run, or is not there, is left out."""

@@ -10,10 +10,11 @@
 #   nodes.sh authorize KEY.pub NAME...         the key authorized for the teacher on each node
 #   nodes.sh addresses NETWORK NAME...         "NAME ADDRESS" for each node on the class's network
 set -eu
-action=$1 network=$2
+action=$1 first=$2  # the class's network, or (authorize) the key
 shift 2
 case $action in
 remove)
+  network=$first
   docker rm --force --volumes "$@" 2>/dev/null || true
   volumes=""
   for name; do volumes="$volumes vethlab-$name-docker"; done
@@ -22,6 +23,7 @@ remove)
   docker network rm "$network" 2>/dev/null || true
   ;;
 start)
+  network=$first
   while [ $# -ge 2 ]; do
     docker run --detach --pull=never --name="$1" --hostname="$1" --label=vethlab.fleet=true --network="$network" \
       --cap-add=ALL --cap-drop=SYS_RESOURCE --security-opt=seccomp=unconfined --security-opt=apparmor=unconfined \
@@ -32,12 +34,13 @@ start)
   done
   ;;
 authorize)
-  key=$network
+  key=$first
   for name; do
     docker exec -i "$name" sh -c 'cat > "$1" && chown 1000:1000 "$1" && chmod 0600 "$1"' sh /home/teacher/.ssh/authorized_keys < "$key"
   done
   ;;
 addresses)
+  network=$first
   for name; do
     address=$(docker inspect --format "{{with index .NetworkSettings.Networks \"$network\"}}{{.IPAddress}}{{end}}" "$name")
     [ -n "$address" ] || { echo "$name has no address on $network" >&2; exit 1; }

@@ -90,12 +90,9 @@ def host_runner(eth0_line="12: eth0@if13: <BROADCAST,UP,LOWER_UP> mtu 1500 qdisc
             return 0, "\n".join([CONTAINER_ID] + ["%064d" % pid for pid in others.values()]) + "\n", ""
         if argv[:2] == ["docker", "inspect"]:
             return 0, "".join("/%s %d\n" % (name, pid) for name, pid in others.items()), ""
-        if argv[:4] == ["stat", "-L", "-c", "%i"]:
-            return (
-                0,
-                "".join("%s\n" % inodes.get(int(p.split("/")[2]) if p.split("/")[2].isdigit() else p.split("/")[2], "") for p in argv[4:]),
-                "",
-            )
+        if argv[:4] == ["stat", "-L", "-c", "%n %i"]:  # each path named with its inode; a process gone is not printed
+            owners = [(p, int(p.split("/")[2]) if p.split("/")[2].isdigit() else p.split("/")[2]) for p in argv[4:]]
+            return 0, "".join("%s %s\n" % (p, inodes[owner]) for p, owner in owners if owner in inodes), ""
         if argv[0] == "nsenter" and argv[-5:] == ["ip", "addr", "show", "dev", "eth0"]:
             return 0, ip_addr(eth0_line.strip()), ""
         if argv[0] == "nsenter" and "route" in argv and "show" in argv:

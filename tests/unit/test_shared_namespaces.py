@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from vethlab.module_utils.vethlab_collect import inodes_argv, parse_inodes, shared_namespaces
+from vethlab.module_utils.vethlab_collect import shared_namespaces
+from vethlab.module_utils.vethlab_netns import inodes_argv, namespace_inodes, parse_inodes
 
 
 def inspected(**modes):
@@ -17,6 +18,19 @@ def test_the_kernels_record_is_read_by_path_and_a_process_gone_is_left_out():
     out = "/proc/self/ns/net 4026531840\n/proc/101/ns/net 4026532301\n"  # 102 is gone: stat says so on stderr
     assert parse_inodes(out) == {"self": 4026531840, 101: 4026532301}
     assert parse_inodes("/proc/1x/ns/net 5\ngarbage\n") == {}
+
+
+def test_a_process_gone_in_the_middle_leaves_the_others_their_own_inodes():
+    # stat prints a line for each path it could read, in order: one gone between two must not shift the second's
+    # inode onto the first (the fault step read them by position before, and could name the wrong container).
+    asked = []
+
+    def runner(argv):
+        asked.append(argv)
+        return 1, "/proc/self/ns/net 1\n/proc/103/ns/net 9\n", "stat: cannot statx '/proc/102/ns/net': No such file or directory\n"
+
+    assert namespace_inodes(runner, [102, 103]) == {"self": 1, 103: 9}
+    assert asked == [inodes_argv([102, 103])]
 
 
 # (each container's network mode as Docker records it, the kernel's inodes: this side's and each process's, what is shared)
