@@ -11,7 +11,7 @@ LAB_ARGS ?=
 # Docker CE) or fedora (machines shaped like Fedora 40 and Rocky Linux 9).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test lane-others tests-classroom tests-lab tests-alone tests-exclusive molecule bench bench-check bench-fleet bench-grade bench-workers bench-merge fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test tests-classroom tests-lab tests-alone tests-exclusive molecule bench bench-check bench-fleet bench-grade bench-workers bench-merge fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -31,7 +31,7 @@ venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -m venv $(VENV) || { echo "'$(PYTHON) -m venv' failed: on Debian/Ubuntu, apt-get install python3-venv"; exit 1; }
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-compile -r requirements-dev.txt
 	$(BIN)/pip install --quiet --no-deps --editable .
 	touch $@
 
@@ -61,19 +61,15 @@ lint: venv
 unit: venv
 	pytest -m "not engine and not browser and not fleet"
 
-# Two phases, each of two lanes side by side, each lane printing when it is done (this machine has 2 cores).
-# First the two that need this machine's engine: the lab's own tests, which share its lab (markers engine, not
-# fleet), and the simulated classroom's scenarios (their machines are containers with engines of their own).
-# Then the few tests that stop or break this machine's engine (marker exclusive: nothing else may use the engine
-# meanwhile) beside lint and the tests that need no engine, which keep the other core busy.
+# Two phases (this machine has 2 cores), each lane printing when it is done. First the two that need this machine's
+# engine: the lab's own tests, which share its lab (markers engine, not fleet), and the simulated classroom's scenarios
+# (their machines are containers with engines of their own), with lint beside them: both lanes wait on pings, SSH and
+# engines starting for about a fifth of their time, and lint fills it. Then the few tests that stop or break this
+# machine's engine (marker exclusive: nothing else may use the engine meanwhile) beside the tests that need no engine.
 test: venv engine test-deps
-	@echo "first the lab's tests beside the classroom's, then the exclusive tests beside lint and the tests without an engine"
-	$(MAKE) --no-print-directory -j2 --output-sync=target tests-lab tests-classroom
-	$(MAKE) --no-print-directory -j2 --output-sync=target tests-exclusive lane-others
-
-lane-others: venv
-	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory tests-alone
+	@echo "first the lab's tests beside the classroom's and lint, then the exclusive tests beside the tests without an engine"
+	$(MAKE) --no-print-directory -j3 --output-sync=target tests-lab tests-classroom lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target tests-exclusive tests-alone
 
 tests-exclusive: venv
 	pytest --durations=10 -m "exclusive"

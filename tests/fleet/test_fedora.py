@@ -41,7 +41,7 @@ def scenario() -> Path:
     """The scenario's ephemeral folder (inventory/, reports/), after a passing converge, idempotence and verify."""
     molecule("destroy")
     try:
-        for step in ("syntax", "create", "prepare", "converge", "idempotence", "verify"):
+        for step in ("create", "prepare", "converge", "idempotence", "verify"):
             molecule(step)
         found = sorted(glob.glob(os.path.expanduser("~/.ansible/tmp/molecule.*.fedora")), key=os.path.getmtime)
         assert found, "the fedora scenario left no ephemeral folder"

@@ -47,7 +47,7 @@ def reports_dir() -> Path:
 def fleet():
     molecule("destroy")
     try:
-        for step in ("syntax", "create", "converge", "idempotence", "verify"):
+        for step in ("create", "converge", "idempotence", "verify"):
             molecule(step)
         yield reports_dir()
     finally:
