@@ -196,6 +196,27 @@ def molecule(scenario: str, step: str, check: bool = True, timeout: int = 1200, 
     return done
 
 
+def molecule_left(scenario: str) -> bool:
+    """Whether an earlier run left anything of a classroom scenario for Molecule's destroy to undo: its state says
+    created (Molecule would then skip create) or its ephemeral folder holds more than a destroyed scenario's
+    (reports, keys). The nodes themselves, whoever left them, are removed by create.yml first (nodes.sh remove)."""
+    from molecule.text import checksum  # how Molecule names the folder: the project folder's name, hashed
+
+    folder = Path.home() / ".ansible" / "tmp" / ("molecule.%s.%s" % (checksum(ROOT.name, 4), scenario))
+    state = folder / "state.yml"
+    if not folder.exists():
+        return False
+    if not state.exists() or any(line.strip() == "created: true" for line in state.read_text().splitlines()):
+        return True
+    return bool({entry.name for entry in folder.iterdir()} - {"ansible.cfg", "inventory", "state.yml"})
+
+
+def molecule_fresh(scenario: str) -> None:
+    """Molecule's destroy before a scenario's create, only when an earlier run left something of it."""
+    if molecule_left(scenario):
+        molecule(scenario, "destroy")
+
+
 def start_execution_node(name: str, image: str, key: Path, network: str | None = None) -> None:
     """A simulated execution node (a worker of `vethlab up --workers`), started anew: the fleet's node image (systemd,
     sshd, Debian's Python 3.11) with this controller's Python environment mounted read-only in place of an execution

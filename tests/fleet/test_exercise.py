@@ -33,7 +33,7 @@ def molecule(step: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def exercise():
-    lab_engine.molecule("exercise", "destroy")
+    lab_engine.molecule_fresh("exercise")
     try:
         for step in ("create", "converge", "idempotence", "side-effect"):
             molecule(step)

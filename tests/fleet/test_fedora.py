@@ -39,7 +39,7 @@ def molecule(step: str) -> None:
 @pytest.fixture(scope="module")
 def scenario() -> Path:
     """The scenario's ephemeral folder (inventory/, reports/), after a passing converge, idempotence and verify."""
-    molecule("destroy")
+    lab_engine.molecule_fresh("fedora")
     try:
         for step in ("create", "prepare", "converge", "idempotence", "verify"):
             molecule(step)

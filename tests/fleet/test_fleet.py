@@ -45,7 +45,7 @@ def reports_dir() -> Path:
 
 @pytest.fixture(scope="module")
 def fleet():
-    molecule("destroy")
+    lab_engine.molecule_fresh("fleet")
     try:
         for step in ("create", "converge", "idempotence", "verify"):
             molecule(step)

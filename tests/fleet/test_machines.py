@@ -51,7 +51,7 @@ def running() -> set[str]:
 
 @pytest.fixture(scope="module")
 def inventory():
-    lab_engine.molecule("machines", "destroy")
+    lab_engine.molecule_fresh("machines")
     try:
         for step in ("create", "prepare", "converge", "verify"):
             lab_engine.molecule("machines", step)
