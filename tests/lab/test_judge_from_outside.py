@@ -4,7 +4,8 @@ judge (lab-check as root, lab-check as a user of the docker group, ``vethlab gra
 aims at, naming what it found; the honest lesson typed by hand passes every checkpoint in all three.
 
 Cost: about 55 s (three judged states of the lab by lab-check three ways, three grades, the honest lesson with a capture,
-containers in the host's and in another's namespace).
+containers in the host's and in another's namespace). The judges that only look at one state run side by side; the
+ones that capture (--path) alone.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -101,6 +104,13 @@ def grade(tools, *lessons, path=False):
     return done, json.loads(history[-1])["checkpoints"]
 
 
+def side_by_side(*judges):
+    """The judges' looks at one state, run at once (each only looks - no capture among them - so their pings' waits
+    overlap): their results, in order."""
+    with ThreadPoolExecutor(len(judges)) as pool:
+        return [future.result() for future in [pool.submit(judge) for judge in judges]]
+
+
 def test_fake_ping_and_a_network_of_two_files_fail_their_checkpoints_in_lab_check_and_the_grade(judge_tools):
     image = judge_tools["image"]
     for name in ("alpine01", "alpine02"):
@@ -117,7 +127,11 @@ def test_fake_ping_and_a_network_of_two_files_fail_their_checkpoints_in_lab_chec
         replace_binary(name, "/bin/ping", FAKE_PING)
     assert "1 packets received" in docker("exec", "alpine01", "ping", "-c", "1", address_of("alpine02"))  # the trick works
 
-    as_root = lab_check(judge_tools, "docker0", "network")
+    as_root, as_student, (done, graded) = side_by_side(
+        partial(lab_check, judge_tools, "docker0", "network"),
+        partial(lab_check, judge_tools, "docker0", "network", user="student"),
+        partial(grade, judge_tools, "docker0", "network"),
+    )
     seen = by_id(as_root)
     for checkpoint in ("C5", "C6", "C7", "C8"):
         assert seen[checkpoint]["status"] == "failed", seen[checkpoint]
@@ -128,8 +142,7 @@ def test_fake_ping_and_a_network_of_two_files_fail_their_checkpoints_in_lab_chec
     assert "Docker has no network mynet" in seen["C16"]["detail"]
     # The docker group's lab-check and the teacher's grade say the same of every checkpoint.
     statuses = {cid: c["status"] for cid, c in seen.items()}
-    assert {cid: c["status"] for cid, c in by_id(lab_check(judge_tools, "docker0", "network", user="student")).items()} == statuses
-    done, graded = grade(judge_tools, "docker0", "network")
+    assert {cid: c["status"] for cid, c in by_id(as_student).items()} == statuses
     assert done.returncode == 1, done.stdout + done.stderr
     assert graded == statuses
 
@@ -161,17 +174,19 @@ def test_a_fake_ip_and_a_lesson_not_begun_pass_nothing_and_the_honest_lesson_pas
     replace_binary("alpine01", path, "#!/bin/sh\ncat <<'EOF'\n%sEOF\n" % (real + decoy))
     assert "eth1" in docker("exec", "alpine01", "ip", "addr")  # the trick works
 
-    seen = by_id(lab_check(judge_tools, "all"))
+    as_root, as_student = side_by_side(partial(lab_check, judge_tools, "all"), partial(lab_check, judge_tools, "all", user="student"))
+    seen = by_id(as_root)
     assert [cid for cid, c in seen.items() if c["status"] != "passed"] == ["C18", "C19", "C20"]
     # The connect lesson is not begun (Docker records alpine01 on bridge only): nothing of it passed, C20 neither.
     assert all(seen[cid]["status"] == "not started" and not seen[cid]["passed"] for cid in ("C18", "C19", "C20"))
     assert "Docker does not record alpine01 on the network mynet" in seen["C18"]["detail"]
-    assert by_id(lab_check(judge_tools, "all", user="student")).keys() == seen.keys()
+    assert by_id(as_student).keys() == seen.keys()
 
     # The lesson done: connected for real, every checkpoint passes - as root with the capture (C21, C22) too.
     docker("network", "connect", NETWORK, "alpine01")
-    for user in ("root", "student"):
-        result = lab_check(judge_tools, "all", user=user)
+    for user, result in zip(
+        ("root", "student"), side_by_side(*(partial(lab_check, judge_tools, "all", user=user) for user in ("root", "student")))
+    ):
         assert [cid for cid, c in by_id(result).items() if c["status"] != "passed"] == [], (user, result)
     captured = by_id(lab_check(judge_tools, "all", "--path"))
     assert captured["C21"]["passed"] and captured["C22"]["passed"] and len(captured) == 22
@@ -186,7 +201,12 @@ def test_a_container_in_the_hosts_or_anothers_namespace_passes_nothing_of_its_ow
     # --network host: alpine01's namespace is this machine's; its "eth0" would be the uplink, its address the host's.
     docker("run", "-dit", *DNS, "--name", "alpine01", "--network", "host", image)
     docker("run", "-dit", *DNS, "--name", "alpine02", image)
-    seen = by_id(lab_check(judge_tools, "docker0"))
+    as_root, as_student, (done, graded) = side_by_side(
+        partial(lab_check, judge_tools, "docker0"),
+        partial(lab_check, judge_tools, "docker0", user="student"),
+        partial(grade, judge_tools, "docker0"),
+    )
+    seen = by_id(as_root)
     failed = [cid for cid, c in seen.items() if c["status"] == "failed"]
     assert failed == ["C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"], seen
     own = "its network namespace is this machine's own (--network host): it has no eth0 of its own"
@@ -194,19 +214,19 @@ def test_a_container_in_the_hosts_or_anothers_namespace_passes_nothing_of_its_ow
     # C8 asks no cell of alpine01's: before, alpine02 -> alpine01 pinged the host's own address and passed.
     assert seen["C8"]["detail"] == "alpine01: %s; no ping from it or to it crosses a veth pair" % own
     statuses = {cid: c["status"] for cid, c in seen.items()}
-    assert {cid: c["status"] for cid, c in by_id(lab_check(judge_tools, "docker0", user="student")).items()} == statuses
-    done, graded = grade(judge_tools, "docker0")
+    assert {cid: c["status"] for cid, c in by_id(as_student).items()} == statuses
     assert done.returncode == 1, done.stdout + done.stderr
     assert graded == statuses
 
     # --network container:alpine02: alpine01 shows alpine02's eth0; alpine02, whose namespace it is, keeps its own.
     docker("rm", "-f", "alpine01")
     docker("run", "-dit", "--name", "alpine01", "--network", "container:alpine02", image)
-    seen = by_id(lab_check(judge_tools, "docker0"))
+    as_root, as_student = side_by_side(
+        partial(lab_check, judge_tools, "docker0"), partial(lab_check, judge_tools, "docker0", user="student")
+    )
+    seen = by_id(as_root)
     assert [cid for cid, c in seen.items() if c["status"] == "failed"] == ["C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9"]
     shared = "it shares alpine02's network namespace (--network container:alpine02): it has no eth0 of its own"
     assert "alpine01: no eth0 (%s)" % shared in seen["C2"]["detail"]
     assert "alpine02: eth0@if" in seen["C3"]["detail"] and "(master docker0)" in seen["C3"]["detail"]  # alpine02's own pair
-    assert {cid: c["status"] for cid, c in by_id(lab_check(judge_tools, "docker0", user="student")).items()} == {
-        cid: c["status"] for cid, c in seen.items()
-    }
+    assert {cid: c["status"] for cid, c in by_id(as_student).items()} == {cid: c["status"] for cid, c in seen.items()}
