@@ -66,13 +66,14 @@ unit: venv
 
 # Two phases (this machine has 2 cores), each lane printing when it is done. First the two that need this machine's
 # engine: the lab's own tests, which share its lab (markers engine, not fleet), and the simulated classroom's scenarios
-# (their machines are containers with engines of their own), with lint beside them: both lanes wait on pings, SSH and
-# engines starting for about a fifth of their time, and lint fills it. Then the few tests that stop or break this
-# machine's engine (marker exclusive: nothing else may use the engine meanwhile) beside the tests that need no engine.
+# (their machines are containers with engines of their own). Then the few tests that stop or break this machine's
+# engine (marker exclusive: nothing else may use the engine meanwhile) beside lint and the tests that need no engine:
+# the exclusive tests mostly wait for engines to stop and start, and lint fills that (beside phase 1 it slowed the
+# classroom lane's first scenario by about 30 s).
 test: venv engine test-deps
-	@echo "first the lab's tests beside the classroom's and lint, then the exclusive tests beside the tests without an engine"
-	$(MAKE) --no-print-directory -j3 --output-sync=target tests-lab tests-classroom lint
-	$(MAKE) --no-print-directory -j2 --output-sync=target tests-exclusive tests-alone
+	@echo "first the lab's tests beside the classroom's, then the exclusive tests beside lint and the tests without an engine"
+	$(MAKE) --no-print-directory -j2 --output-sync=target tests-lab tests-classroom
+	$(MAKE) --no-print-directory -j3 --output-sync=target tests-exclusive lint tests-alone
 
 tests-exclusive: venv
 	pytest --durations=10 -m "exclusive"
