@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -39,12 +40,17 @@ def judge(tmp_path_factory):
     return folder
 
 
+def judged(judge, *argv: str) -> dict:
+    """What lab-check --json says of the docker0 lesson on this machine (``argv``: more of its arguments, --path)."""
+    env = dict(os.environ, VETHLAB_PREPARED=str(judge / "none.json"), XDG_CACHE_HOME=str(judge))
+    done = subprocess.run([str(judge / "lab-check"), "docker0", *argv, "--json"], capture_output=True, text=True, env=env, timeout=120)
+    return json.loads(done.stdout)
+
+
 def lab_is_whole(judge) -> bool:
     """Whether this machine's lab is whole as lab.yml makes it here: alpine01 and alpine02 are the lab's (its label,
     its busybox image) and the judge, looking from outside, passes the docker0 lesson (about 0.3 s, against a lab
     run's 4-8 s)."""
-    import os
-
     seen = subprocess.run(
         ["docker", "inspect", "--format", '{{.Config.Image}} {{index .Config.Labels "vethlab.lab"}}', "alpine01", "alpine02"],
         capture_output=True,
@@ -52,9 +58,10 @@ def lab_is_whole(judge) -> bool:
     )
     if seen.returncode != 0 or seen.stdout.split("\n")[:2] != ["vethlab/busybox:latest true"] * 2:
         return False
-    env = dict(os.environ, VETHLAB_PREPARED=str(judge / "none.json"), XDG_CACHE_HOME=str(judge))
-    done = subprocess.run([str(judge / "lab-check"), "docker0", "--json"], capture_output=True, text=True, env=env, timeout=120)
-    return done.returncode == 0 and all(c["passed"] for c in json.loads(done.stdout)["checkpoints"])
+    try:
+        return all(c["passed"] for c in judged(judge)["checkpoints"])
+    except ValueError:  # lab-check said no JSON (no lab to judge): not whole
+        return False
 
 
 @pytest.fixture
@@ -350,22 +357,14 @@ def test_docker0_down_is_the_hosts_fault_reported_not_repaired(tmp_path):
 
 
 @pytest.mark.parametrize(("fault", "failing"), [("nomaster", {"C3", "C4", "C5", "C6", "C7", "C8"}), ("wrong_route", {"C7"})])
-def test_each_fault_of_the_lesson_is_seen_and_put_back(whole_lab, tmp_path, fault, failing):
+def test_each_fault_of_the_lesson_is_seen_and_put_back(judge, whole_lab, tmp_path, fault, failing):
     """vethlab break on this machine's working lab: the student's judge (lab-check) sees the fault's checkpoints fail,
     the controller alone records it, and --undo puts back exactly that: lab-check passes again. (eth0_down and
     address_deleted are the cut cable and the deleted address above; icmp_dropped, which touches the host's
     firewall, runs on a simulated student machine.)"""
-    import os
-
-    from vethlab.labcheck import build
-
-    check = tmp_path / "lab-check"
-    build(check)
-    env = dict(os.environ, VETHLAB_PREPARED=str(tmp_path / "none.json"), XDG_CACHE_HOME=str(tmp_path))
 
     def lab_check():
-        done = subprocess.run([str(check), "docker0", "--json"], capture_output=True, text=True, env=env, timeout=120)
-        return {c["id"] for c in json.loads(done.stdout)["checkpoints"] if not c["passed"]}
+        return {c["id"] for c in judged(judge)["checkpoints"] if not c["passed"]}
 
     def own_links():
         """This machine's uplink (its default route's), docker0 and lo, each with its master: what a fault must never
@@ -384,8 +383,7 @@ def test_each_fault_of_the_lesson_is_seen_and_put_back(whole_lab, tmp_path, faul
     assert record["fault"] == fault and record["container"] == "alpine01" and record["undo"]
     assert lab_check() == failing
     # The packet itself (lab-check --path, as root): off docker0, the ping stops between alpine01's veth and the bridge.
-    done = subprocess.run([str(check), "docker0", "--path", "--json"], capture_output=True, text=True, env=env, timeout=120)
-    captured = {c["id"]: c for c in json.loads(done.stdout)["checkpoints"]}
+    captured = {c["id"]: c for c in judged(judge, "--path")["checkpoints"]}
     veth = record["undo"][0]["argv"][3] if fault == "nomaster" else None
     assert captured["C21"]["passed"] is (fault != "nomaster"), captured["C21"]["detail"]
     if veth:
