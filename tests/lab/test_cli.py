@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from lab_engine import BIN, LAB_TEST_SETTINGS, ROOT, build_busybox_image, cut_cable, docker, engine_state
+from lab_engine import BIN, CAPTURE, LAB_TEST_SETTINGS, ROOT, build_busybox_image, cut_cable, docker, engine_state
 
 pytestmark = [pytest.mark.engine]
 
@@ -26,8 +26,8 @@ NO_REGISTRY = "lab_image_name=127.0.0.1:9/vethlab/no-registry:latest"
 
 def vethlab(*argv: str, merged: bool = False) -> subprocess.CompletedProcess:
     env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")))
-    if argv[0] in ("up", "check"):
-        argv = (*argv, "-e", LAB_TEST_SETTINGS)
+    if argv[0] in ("up", "check"):  # the tests' settings first: a test's own -e after them wins
+        argv = (argv[0], "-e", LAB_TEST_SETTINGS, *argv[1:])
     return subprocess.run(
         [VETHLAB, *argv],
         cwd="/",
@@ -93,11 +93,11 @@ def test_up_check_report_and_down(tmp_path):
 
 def test_check_on_a_cut_cable_fails_everywhere_and_changes_nothing_then_up_repairs(tmp_path):
     reports = "lab_report_dir=%s" % tmp_path
-    done = vethlab("up", "-i", INVENTORY, "-e", "lab_image_source=busybox", "-e", reports)
+    done = vethlab("up", "-i", INVENTORY, "-e", "lab_image_source=busybox", "-e", reports, *CAPTURE)
     assert done.returncode == 0, done.stdout + done.stderr
     cut_cable("alpine02")
     before = engine_state()
-    done = vethlab("check", "-i", INVENTORY, "-e", reports)
+    done = vethlab("check", "-i", INVENTORY, "-e", reports, *CAPTURE)  # C21 too: where the packet stops
     assert done.returncode == 1, done.stdout + done.stderr
     assert "0 of 1 machines passed." in done.stdout and "localhost: checkpoints failed: C5, C6, C7, C8, C9, C21" in done.stdout
     assert engine_state() == before  # check mode only looks: the broken container is still there

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from lab_engine import (
+    CAPTURE,
     ROOT,
     ansible_playbook,
     build_busybox_image,
@@ -296,7 +297,8 @@ LAB_FAULTS = {
 
 @pytest.mark.parametrize("faults", LAB_FAULTS.values(), ids=LAB_FAULTS.keys())
 def test_a_fault_in_what_the_lab_owns_is_reported_by_check_and_repaired_by_a_rerun(whole_lab, tmp_path, faults):
-    reports = ("-e", "lab_report_dir=%s" % tmp_path)
+    # The cut cable's packet is looked at too (C21): its runs capture.
+    reports = ("-e", "lab_report_dir=%s" % tmp_path, *(CAPTURE if faults[0][2] == "eth0_down" else ()))
     for fault, container, _, _ in faults:
         fault(container)
     before = engine_state()
@@ -325,7 +327,7 @@ def test_a_fault_in_what_the_lab_owns_is_reported_by_check_and_repaired_by_a_rer
 
 @pytest.mark.exclusive
 def test_docker0_down_is_the_hosts_fault_reported_not_repaired(tmp_path):
-    reports = ("-e", "lab_report_dir=%s" % tmp_path)
+    reports = ("-e", "lab_report_dir=%s" % tmp_path, *CAPTURE)  # C21 too: the packet stops at the bridge
     assert lab(*reports)[0] == 0
     before = engine_state()
     subprocess.run(["ip", "link", "set", "docker0", "down"], check=True)

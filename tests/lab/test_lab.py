@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from conftest import pair_tuples, pairs_from_truth
-from lab_engine import ROOT, ansible_playbook, docker, engine_available, host_engine_pid, sysfs_links, task_result
+from lab_engine import CAPTURE, ROOT, ansible_playbook, docker, engine_available, host_engine_pid, sysfs_links, task_result
 from vethlab.module_utils.vethlab_lessons import lesson
 from vethlab.signature import STAMP as SIGNATURE_STAMP
 from vethlab.signature import class_secret, secret_path, verify
@@ -21,7 +21,7 @@ DOCKER0 = [checkpoint.id for checkpoint in lesson("docker0").checkpoints]
 
 
 def lab(report_dir, *extra):
-    return ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", "-e", "lab_report_dir=%s" % report_dir, *extra)
+    return ansible_playbook("lab.yml", "-e", "lab_image_source=busybox", "-e", "lab_report_dir=%s" % report_dir, *CAPTURE, *extra)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from lab_engine import ansible_playbook, changed_tasks, cut_cable, docker, engine_state, on_screen, own_networks, task_result
+from lab_engine import CAPTURE, ansible_playbook, changed_tasks, cut_cable, docker, engine_state, on_screen, own_networks, task_result
 from vethlab.module_utils.vethlab_checkpoints import ids
 
 pytestmark = [pytest.mark.engine]
@@ -41,8 +41,9 @@ def cells(data, checkpoint):
 
 @pytest.fixture(scope="module")
 def whole_unit(tmp_path_factory):
+    """The whole course's lab, its ping captured (every checkpoint): the runs into its folder capture too."""
     reports = tmp_path_factory.mktemp("reports")
-    code, _, output = lab(reports)
+    code, _, output = lab(reports, *CAPTURE)
     assert code == 0, output
     return reports
 
@@ -105,14 +106,14 @@ def test_link_writes_the_callers_hosts_file_only(whole_unit):
 
 
 def test_a_rerun_changes_nothing(whole_unit):
-    code, result, output = lab(whole_unit)
+    code, result, output = lab(whole_unit, *CAPTURE)
     assert code == 0 and result["stats"]["localhost"]["changed"] == 0, (changed_tasks(result), output)
 
 
 def test_a_broken_connection_is_seen_as_a_name_that_does_not_resolve_and_repaired(whole_unit):
     docker("network", "disconnect", "mynet", "alpine01")
     before = engine_state()
-    code, _, output = lab(whole_unit, "--check")
+    code, _, output = lab(whole_unit, "--check", *CAPTURE)
     assert code == 2, output
     data = report(whole_unit)
     assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C18", "C19"]
@@ -121,7 +122,7 @@ def test_a_broken_connection_is_seen_as_a_name_that_does_not_resolve_and_repaire
     assert "a name that does not resolve is a DNS matter, not a firewall one" in cell["why"]
     assert "DNS 的问题，不是防火墙的问题" in cell["i18n"]["zh"]["why"]
     assert engine_state() == before
-    code, result, output = lab(whole_unit)
+    code, result, output = lab(whole_unit, *CAPTURE)
     assert code == 0, output
     assert task_result(result, "Connect a container to the custom network (docker network connect)")["changed"] is True
     assert report(whole_unit)["passed"] is True
