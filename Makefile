@@ -62,14 +62,15 @@ lint: venv
 
 # Exactly the tests that need neither the Docker engine (nor its host tools) nor a browser.
 unit: venv
-	pytest -m "not engine and not browser and not fleet"
+	pytest -n 2 --dist loadfile -m "not engine and not browser and not fleet"
 
 # Two phases (this machine has 2 cores), each lane printing when it is done. First the two that need this machine's
 # engine: the lab's own tests, which share its lab (markers engine, not fleet), then lint, beside the simulated
 # classroom's scenarios (their machines are containers with engines of their own; that lane is the longer one by about
 # 40 s, which lint fills: beside the classroom's first scenario it slowed it by about 30 s, and as a third job in
 # phase 2 it made that phase 45 s longer). Then the few tests that stop or break this machine's engine (marker
-# exclusive: nothing else may use the engine meanwhile) beside the tests that need no engine.
+# exclusive: nothing else may use the engine meanwhile, and they mostly wait for it) beside the tests that need no
+# engine, those on both cores (pytest-xdist: 87 s -> 50 s alone).
 test: venv engine test-deps
 	@echo "first the lab's tests and lint beside the classroom's, then the exclusive tests beside the tests without an engine"
 	$(MAKE) --no-print-directory -j2 --output-sync=target lane-lab tests-classroom
@@ -89,7 +90,7 @@ tests-lab: venv
 	pytest --durations=25 -m "engine and not fleet and not exclusive"
 
 tests-alone: venv
-	pytest --durations=10 -m "not engine and not fleet"
+	pytest -n 2 --dist loadfile --durations=10 -m "not engine and not fleet"
 
 # Molecule calls ansible-config and pytest from PATH: the venv's, exported above.
 molecule: venv engine test-deps
