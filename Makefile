@@ -69,8 +69,8 @@ unit: venv
 # classroom's scenarios (their machines are containers with engines of their own; that lane is the longer one by about
 # 40 s, which lint fills: beside the classroom's first scenario it slowed it by about 30 s, and as a third job in
 # phase 2 it made that phase 45 s longer). Then the few tests that stop or break this machine's engine (marker
-# exclusive: nothing else may use the engine meanwhile, and they mostly wait for it) beside the tests that need no
-# engine, those on both cores (pytest-xdist: 87 s -> 50 s alone).
+# exclusive: nothing else may use the engine meanwhile) beside the tests that need no engine, on one core: on both
+# (pytest-xdist, as make unit runs them) they took 67 s, but the exclusive tests beside them 95 s, the longer job.
 test: venv engine test-deps
 	@echo "first the lab's tests and lint beside the classroom's, then the exclusive tests beside the tests without an engine"
 	$(MAKE) --no-print-directory -j2 --output-sync=target lane-lab tests-classroom
@@ -90,7 +90,7 @@ tests-lab: venv
 	pytest --durations=25 -m "engine and not fleet and not exclusive"
 
 tests-alone: venv
-	pytest -n 2 --dist loadfile --durations=10 -m "not engine and not fleet"
+	pytest --durations=10 -m "not engine and not fleet"
 
 # Molecule calls ansible-config and pytest from PATH: the venv's, exported above.
 molecule: venv engine test-deps
