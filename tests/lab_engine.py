@@ -22,12 +22,10 @@ from vethlab.module_utils.vethlab_busybox import find_static_busybox, import_cha
 ROOT = Path(__file__).resolve().parent.parent
 BUSYBOX_IMAGE = "vethlab/busybox:test"
 BIN = Path(sys.executable).parent
-# Every run of the lab in the tests: the containers ask 127.0.0.1 for names, so that no name lookup
-# (the docker0 lesson's C9 asks for a name that must not resolve) leaves this machine.
-# Every lab run of the tests: no name lookup leaves the machine (DNS on the containers' loopback, where
-# nothing answers), a ping that gets no reply gives up after 1 s instead of 2 (the cells that must
-# fail, and the cells a test breaks, wait for it), and no ping is captured at its hops unless the test looks at
-# the packet path (CAPTURE): the capture waits about 1.4 s of every whole-course run.
+# Every lab run of the tests: no name lookup leaves the machine (DNS on the containers' loopback, where nothing
+# answers: the docker0 lesson's C9 asks for a name that must not resolve), a ping that gets no reply gives up after
+# 1 s instead of 2 (the cells that must fail, and the cells a test breaks, wait for it), and no ping is captured at
+# its hops unless the test looks at the packet path (CAPTURE): the capture waits about 1.4 s of every whole-course run.
 LAB_TEST_SETTINGS = json.dumps({"lab_containers_dns": ["127.0.0.1"], "lab_verify_ping_timeout": 1, "lab_capture": False})
 # The runs whose packet path (C21, C22, lab.json's packet_path, ping-path.pcapng) a test reads; every run into the same
 # report folder takes it too, or the next run's removal of the capture would count as a change.
