@@ -90,9 +90,10 @@ def lesson():
     }
 
 
-# --cpu-account: where a lane's time goes, test by test - its wall time, the CPU of the processes it waited for
-# (ansible-playbook, molecule, docker; not the simulated machines' own) and the whole machine's busy CPU meanwhile
-# (everything: dockerd, the simulated machines, anything else running). docs/performance.md reads its per-file table.
+# --cpu-account: where a lane's time goes, test by test - its wall time, the test process's own CPU, the CPU of the
+# processes it waited for (ansible-playbook, molecule, docker; not the simulated machines' own) and the whole machine's
+# busy CPU meanwhile (everything: dockerd, the simulated machines, anything else running). docs/performance.md reads
+# its per-file table.
 def pytest_addoption(parser):
     parser.addoption("--cpu-account", metavar="FILE", help="write each test's wall time and CPU (JSON lines) to FILE and sum them by file")
 
@@ -108,7 +109,7 @@ def _machine_busy_seconds() -> float:
 
 def pytest_configure(config):
     path = config.getoption("--cpu-account", None)
-    if path and not hasattr(config, "workerinput"):  # one run's rows: the file is begun again
+    if path and not config.option.collectonly and not hasattr(config, "workerinput"):  # one run's rows: begun again
         Path(path).write_text("", encoding="utf-8")
 
 
@@ -121,35 +122,39 @@ def pytest_runtest_protocol(item, nextitem):
     import resource
     import time
 
-    def waited_for() -> float:
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    def cpu(who: int) -> float:
+        usage = resource.getrusage(who)
         return usage.ru_utime + usage.ru_stime
 
-    started, children, machine = time.monotonic(), waited_for(), _machine_busy_seconds()
+    started, own, children, machine = time.monotonic(), cpu(resource.RUSAGE_SELF), cpu(resource.RUSAGE_CHILDREN), _machine_busy_seconds()
     yield
     row = {
         "test": item.nodeid,
         "wall": round(time.monotonic() - started, 2),
-        "children_cpu": round(waited_for() - children, 2),
+        "own_cpu": round(cpu(resource.RUSAGE_SELF) - own, 2),
+        "children_cpu": round(cpu(resource.RUSAGE_CHILDREN) - children, 2),
         "machine_cpu": round(_machine_busy_seconds() - machine, 2),
     }
     with open(path, "a", encoding="utf-8") as out:
         out.write(json.dumps(row) + "\n")
 
 
+ACCOUNTED = ("wall", "own_cpu", "children_cpu", "machine_cpu")
+
+
 def pytest_terminal_summary(terminalreporter, config):
     path = config.getoption("--cpu-account")
-    if not path or not Path(path).exists():
+    if not path or config.option.collectonly or not Path(path).exists():
         return
     by_file: dict[str, list[float]] = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
-        sums = by_file.setdefault(row["test"].split("::")[0], [0.0, 0.0, 0.0])
-        for index, key in enumerate(("wall", "children_cpu", "machine_cpu")):
+        sums = by_file.setdefault(row["test"].split("::")[0], [0.0, 0.0, 0.0, 0.0])
+        for index, key in enumerate(ACCOUNTED):
             sums[index] += row[key]
     terminalreporter.section("time and CPU by file (%s)" % path)
-    terminalreporter.write_line("%8s %14s %14s  file" % ("wall s", "waited CPU s", "machine CPU s"))
-    for name, (wall, children, machine) in sorted(by_file.items(), key=lambda item: -item[1][2]):
-        terminalreporter.write_line("%8.1f %14.1f %14.1f  %s" % (wall, children, machine, name))
-    totals = [sum(sums[index] for sums in by_file.values()) for index in range(3)]
-    terminalreporter.write_line("%8.1f %14.1f %14.1f  all" % tuple(totals))
+    terminalreporter.write_line("%8s %10s %14s %14s  file" % ("wall s", "own CPU s", "waited CPU s", "machine CPU s"))
+    for name, sums in sorted(by_file.items(), key=lambda item: -item[1][3]):
+        terminalreporter.write_line("%8.1f %10.1f %14.1f %14.1f  %s" % (*sums, name))
+    totals = [sum(sums[index] for sums in by_file.values()) for index in range(len(ACCOUNTED))]
+    terminalreporter.write_line("%8.1f %10.1f %14.1f %14.1f  all" % tuple(totals))

@@ -1,6 +1,6 @@
-"""pytest --cpu-account FILE (tests/conftest.py): each test's wall time, the CPU of the processes it waited for and
-the machine's busy CPU, one JSON line each, and a table by file. Run here on a test file that spends a known amount
-of CPU in a child process."""
+"""pytest --cpu-account FILE (tests/conftest.py): each test's wall time, its own CPU, the CPU of the processes it
+waited for and the machine's busy CPU, one JSON line each, and a table by file. Run here on a test file whose one
+test spends CPU in a child process and the other in itself."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from conftest import ROOT
 BUSY_CHILD = """
 import subprocess
 import sys
+import time
 
 
 SPIN = "import time\\nend = time.process_time() + 0.4\\nwhile time.process_time() < end: pass"
@@ -23,7 +24,9 @@ def test_a_child_that_spends_cpu():
 
 
 def test_nothing_waited_for():
-    assert True
+    end = time.process_time() + 0.3
+    while time.process_time() < end:  # the test's own CPU, not a child's
+        pass
 """
 
 
@@ -59,5 +62,5 @@ def test_each_test_has_its_row_and_the_child_cpu_is_counted(tmp_path):
     assert sorted(rows) == ["test_a_child_that_spends_cpu", "test_nothing_waited_for"]
     busy, idle = rows["test_a_child_that_spends_cpu"], rows["test_nothing_waited_for"]
     assert busy["children_cpu"] >= 0.35 and busy["machine_cpu"] >= 0.35 and busy["wall"] >= 0.35, busy
-    assert idle["children_cpu"] < 0.1, idle
+    assert idle["children_cpu"] < 0.1 and idle["own_cpu"] >= 0.25 and busy["own_cpu"] < 0.25, (idle, busy)
     assert "time and CPU by file" in done.stdout and "test_busy.py" in done.stdout

@@ -110,6 +110,11 @@ def test_every_command_a_document_shows_works_as_printed(path, line):
         assert done.returncode == 0 and done.stdout.strip(), done.stderr
     elif program == "cp":
         assert (ROOT / words[1]).is_file(), line
+    elif program == "pytest":  # its options and marker expression, by collecting what it would run (none run here)
+        done = subprocess.run(
+            [str(BIN / "pytest"), *words[1:], "--collect-only", "-q", "-p", "no:cacheprovider"], cwd=ROOT, capture_output=True, text=True
+        )
+        assert done.returncode == 0 and " tests collected" in done.stdout, done.stdout[-2000:] + done.stderr
     else:
         assert program in OTHERS, "%s: %r is neither vethlab's nor a known command" % (path.name, line)
 
