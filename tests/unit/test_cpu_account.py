@@ -30,7 +30,7 @@ def test_nothing_waited_for():
 """
 
 
-def test_each_test_has_its_row_and_the_child_cpu_is_counted(tmp_path):
+def test_each_test_has_its_row_with_its_own_cpu_and_its_childrens(tmp_path):
     folder = tmp_path / "case"
     folder.mkdir()
     (folder / "conftest.py").write_text((ROOT / "tests" / "conftest.py").read_text(encoding="utf-8"), encoding="utf-8")
@@ -38,25 +38,8 @@ def test_each_test_has_its_row_and_the_child_cpu_is_counted(tmp_path):
     (folder / "test_busy.py").write_text(BUSY_CHILD, encoding="utf-8")
     account = tmp_path / "cpu.jsonl"
     account.write_text('{"test": "an earlier run"}\n', encoding="utf-8")  # begun again by the next run
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(folder),
-            "--cpu-account",
-            str(account),
-            str(folder),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=folder,
-        timeout=120,
-    )
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder)]
+    done = subprocess.run([*pytest, "--cpu-account", str(account), str(folder)], capture_output=True, text=True, cwd=folder, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     rows = {row["test"].rsplit("::", 1)[1]: row for row in map(json.loads, account.read_text().splitlines())}
     assert sorted(rows) == ["test_a_child_that_spends_cpu", "test_nothing_waited_for"]
