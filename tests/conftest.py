@@ -4,7 +4,10 @@ is imported as it is installed (make venv): vethlab, and module_utils/ as vethla
 from __future__ import annotations
 
 import json
+import os
+import resource
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -100,8 +103,6 @@ def pytest_addoption(parser):
 
 def _machine_busy_seconds() -> float:
     """This machine's busy CPU time so far (/proc/stat: user, nice, system, irq, softirq, steal)."""
-    import os
-
     with open("/proc/stat", encoding="ascii") as stat:
         ticks = [int(value) for value in stat.readline().split()[1:]]
     return sum(ticks[index] for index in (0, 1, 2, 5, 6, 7)) / os.sysconf("SC_CLK_TCK")
@@ -119,8 +120,6 @@ def pytest_runtest_protocol(item, nextitem):
     if not path:
         yield
         return
-    import resource
-    import time
 
     def cpu(who: int) -> float:
         usage = resource.getrusage(who)

@@ -297,8 +297,8 @@ LAB_FAULTS = {
 
 @pytest.mark.parametrize("faults", LAB_FAULTS.values(), ids=LAB_FAULTS.keys())
 def test_a_fault_in_what_the_lab_owns_is_reported_by_check_and_repaired_by_a_rerun(whole_lab, tmp_path, faults):
-    # The cut cable's packet is looked at too (C21): its runs capture.
-    reports = ("-e", "lab_report_dir=%s" % tmp_path, *(CAPTURE if faults[0][2] == "eth0_down" else ()))
+    cut_cable_case = faults[0][2] == "eth0_down"  # judged cell by cell, its packet too (C21): its runs capture
+    reports = ("-e", "lab_report_dir=%s" % tmp_path, *(CAPTURE if cut_cable_case else ()))
     for fault, container, _, _ in faults:
         fault(container)
     before = engine_state()
@@ -308,7 +308,7 @@ def test_a_fault_in_what_the_lab_owns_is_reported_by_check_and_repaired_by_a_rer
     data = json.loads((tmp_path / "localhost" / "lab.json").read_text())
     health = {name: [p["code"] for p in problems] for name, problems in data["health"].items()}
     assert data["passed"] is False and health == {"alpine01": [], "alpine02": [], **{c: [code] for _, c, code, _ in faults}}
-    if faults[0][2] == "eth0_down":  # a cut cable, cell by cell (this case once had a test of its own)
+    if cut_cable_case:  # (this case once had a test of its own)
         assert_a_cut_cable_is_reported_cell_by_cell(tmp_path, checked)
     assert json.loads((tmp_path / "summary.json").read_text())["machines"][0]["status"] == "failed"
     assert engine_state() == before

@@ -39,11 +39,17 @@ def cells(data, checkpoint):
     ]
 
 
+def unit_lab(reports, *extra):
+    """A run into whole_unit's folder: its ping captured (C21, C22), as every run there is - a run that did not would
+    remove the capture, a change."""
+    return lab(reports, *CAPTURE, *extra)
+
+
 @pytest.fixture(scope="module")
 def whole_unit(tmp_path_factory):
-    """The whole course's lab, its ping captured (every checkpoint): the runs into its folder capture too."""
+    """The whole course's lab, every checkpoint (unit_lab)."""
     reports = tmp_path_factory.mktemp("reports")
-    code, _, output = lab(reports, *CAPTURE)
+    code, _, output = unit_lab(reports)
     assert code == 0, output
     return reports
 
@@ -106,14 +112,14 @@ def test_link_writes_the_callers_hosts_file_only(whole_unit):
 
 
 def test_a_rerun_changes_nothing(whole_unit):
-    code, result, output = lab(whole_unit, *CAPTURE)
+    code, result, output = unit_lab(whole_unit)
     assert code == 0 and result["stats"]["localhost"]["changed"] == 0, (changed_tasks(result), output)
 
 
 def test_a_broken_connection_is_seen_as_a_name_that_does_not_resolve_and_repaired(whole_unit):
     docker("network", "disconnect", "mynet", "alpine01")
     before = engine_state()
-    code, _, output = lab(whole_unit, "--check", *CAPTURE)
+    code, _, output = unit_lab(whole_unit, "--check")
     assert code == 2, output
     data = report(whole_unit)
     assert [c["id"] for c in data["checkpoints"] if not c["passed"]] == ["C18", "C19"]
@@ -122,7 +128,7 @@ def test_a_broken_connection_is_seen_as_a_name_that_does_not_resolve_and_repaire
     assert "a name that does not resolve is a DNS matter, not a firewall one" in cell["why"]
     assert "DNS 的问题，不是防火墙的问题" in cell["i18n"]["zh"]["why"]
     assert engine_state() == before
-    code, result, output = lab(whole_unit, *CAPTURE)
+    code, result, output = unit_lab(whole_unit)
     assert code == 0, output
     assert task_result(result, "Connect a container to the custom network (docker network connect)")["changed"] is True
     assert report(whole_unit)["passed"] is True
