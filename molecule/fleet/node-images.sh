@@ -17,10 +17,13 @@ command -v debootstrap >/dev/null ||
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; }
 root=$(mktemp -d "${TMPDIR:-/tmp}/vethlab-node-XXXXXX")
 trap 'rm -rf "$root"' EXIT
+import_root() {  # the root folder as it is now, as the node image $1
+  tar -C "$root" -c . | docker import --change 'CMD ["/sbin/init"]' --change 'LABEL vethlab.fleet.node=true' - "$1" >/dev/null
+}
 # A minimal Debian (about 40 s), the teacher's user, sshd and first-boot keys: the blank node.
 debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >/dev/null
 chroot "$root" /bin/sh -s < "$setup"
-tar -C "$root" -c . | docker import --change 'CMD ["/sbin/init"]' --change 'LABEL vethlab.fleet.node=true' - "$image" >/dev/null
+import_root "$image"
 # Docker and the host tools installed into the same root, no service started in the folder: the other node.
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 0755 "$root/usr/sbin/policy-rc.d"
@@ -28,5 +31,5 @@ chmod 0755 "$root/usr/sbin/policy-rc.d"
 chroot "$root" /bin/sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null && apt-get clean' \
   sh $(echo "$engine_packages" | tr , ' ')
 rm -f "$root/usr/sbin/policy-rc.d"
-tar -C "$root" -c . | docker import --change 'CMD ["/sbin/init"]' --change 'LABEL vethlab.fleet.node=true' - "$engine_image" >/dev/null
+import_root "$engine_image"
 echo built
