@@ -260,7 +260,7 @@ def assert_a_cut_cable_is_reported_cell_by_cell(tmp_path, report):
     assert "alpine01 → alpine02" in c21["detail"] and "never at" in c21["detail"], c21["detail"]
     page = (tmp_path / "localhost" / "lab.md").read_text()
     assert page.count("**not as expected**") == 6 and page.count("| **FAILED** |") == 6
-    message = task_result(report, "Fail the host when a checkpoint failed")["msg"]
+    message = task_result(report, "Show the checkpoints, and fail the host when one failed")["msg"]
     assert message.startswith("localhost failed C5, C6, C7, C8, C9, C21:") and "lab.md" in message
     assert "`alpine02`: eth0 is down; the lab recreates this container on its next run" in page
 
