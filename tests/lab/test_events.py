@@ -1,0 +1,65 @@
+"""What a lab run sends through ansible-runner's events, which AWX stores for every machine of every job: the
+steps' bulky data (the observation, the ping matrix, the capture) reaches the report through the registered
+results, never through the events; the facts are the few the engine role reads; a lab as the lessons need it
+runs one task per rare branch, skipped. Two lab runs on this machine (the second finds the lab as it is), about
+8 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from lab_engine import LAB_TEST_SETTINGS, ROOT, build_busybox_image
+
+pytestmark = [pytest.mark.engine]
+
+# What the lab's data looks like in a result: the ping matrix, the checkpoints' texts, ip addr's text, the engine's
+# survey, the captured packets. None of it may travel in an event; lab.json has it.
+DATA_KEYS = {"reachability", "checkpoints", "host_output", "container_outputs", "survey", "packet_path", "inspected"}
+# The facts gathered: the distribution (and what it needs), the package manager, the service manager - not `min`.
+NOT_GATHERED = {"ansible_cmdline", "ansible_dns", "ansible_env", "ansible_selinux", "ansible_date_time", "ansible_user_id"}
+
+
+def lab_through_runner(private: Path, reports: Path) -> list[dict]:
+    import ansible_runner
+
+    private.mkdir()
+    ansible_runner.run(
+        private_data_dir=str(private),
+        project_dir=str(ROOT),
+        playbook=str(ROOT / "lab.yml"),
+        inventory=str(ROOT / "inventory" / "local.yml"),
+        extravars={**json.loads(LAB_TEST_SETTINGS), "lab_image_source": "busybox", "lab_report_dir": str(reports)},
+        envvars={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "PATH": "%s:%s" % (Path(sys.executable).parent, os.environ["PATH"])},
+        quiet=True,
+    )
+    return [json.loads(path.read_text()) for path in sorted(private.glob("artifacts/*/job_events/*.json"))]
+
+
+def test_a_lab_runs_events_carry_no_lab_data_and_few_facts(tmp_path):
+    build_busybox_image()
+    reports = tmp_path / "reports"
+    lab_through_runner(tmp_path / "first", reports)
+    events = lab_through_runner(tmp_path / "second", reports)
+    lab = json.loads((reports / "localhost" / "lab.json").read_text())
+    assert lab["passed"] is True and len(lab["checkpoints"]) >= 9 and lab["reachability"], "the data reached the report"
+    results = [event["event_data"] for event in events if isinstance((event.get("event_data") or {}).get("res"), dict)]
+    carrying = {data["task"]: sorted(DATA_KEYS & set(data["res"])) for data in results if DATA_KEYS & set(data["res"])}
+    assert carrying == {}, carrying
+    (facts,) = [data["res"]["ansible_facts"] for data in results if data["task"] == "Gathering Facts"]
+    assert {"ansible_distribution", "ansible_os_family", "ansible_pkg_mgr", "ansible_service_mgr"} <= set(facts)
+    assert not NOT_GATHERED & set(facts), sorted(NOT_GATHERED & set(facts))
+    # The lab as the lessons need it: the reset's and the containers step's rare branches (refuse, warn, remove; look
+    # again, create, start, connect) are one skipped task each, and the run's events for the machine stay within 150.
+    skipped = [(event["event_data"].get("role"), event["event_data"]["task"]) for event in events if event["event"] == "runner_on_skipped"]
+    assert [task for role, task in skipped if role in ("lab_reset", "lab_containers")] == [
+        "List the images the reset removes",
+        "Refuse, warn or remove as the plan says",
+        "Look again if need be, then create, start and connect what the lessons need",
+    ]
+    assert sum(1 for event in events if (event.get("event_data") or {}).get("host")) <= 150
