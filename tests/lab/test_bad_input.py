@@ -144,11 +144,11 @@ def test_a_label_with_template_syntax_changes_nothing():
 
 @pytest.mark.engine
 def test_a_shared_setting_of_the_wrong_type_changes_nothing():
-    """The shared settings (role lab's) are checked by the settings step's own argument spec first."""
+    """The shared settings (role lab's) are checked by the settings step like every other role's, against their spec."""
     before = engine_state()
     code, report, output = ansible_playbook("lab.yml", "-e", "lab_lock_wait=forever")
     assert code == 2, output
-    message = task_result(report, "Validating arguments against arg spec 'settings' - Settings shared by the vethlab roles")["msg"]
+    message = task_result(report, "Refuse bad settings before anything changes")["msg"]
     assert "argument 'lab_lock_wait' is of type str and we were unable to convert to int" in message
     ran = [task["task"]["name"] for play in report["plays"] for task in play["tasks"]]
     assert not any(name.startswith("docker_engine") for name in ran), ran
