@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lab_engine import LAB_TEST_SETTINGS, ROOT, build_busybox_image
+from lab_engine import LAB_TEST_SETTINGS, ROOT
 
 pytestmark = [pytest.mark.engine]
 
@@ -34,7 +34,7 @@ def lab_through_runner(private: Path, reports: Path) -> list[dict]:
         project_dir=str(ROOT),
         playbook=str(ROOT / "lab.yml"),
         inventory=str(ROOT / "inventory" / "local.yml"),
-        extravars={**json.loads(LAB_TEST_SETTINGS), "lab_image_source": "busybox", "lab_report_dir": str(reports)},
+        extravars={**json.loads(LAB_TEST_SETTINGS), "lab_report_dir": str(reports)},  # the default image source, auto
         envvars={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "PATH": "%s:%s" % (Path(sys.executable).parent, os.environ["PATH"])},
         quiet=True,
     )
@@ -42,7 +42,6 @@ def lab_through_runner(private: Path, reports: Path) -> list[dict]:
 
 
 def test_a_lab_runs_events_carry_no_lab_data_and_few_facts(tmp_path):
-    build_busybox_image()
     reports = tmp_path / "reports"
     lab_through_runner(tmp_path / "first", reports)
     events = lab_through_runner(tmp_path / "second", reports)
@@ -54,12 +53,14 @@ def test_a_lab_runs_events_carry_no_lab_data_and_few_facts(tmp_path):
     (facts,) = [data["res"]["ansible_facts"] for data in results if data["task"] == "Gathering Facts"]
     assert {"ansible_distribution", "ansible_os_family", "ansible_pkg_mgr", "ansible_service_mgr"} <= set(facts)
     assert not NOT_GATHERED & set(facts), sorted(NOT_GATHERED & set(facts))
-    # The lab as the lessons need it: the reset's and the containers step's rare branches (refuse, warn, remove; look
-    # again, create, start, connect) are one skipped task each, and the run's events for the machine stay within 150.
+    # The lab as the lessons need it: the rare branches of the reset (refuse, warn, remove), the image step (look, pull,
+    # build) and the containers step (look again, create, start, connect) are one skipped task each, and the run's
+    # events for the machine stay within 150.
     skipped = [(event["event_data"].get("role"), event["event_data"]["task"]) for event in events if event["event"] == "runner_on_skipped"]
-    assert [task for role, task in skipped if role in ("lab_reset", "lab_containers")] == [
+    assert [task for role, task in skipped if role in ("lab_reset", "lab_image", "lab_containers")] == [
         "List the images the reset removes",
         "Refuse, warn or remove as the plan says",
+        "Look on the host unless the reset step did, else pull, else build the image from busybox",
         "Look again if need be, then create, start and connect what the lessons need",
     ]
     assert sum(1 for event in events if (event.get("event_data") or {}).get("host")) <= 150
