@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_fleet import BIN, ENV, ROOT, children_cpu, node_image, sh, start, stop
+from bench_fleet import BIN, ENV, ROOT, children_cpu, class_inventory, node_image, sh, start, stop
 
 STUDENTS = ["bench%02d" % number for number in range(1, 5)]
 
@@ -54,19 +54,7 @@ def main() -> int:
         try:
             addresses = start(STUDENTS, node_image("vethlab/student-node-engine"), key)
             inventory = workdir / "class.json"
-            students = {
-                "hosts": {name: {"ansible_host": address} for name, address in addresses.items()},
-                "vars": {
-                    "ansible_user": "teacher",
-                    "ansible_become": True,
-                    "ansible_ssh_private_key_file": str(key),
-                    "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
-                    "lab_image_source": "busybox",
-                    "lab_containers_dns": ["127.0.0.1"],
-                    "lab_report_dir": str(workdir / "reports"),
-                },
-            }
-            inventory.write_text(json.dumps({"students": students}))
+            inventory.write_text(json.dumps(class_inventory(addresses, key, workdir, lab_image_source="busybox")))
             for tree in trees.values():
                 lab_run(tree, inventory)  # warm-up
             for run in range(1, args.runs + 1):

@@ -84,23 +84,24 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def converge(addresses: dict[str, str], key: Path, workdir: Path, lessons: str = "docker0") -> tuple[float, float]:
-    inventory = {
-        "students": {
-            "hosts": {name: {"ansible_host": address} for name, address in addresses.items()},
-            "vars": {
-                "ansible_user": "teacher",
-                "ansible_become": True,
-                "ansible_ssh_private_key_file": str(key),
-                "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
-                "lab_image_source": "controller",
-                "lab_image_controller_source": "busybox",
-                "lab_containers_dns": ["127.0.0.1"],
-                "lab_report_dir": str(workdir / "reports"),
-                "lab_lessons": [lessons],
-            },
-        }
+def class_inventory(addresses: dict[str, str], key: Path, workdir: Path, **settings) -> dict:
+    """The simulated class as an inventory: the machines reached over SSH as the teacher, with become, no name lookup
+    leaving them, the reports in ``workdir``, and the lab's ``settings``."""
+    common = {
+        "ansible_user": "teacher",
+        "ansible_become": True,
+        "ansible_ssh_private_key_file": str(key),
+        "ansible_ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
+        "lab_containers_dns": ["127.0.0.1"],
+        "lab_report_dir": str(workdir / "reports"),
     }
+    return {"students": {"hosts": {name: {"ansible_host": address} for name, address in addresses.items()}, "vars": {**common, **settings}}}
+
+
+def converge(addresses: dict[str, str], key: Path, workdir: Path, lessons: str = "docker0") -> tuple[float, float]:
+    inventory = class_inventory(
+        addresses, key, workdir, lab_image_source="controller", lab_image_controller_source="busybox", lab_lessons=[lessons]
+    )
     path = workdir / "inventory.json"
     path.write_text(json.dumps(inventory))
     shutil.rmtree(ROOT / ".ansible" / "facts", ignore_errors=True)  # cold, as a class's first run
