@@ -4,7 +4,10 @@ job_events/*.json, which AWX stores for every job). Runs a playbook (default lab
 folder, then counts each machine's events (those naming it) and its share of the rest (playbook, play and task
 starts, the stats), and prints the heaviest events. The targets (issue 30): at most 150 events and 60 KB per machine.
 
-    .venv/bin/python scripts/events.py [-i INVENTORY] [PLAYBOOK] [-- EXTRA ansible-playbook ARGUMENTS]
+    .venv/bin/python scripts/events.py [-i INVENTORY | --scenario NAME] [PLAYBOOK] [-- EXTRA ansible-playbook ARGUMENTS]
+
+--scenario NAME takes the inventory of that Molecule scenario of this checkout (create and converge it first): its
+simulated machines, with the settings its molecule.yml gives them.
 """
 
 from __future__ import annotations
@@ -39,10 +42,21 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("playbook", nargs="?", default="lab.yml")
     parser.add_argument("-i", "--inventory", default=str(ROOT / "inventory" / "local.yml"))
+    parser.add_argument("--scenario", help="the inventory of this Molecule scenario (its machines created and converged)")
     parser.add_argument("--keep", metavar="FOLDER", help="keep ansible-runner's folder (its artifacts) here")
     parser.add_argument("extra", nargs="*", help="more ansible-playbook arguments, after --")
     args = parser.parse_args()
     import ansible_runner
+
+    if args.scenario:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from lab_engine import molecule_folder
+
+        args.inventory = str(molecule_folder(args.scenario) / "inventory")
+        if not Path(args.inventory).is_dir():
+            sys.exit(
+                "events: the scenario %s has no inventory at %s: run molecule create and converge first" % (args.scenario, args.inventory)
+            )
 
     with tempfile.TemporaryDirectory(prefix="vethlab-events-") as scratch:
         private = args.keep or scratch

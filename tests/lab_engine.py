@@ -198,13 +198,18 @@ def molecule(scenario: str, step: str, check: bool = True, timeout: int = 1200, 
     return done
 
 
+def molecule_folder(scenario: str) -> Path:
+    """The scenario's folder of Molecule's (its state, its inventory, what its playbooks wrote)."""
+    from molecule.text import checksum  # how Molecule names the folder: the project folder's name, hashed
+
+    return Path.home() / ".ansible" / "tmp" / ("molecule.%s.%s" % (checksum(ROOT.name, 4), scenario))
+
+
 def molecule_left(scenario: str) -> bool:
     """Whether an earlier run left anything of a classroom scenario for Molecule's destroy to undo: its state says
     created (Molecule would then skip create) or its ephemeral folder holds more than a destroyed scenario's
     (reports, keys). The nodes themselves, whoever left them, are removed by create.yml first (nodes.sh remove)."""
-    from molecule.text import checksum  # how Molecule names the folder: the project folder's name, hashed
-
-    folder = Path.home() / ".ansible" / "tmp" / ("molecule.%s.%s" % (checksum(ROOT.name, 4), scenario))
+    folder = molecule_folder(scenario)
     state = folder / "state.yml"
     if not folder.exists():
         return False
