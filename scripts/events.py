@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from lab_engine import molecule_folder, through_runner
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS, BYTES = 150, 60 * 1024
@@ -46,12 +48,7 @@ def main() -> int:
     parser.add_argument("--keep", metavar="FOLDER", help="keep ansible-runner's folder (its artifacts) here")
     parser.add_argument("extra", nargs="*", help="more ansible-playbook arguments, after --")
     args = parser.parse_args()
-    import ansible_runner
-
     if args.scenario:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from lab_engine import molecule_folder
-
         args.inventory = str(molecule_folder(args.scenario) / "inventory")
         if not Path(args.inventory).is_dir():
             sys.exit(
@@ -59,21 +56,9 @@ def main() -> int:
             )
 
     with tempfile.TemporaryDirectory(prefix="vethlab-events-") as scratch:
-        private = args.keep or scratch
-        os.makedirs(private, exist_ok=True)
-        result = ansible_runner.run(
-            private_data_dir=private,
-            project_dir=str(ROOT),
-            playbook=str(ROOT / args.playbook),
-            inventory=str(Path(args.inventory).resolve()),
-            cmdline=" ".join(args.extra) or None,
-            envvars={
-                "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-                "PATH": "%s:%s" % (Path(sys.executable).parent, os.environ.get("PATH", "")),
-            },
-            quiet=True,
-        )
-        found = count(Path(private) / "artifacts")
+        private = Path(args.keep or scratch)
+        result = through_runner(private, args.playbook, str(Path(args.inventory).resolve()), cmdline=" ".join(args.extra) or None)
+        found = count(private / "artifacts")
     hosts = found["hosts"] or ["-"]
     shared_events, shared_bytes = found["shared"][("", "events")], found["shared"][("", "bytes")]
     print(

@@ -198,6 +198,23 @@ def molecule(scenario: str, step: str, check: bool = True, timeout: int = 1200, 
     return done
 
 
+def through_runner(private: Path, playbook: str, inventory: str, **options):
+    """A playbook of this project run by ansible-runner (as AWX and the vethlab command run it) in ``private``, whose
+    artifacts keep its events (job_events/*.json); ``options``: ansible_runner.run's others (extravars, cmdline)."""
+    import ansible_runner
+
+    private.mkdir(parents=True, exist_ok=True)
+    return ansible_runner.run(
+        private_data_dir=str(private),
+        project_dir=str(ROOT),
+        playbook=str(ROOT / playbook),
+        inventory=inventory,
+        envvars={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "PATH": "%s:%s" % (BIN, os.environ.get("PATH", ""))},
+        quiet=True,
+        **options,
+    )
+
+
 def molecule_folder(scenario: str) -> Path:
     """The scenario's folder of Molecule's (its state, its inventory, what its playbooks wrote)."""
     from molecule.text import checksum  # how Molecule names the folder: the project folder's name, hashed

@@ -8,13 +8,10 @@ runs one task per rare branch, skipped. Two lab runs on this machine (the second
 from __future__ import annotations
 
 import json
-import os
-import sys
-from pathlib import Path
 
 import pytest
 
-from lab_engine import LAB_TEST_SETTINGS, ROOT
+from lab_engine import LAB_TEST_SETTINGS, ROOT, through_runner
 
 pytestmark = [pytest.mark.engine]
 
@@ -25,26 +22,12 @@ DATA_KEYS = {"reachability", "checkpoints", "host_output", "container_outputs", 
 NOT_GATHERED = {"ansible_cmdline", "ansible_dns", "ansible_env", "ansible_selinux", "ansible_date_time", "ansible_user_id"}
 
 
-def lab_through_runner(private: Path, reports: Path) -> list[dict]:
-    import ansible_runner
-
-    private.mkdir()
-    ansible_runner.run(
-        private_data_dir=str(private),
-        project_dir=str(ROOT),
-        playbook=str(ROOT / "lab.yml"),
-        inventory=str(ROOT / "inventory" / "local.yml"),
-        extravars={**json.loads(LAB_TEST_SETTINGS), "lab_report_dir": str(reports)},  # the default image source, auto
-        envvars={"ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "PATH": "%s:%s" % (Path(sys.executable).parent, os.environ["PATH"])},
-        quiet=True,
-    )
-    return [json.loads(path.read_text()) for path in sorted(private.glob("artifacts/*/job_events/*.json"))]
-
-
 def test_a_lab_runs_events_carry_no_lab_data_and_few_facts(tmp_path):
     reports = tmp_path / "reports"
-    lab_through_runner(tmp_path / "first", reports)
-    events = lab_through_runner(tmp_path / "second", reports)
+    settings = {**json.loads(LAB_TEST_SETTINGS), "lab_report_dir": str(reports)}  # the default image source, auto
+    for run in ("first", "second"):  # the second finds the lab as the lessons need it
+        through_runner(tmp_path / run, "lab.yml", str(ROOT / "inventory" / "local.yml"), extravars=settings)
+    events = [json.loads(path.read_text()) for path in sorted((tmp_path / "second").glob("artifacts/*/job_events/*.json"))]
     lab = json.loads((reports / "localhost" / "lab.json").read_text())
     assert lab["passed"] is True and len(lab["checkpoints"]) >= 9 and lab["reachability"], "the data reached the report"
     results = [event["event_data"] for event in events if isinstance((event.get("event_data") or {}).get("res"), dict)]
