@@ -15,6 +15,7 @@ import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -213,6 +214,10 @@ def workers(fleet, tmp_path_factory):
         shutil.rmtree(ROOT / "reports" / class_id, ignore_errors=True)
 
 
+def default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def up_on_workers(workers, *argv, **popen):
     command = [
         str(BIN / "vethlab"), "up", "-i", str(workers["inventory"]), "--trust-new-keys", "--ssh-key", str(workers["key"]),
@@ -220,7 +225,9 @@ def up_on_workers(workers, *argv, **popen):
     ]  # fmt: skip
     env = dict(os.environ, PATH="%s:%s" % (BIN, os.environ.get("PATH", "")), **workers["env"])
     if popen:
-        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Ctrl-C as a terminal gives it, whatever this process inherited: a shell that starts a job in the background
+        # without job control (`(make test &)`) leaves SIGINT ignored, and an ignored SIGINT is inherited.
+        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
 
 
@@ -279,7 +286,6 @@ def test_a_worker_lost_mid_run_has_its_slice_run_again_on_the_other(fleet, worke
 def test_ctrl_c_ends_every_slice_writes_no_report_and_the_next_run_takes_the_locks_at_once(fleet, workers):
     """Ctrl-C while both slices run: exit 130, the class report untouched; the runs it gave up are kept next to the
     inventory, and the next run on the workers takes the locks they left on the machines at once (it may wait 5 s)."""
-    import signal
     import time
 
     summary = workers["report"] / "summary.json"
