@@ -10,7 +10,8 @@ module: lab_probe
 short_description: Run one command that only reads the machine, and return its output
 description:
   - Runs O(argv) as it is (no shell, unless it names one) and returns its exit code and output, as
-    M(ansible.builtin.command) does; never fails on the command's exit code (the caller reads it).
+    M(ansible.builtin.command) does, but each once (no C(stdout_lines)); never fails on the command's exit code (the
+    caller reads it).
   - For the roles' probes that only read (which packages are installed, whether the engine answers); it runs in
     check mode too and reports no change.
   - On the controller's own machine, without become, its action plugin runs it in Ansible's own process (no module
@@ -51,20 +52,10 @@ stdout:
   description: What it printed on its standard output, the last newline removed.
   returned: always
   type: str
-stdout_lines:
-  description: The same, line by line.
-  returned: always
-  type: list
-  elements: str
 stderr:
   description: What it printed on its standard error.
   returned: always
   type: str
-stderr_lines:
-  description: The same, line by line.
-  returned: always
-  type: list
-  elements: str
 """
 
 from ansible.module_utils.basic import AnsibleModule

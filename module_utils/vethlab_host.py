@@ -85,11 +85,12 @@ PROBE_SPEC = {"argument_spec": {"argv": {"type": "list", "elements": "str", "req
 
 def run_probe(params, host):
     """The lab_probe module's work: one command that only reads, run as it is (no shell unless it names one),
-    in check mode too; its exit code and output, as ansible.builtin.command gives them."""
+    in check mode too; its exit code and output, as ansible.builtin.command gives them, each once (no *_lines copies:
+    the job's events carry a result whole, docs/awx.md)."""
     argv = params["argv"]
     if not argv:
         raise TaskFailed("lab_probe: argv is empty: name the command to run")
     rc, out, err = host.run(argv)
     out, err = out.rstrip("\n"), err.rstrip("\n")
     # failed: false - Ansible would take a non-zero rc for a failed task; the caller reads rc.
-    return {"rc": rc, "failed": False, "stdout": out, "stderr": err, "stdout_lines": out.splitlines(), "stderr_lines": err.splitlines()}
+    return {"rc": rc, "failed": False, "stdout": out, "stderr": err}

@@ -26,7 +26,7 @@ def resolve(distribution, family, version, source="distro", service_mgr="systemd
         "ansible_distribution_major_version": version,
         "ansible_service_mgr": service_mgr,
         "docker_engine_source": source,
-        "docker_engine_query": {"stdout_lines": ["%s installed" % package for package in installed] + list(probed)},
+        "docker_engine_query": {"stdout": "\n".join(["%s installed" % package for package in installed] + list(probed))},
     }
     code, report, output = ansible_playbook("-i", "inventory/local.yml", "tests/roles/resolve_playbook.yml", "-e", json.dumps(facts))
     assert code == 0, output
@@ -65,6 +65,14 @@ def test_packages_repository_and_key_per_distribution(distribution, family, vers
     resolved = resolve(distribution, family, version, source)
     for key, value in expected.items():
         assert resolved[key] == value, (key, resolved)
+
+
+def test_a_distribution_the_role_does_not_know_is_named_in_the_error():
+    facts = {"ansible_distribution": "Archlinux", "ansible_os_family": "Archlinux", "ansible_distribution_major_version": "0",
+             "ansible_service_mgr": "systemd", "docker_engine_source": "auto", "docker_engine_query": {"stdout": ""}}  # fmt: skip
+    code, _, output = ansible_playbook("-i", "inventory/local.yml", "tests/roles/resolve_playbook.yml", "-e", json.dumps(facts))
+    assert code != 0
+    assert "docker_engine installs Docker on Debian, Ubuntu, Fedora and the RHEL family; this machine runs Archlinux (Archlinux)" in output
 
 
 def test_switching_to_docker_ce_on_fedora_removes_moby_and_podman_docker_only():
