@@ -43,7 +43,7 @@ from ansible.playbook.block import Block
 from ansible.plugins.callback import CallbackBase
 
 from vethlab.files import FolderTurn, machine_folder
-from vethlab.machine_report import read_verified, stopped_data, write
+from vethlab.machine_report import read_verified, run_owner, stopped_data, write
 from vethlab.module_utils.vethlab_texts import render
 from vethlab.report import (
     DONE,
@@ -95,7 +95,7 @@ class CallbackModule(CallbackBase):
         self._failures = {}  # host: the first failure no rescue handles {step, task, message}
         self._unreachable = {}  # host: the connection error
         self._verdicts = {}  # host: the report step's verdict {report, digest, passed, checkpoints} (lab_report_write)
-        self._run_ids = {}  # host: this run's id (the lab_this_run fact of the settings step)
+        self._run_ids = {}  # host: this run's id (the settings step's owner: machine_report.run_owner)
         self._run = None  # the lab_run fact: {report_dir, class_hosts}
         self._judges = False  # the playbook has the report step: a lab run, with a class report
         self._turn = None  # this run's turn at writing its report folder (FolderTurn), once it knows the folder
@@ -121,8 +121,8 @@ class CallbackModule(CallbackBase):
         if isinstance(run, dict) and self._run is None:
             self._run = run
             self._take_turn(run)
-        this_run = (data.get("ansible_facts") or {}).get("lab_this_run")
-        if isinstance(this_run, dict):
+        this_run = run_owner(result._task.action, data)
+        if this_run:
             self._run_ids[host] = str(this_run.get("run") or "")
         verdict = data.get("verdict")
         if isinstance(verdict, dict) and verdict.get("report") and verdict.get("digest"):

@@ -71,6 +71,16 @@ def report_data(host: str, run: dict, results: dict) -> dict:
     }
 
 
+def run_owner(action: str | None, result: dict | None) -> dict:
+    """This run's owner on a machine - its run id (which the machine's report and the lab's lock name), holder and pid -
+    as the settings step's own result gives it (the lab_settings action's ``owner``), for those who read the run's
+    results from outside: the outcomes callback (a stopped run's page names its run) and `vethlab up --workers` (a lost
+    or interrupted run is named gone). The step's set_fact that keeps it for the steps has no_log: its result is
+    censored for them. {} for any other result."""
+    owner = (result or {}).get("owner")
+    return owner if str(action or "").split(".")[-1] == "lab_settings" and isinstance(owner, dict) else {}
+
+
 def stopped_data(host: str, outcome: dict, run_id: str, at: str) -> dict:
     """lab.json of a machine whose run stopped before its report step (failed at a step, or unreachable): dated,
     saying so, so that an earlier run's pass is never left in place."""

@@ -25,6 +25,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from vethlab.machine_report import run_owner
 from vethlab.module_utils.vethlab_lock import GONE_VARIABLE, newest_gone
 
 # What a slice does not carry of the project: the controller's own environment, its reports and caches, the tests.
@@ -52,6 +53,14 @@ def gone_runs(path: Path, add=(), now=None) -> list[str]:
     if add:
         write_if_changed(path, json.dumps({run: kept[run] for run in recent}, indent=1).encode("utf-8"), mode=0o600)
     return recent
+
+
+def settings_owner(event: dict) -> dict:
+    """The run's owner, from the settings step's event (machine_report.run_owner); {} from any other event."""
+    data = event.get("event_data") or {}
+    if event.get("event") != "runner_on_ok":
+        return {}
+    return run_owner(data.get("resolved_action") or data.get("task_action"), data.get("res"))
 
 
 # What the worker writes where process brings it back (its artifacts): the slice's report folder.
@@ -189,9 +198,9 @@ class SliceRun:
 
     def noted(self, event: dict) -> bool:
         """Keep the lab's run id when the settings step gives it (its lock's owner on each machine)."""
-        facts = ((event.get("event_data") or {}).get("res") or {}).get("ansible_facts") or {}
-        if isinstance(facts.get("lab_this_run"), dict) and facts["lab_this_run"].get("run"):
-            self.runs.add(facts["lab_this_run"]["run"])
+        run = settings_owner(event).get("run")
+        if run:
+            self.runs.add(run)
         return True
 
     @property

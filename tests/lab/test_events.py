@@ -12,6 +12,7 @@ import json
 import pytest
 
 from lab_engine import LAB_TEST_SETTINGS, ROOT, through_runner
+from vethlab.workers import settings_owner
 
 pytestmark = [pytest.mark.engine]
 
@@ -47,3 +48,8 @@ def test_a_lab_runs_events_carry_no_lab_data_and_few_facts(tmp_path):
         "Look again if need be, then create, start and connect what the lessons need",
     ]
     assert sum(1 for event in events if (event.get("event_data") or {}).get("host")) <= 150
+    # The run's id, which `vethlab up --workers` reads from the events to name a lost or interrupted run gone (its locks
+    # taken over at once), is in them: the settings step's own result says it, the run the report was written by.
+    (owner,) = [found for found in map(settings_owner, events) if found]
+    (written,) = [data["res"]["verdict"] for data in results if "verdict" in data["res"]]
+    assert owner["run"] and owner["run"] == written["run_id"], (owner, written)
