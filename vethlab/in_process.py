@@ -7,7 +7,8 @@ worker that holds the task: no module is built, shipped or started. Each module 
 0.15 s more on the controller; a warm ``lab.yml`` has two of them (docs/performance.md). Anywhere else - a
 student's machine over SSH, a task with become or with ``environment:`` - the module runs as a module. The arguments are checked
 against the module's own argument spec by Ansible's own validator, as AnsibleModule checks them. Either way the
-result carries no ``invocation`` (the module's echo of its arguments).
+result is the work's: no ``invocation`` (the module's echo of its arguments), no ``stdout_lines`` or ``stderr_lines``
+(Ansible's copies of a module's output, which every job event would carry twice).
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ def run(action: ActionBase, task_vars: dict, spec: dict, work) -> dict:
         result = action._execute_module(module_name=action._task.action, module_args=action._task.args, task_vars=task_vars)
         action._remove_tmp_path(action._connection._shell.tmpdir)
         # The module's echo of its arguments (the plan, the observation: 11 KB for lab_checks) is not sent on in the
-        # task's event; the arguments are the task's, in the playbook.
-        result.pop("invocation", None)
+        # task's event; the arguments are the task's, in the playbook. Nor are the copies of stdout and stderr line by
+        # line that Ansible adds to a module's result (lab_probe's output): the work's result, whichever way it ran.
+        for added in ("invocation", "stdout_lines", "stderr_lines"):
+            result.pop(added, None)
         return result
     rules = {key: value for key, value in spec.items() if key != "argument_spec"}
     checked = ArgumentSpecValidator(spec["argument_spec"], **rules).validate(dict(action._task.args))
