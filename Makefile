@@ -11,7 +11,7 @@ LAB_ARGS ?=
 # Docker CE) or fedora (machines shaped like Fedora 40 and Rocky Linux 9).
 SCENARIO ?= default
 
-.PHONY: help venv lab engine test-deps lint unit test lane-classroom tests-classroom tests-lab tests-alone tests-exclusive molecule bench bench-check bench-fleet bench-grade bench-workers bench-merge fixtures clean
+.PHONY: help venv lab engine test-deps lint unit test lane-lab tests-classroom tests-lab tests-alone tests-exclusive molecule bench bench-check bench-fleet bench-grade bench-workers bench-merge fixtures clean
 
 help:
 	@echo "make lab       set up .venv/ and run the lab on this machine (LAB_ARGS=... for more)"
@@ -64,34 +64,35 @@ lint: venv
 unit: venv
 	pytest -n 2 --dist loadfile -m "not engine and not browser and not fleet"
 
-# Two phases (this machine has 2 cores). First everything but the exclusive tests, in two lanes: the lab's own tests on
-# this machine's engine, which share its lab (markers engine, not fleet), one after another - the longest chain, about
-# 500 s alone - beside the simulated classroom's scenarios (their machines are containers with engines of their own, a
-# scenario's apart from another's: two at once, one per pytest-xdist worker, whole files), then lint, then the tests
-# that need no engine. That lane runs at nice 10: three pytest processes on two cores slowed the lab's chain by about
-# 75 s, and the classroom's lane, lint and the tests without an engine still end before it. Then the few tests that
-# stop or break this machine's engine (marker exclusive: nothing else may use the engine meanwhile).
+# Two phases (this machine has 2 cores), each lane printing when it is done. First the two that need this machine's
+# engine: the lab's own tests, which share its lab (markers engine, not fleet), then lint, beside the simulated
+# classroom's scenarios (their machines are containers with engines of their own; that lane is the longer one by about
+# 40 s, which lint fills: beside the classroom's first scenario it slowed it by about 30 s, and as a third job in
+# phase 2 it made that phase 45 s longer). Then the few tests that stop or break this machine's engine (marker
+# exclusive: nothing else may use the engine meanwhile) beside the tests that need no engine, on both cores
+# (pytest-xdist, as make unit runs them) at nice 10, so that the exclusive tests, mostly waiting on dockerd, keep
+# theirs: 84 s, against 91 s with those on one core (2026-12-08). Tried and dropped (docs/performance.md): the
+# classroom's scenarios two at a time, with or without nice - the lab's tests, the longest chain, ran 27-105 s longer.
 test: venv engine test-deps
-	@echo "first the lab's tests beside the classroom's, lint and the tests without an engine; then the exclusive tests"
-	$(MAKE) --no-print-directory -j2 --output-sync=target tests-lab lane-classroom
-	$(MAKE) --no-print-directory tests-exclusive
+	@echo "first the lab's tests and lint beside the classroom's, then the exclusive tests beside the tests without an engine"
+	$(MAKE) --no-print-directory -j2 --output-sync=target lane-lab tests-classroom
+	$(MAKE) --no-print-directory -j2 --output-sync=target tests-exclusive tests-alone
 
-lane-classroom: venv
-	nice -n 10 $(MAKE) --no-print-directory tests-classroom
-	nice -n 10 $(MAKE) --no-print-directory lint
-	nice -n 10 $(MAKE) --no-print-directory tests-alone
+lane-lab: venv
+	$(MAKE) --no-print-directory tests-lab
+	$(MAKE) --no-print-directory lint
 
 tests-exclusive: venv
 	pytest --durations=10 -m "exclusive"
 
 tests-classroom: venv
-	pytest -n 2 --dist loadfile --durations=10 -m "fleet and not exclusive"
+	pytest --durations=10 -m "fleet and not exclusive"
 
 tests-lab: venv
 	pytest --durations=25 -m "engine and not fleet and not exclusive"
 
 tests-alone: venv
-	pytest --durations=10 -m "not engine and not fleet"
+	nice -n 10 pytest -n 2 --dist loadfile --durations=10 -m "not engine and not fleet"
 
 # Molecule calls ansible-config and pytest from PATH: the venv's, exported above.
 molecule: venv engine test-deps

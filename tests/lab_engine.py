@@ -62,7 +62,7 @@ def sysfs_links(container: str | None = None) -> dict[str, dict[str, int]]:
 # make test runs their scenarios beside the lab's tests, so a snapshot of this machine leaves them out.
 SIMULATED_MACHINE_LABEL = "vethlab.fleet"
 # (vethlab/student-node:..., its -engine and its shapes' -fedora40, -rocky9; the shaping container is labelled too).
-SIMULATED_MACHINE_IMAGES = ("vethlab/student-node:", "vethlab/student-node-", "vethlab/busybox-class-")
+SIMULATED_MACHINE_IMAGES = ("vethlab/student-node:", "vethlab/student-node-", "vethlab/busybox-class:")
 
 
 def engine_state() -> tuple[str, str]:

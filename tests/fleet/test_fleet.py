@@ -192,7 +192,7 @@ def workers(fleet, tmp_path_factory):
     hosts = "".join("    %s: {ansible_host: %s}\n" % (name, ip) for name, ip in students.items())
     inventory.write_text(
         "all:\n  hosts:\n%s  vars:\n    ansible_user: teacher\n    ansible_become: true\n    lab_class_id: %s\n"
-        "    lab_image_busybox_name: vethlab/busybox-class-fleet:latest\n    lab_image_label: vethlab.class.image\n"
+        "    lab_image_busybox_name: vethlab/busybox-class:latest\n    lab_image_label: vethlab.class.image\n"
         "    lab_containers_dns: [127.0.0.1]\n" % (hosts, class_id)
     )
     agent = folder / "agent.sock"

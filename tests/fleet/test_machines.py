@@ -88,7 +88,7 @@ def test_a_named_source_in_check_mode_says_what_it_would_remove_and_removes_noth
 
 
 def test_registry_mirrors_are_merged_the_engine_restarts_and_what_ran_comes_back(inventory):
-    inner("docker", "run", "--detach", "--tty", "--pull", "never", "--name", "homework", "vethlab/busybox-class-machines:latest", "sh")
+    inner("docker", "run", "--detach", "--tty", "--pull", "never", "--name", "homework", "vethlab/busybox-class:latest", "sh")
     pid, lab_image = engine_pid(), "vethlab/busybox:mirror"  # a name not present: auto must try a pull first
     code, report, output = run(
         inventory,

@@ -66,6 +66,7 @@ def test_the_same_observation_in_this_process_and_as_a_module_with_become(two_co
     both = json.loads(dest.read_text())
     here, there = both["here"], both["there"]
     assert [pair["container"] for pair in here["veths"]["pairs"]] == sorted(two_containers)
+    assert own_veths(here["veths"])["bridges"]["docker0"]["members"]  # this test's two veths, in both looks
     assert own_veths(here["veths"]) == own_veths(there["veths"])
     for key in ("health", "states", "addresses", "host_primary_address", "plugged"):
         assert here[key] == there[key], key
@@ -73,12 +74,14 @@ def test_the_same_observation_in_this_process_and_as_a_module_with_become(two_co
 
 def own_veths(veths: dict) -> dict:
     """The observation's veths without the host's veths of containers this test did not make, which other tests of
-    make test (the classroom lane beside this one) start and remove between the two looks: the pairs, each bridge
-    with its members of ours, and what is unpaired of ours."""
+    make test (the classroom lane beside this one) start and remove between the two looks, nor the bridges of their
+    networks, which come and go too: the pairs, docker0 (where this test's containers are) with its members of ours,
+    and what is unpaired of ours."""
     ours = {pair["host_interface"] for pair in veths["pairs"]}
     bridges = {
         name: {**bridge, "members": [m for m in bridge["members"] if m in ours or not m.startswith("veth")]}
         for name, bridge in veths["bridges"].items()
+        if name == "docker0"
     }
     return {**veths, "bridges": bridges, "unpaired": [entry for entry in veths["unpaired"] if entry.get("container") in NAMES]}
 
